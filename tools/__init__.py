@@ -1,0 +1,1 @@
+"""Pure business rules of collection and litigation, with no Odoo import."""

@@ -1,0 +1,80 @@
+"""Calendar of chasing actions, expressed in days overdue."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class ActionWindow:
+    """Days overdue in which an action runs; day_to None = open-ended, repeat_every 0 = once."""
+
+    day_from: int
+    day_to: int | None
+    repeat_every: int = 0
+
+    def __post_init__(self) -> None:
+        if self.day_to is not None and self.day_to < self.day_from:
+            raise ValueError(f'day_to ({self.day_to}) is before day_from ({self.day_from})')
+        if self.repeat_every < 0:
+            raise ValueError(f'repeat_every must be 0 or more, got {self.repeat_every}')
+
+
+def action_slot(days: int, window: ActionWindow) -> int | None:
+    """Index of the repeat period `days` falls in; None outside the window."""
+    if days < window.day_from:
+        return None
+    if window.day_to is not None and days > window.day_to:
+        return None
+    if window.repeat_every == 0:
+        return 0
+    return (days - window.day_from) // window.repeat_every
+
+
+def slot_due_date(due_date: date, window: ActionWindow, slot: int) -> date:
+    """Calendar date on which `slot` starts for an invoice due on `due_date`."""
+    return due_date + timedelta(days=window.day_from + slot * window.repeat_every)
+
+
+def slot_bounds(due_date: date, window: ActionWindow, slot: int) -> tuple[date, date | None]:
+    """First and last calendar dates of `slot`; the end is None for an open once-only window."""
+    start = slot_due_date(due_date, window, slot)
+    window_end = None if window.day_to is None else due_date + timedelta(days=window.day_to)
+    if window.repeat_every == 0:
+        return start, window_end
+    end = start + timedelta(days=window.repeat_every - 1)
+    # The last period of a band is usually cut short by the band's own end.
+    if window_end is not None and end > window_end:
+        end = window_end
+    return start, end
+
+
+def fires_today(
+    today: date,
+    slot_start: date,
+    slot_end: date | None,
+    is_working_day: Callable[[date], bool],
+) -> bool:
+    """Whether the action may run today for this slot.
+
+    True on every working day of the slot: the caller's dedup key keeps it to one run,
+    and a run that missed days still catches up later in the slot.
+    """
+    return is_working_day(today) and slot_start <= today and (slot_end is None or today <= slot_end)
+
+
+def dedup_key(partner_id: int, company_id: int, action_id: int, anchor: date, slot: int) -> str:
+    """Stable key of one action run, e.g. 'p12-c1-a5-2026-01-31-s0'."""
+    return f'p{partner_id}-c{company_id}-a{action_id}-{anchor.isoformat()}-s{slot}'
+
+
+def next_slot_day(days: int, window: ActionWindow) -> int | None:
+    """Days overdue at which the window's next period after `days` starts; None when none is left."""
+    if days < window.day_from:
+        return window.day_from
+    if window.repeat_every == 0:
+        return None
+    start = window.day_from + ((days - window.day_from) // window.repeat_every + 1) * window.repeat_every
+    if window.day_to is not None and start > window.day_to:
+        return None
+    return start
