@@ -2,6 +2,7 @@
 
 import ast
 import csv
+import re
 import sys
 from pathlib import Path
 from xml.etree import ElementTree
@@ -42,6 +43,8 @@ def main(root: Path) -> int:
     if rows[0] != header:
         errors.append("ir.model.access.csv: unexpected header")
     ids = [row[0] for row in rows[1:]]
+    errors += [f"ir.model.access.csv: id {xid!r} is not snake_case"
+               for xid in ids if not re.fullmatch(r"[a-z0-9_]+", xid)]
     if len(set(ids)) != len(ids):
         errors.append("ir.model.access.csv: duplicate ids")
     for error in errors:
