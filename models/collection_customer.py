@@ -1,0 +1,661 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.aging import aging_bucket
+from ..tools.calendar_actions import action_slot, dedup_key, fires_today, next_slot_day, slot_bounds
+from ..tools.quiet_hours import quiet_until
+from ..tools.stages import StageRule, pick_stage, soft_collection_failed
+
+_logger = logging.getLogger(__name__)
+
+NOT_CHASED_REASONS = [
+    ("paused", "Paused"),
+    ("below_minimum", "Below the minimum amount"),
+    ("covered_by_credit", "Covered by credit notes or payments"),
+    ("nothing_due", "Nothing overdue"),
+]
+
+
+# Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
+SYNC_LOCK_KEY = 7_310_018
+
+# What the escalation sets on each invoice, in the order of account.move._collection_write_rows.
+MOVE_TARGET_KEYS = ("stage_id", "bucket", "pause_id", "pause_reason", "reason", "note")
+
+
+class CollectionCustomer(models.Model):
+    """A customer's collection file in one company: its stage, figures and calendar.
+
+    The daily escalation keeps these rows right in bulk; res.partner shows the file of the current company."""
+
+    _name = "collection.customer"
+    _description = "Customer Collection File"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "days_overdue desc, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    # === Fields === #
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("collection.policy", readonly=True, check_company=True)
+    user_id = fields.Many2one(
+        "res.users", string="Collector", tracking=True, index=True, domain=[("share", "=", False)]
+    )
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    customer_type = fields.Selection(related="partner_id.collection_customer_type")
+    blacklisted = fields.Boolean(related="partner_id.collection_blacklisted")
+    stage_id = fields.Many2one(
+        "collection.stage", readonly=True, index=True, tracking=True,
+        group_expand="_read_group_stage_ids",
+    )
+    stage_color = fields.Integer(related="stage_id.color")
+    stage_date = fields.Date(string="In Stage Since", readonly=True)
+    credit_hold = fields.Boolean(readonly=True, tracking=True)
+    days_overdue = fields.Integer(string="Oldest Days Overdue", readonly=True, aggregator="max")
+    anchor_date = fields.Date(string="Oldest Due Date", readonly=True,
+                              help="Due date of the oldest invoice being chased; the calendar counts from it.")
+    overdue_amount = fields.Monetary(string="Total Overdue", readonly=True)
+    due_amount = fields.Monetary(string="Total Due", readonly=True)
+    credit_amount = fields.Monetary(string="Unapplied Credits", readonly=True,
+                                    help="Open credit notes and unreconciled payments, netted against the claim.")
+    claim_amount = fields.Monetary(string="Amount Claimed", readonly=True,
+                                   help="Overdue amount being chased, less unapplied credits.")
+    overdue_count = fields.Integer(string="Overdue Invoices", readonly=True)
+    open_count = fields.Integer(string="Open Invoices", readonly=True)
+    not_chased_reason = fields.Selection(NOT_CHASED_REASONS, string="Not Chased Because", readonly=True)
+    stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
+    next_action_id = fields.Many2one("collection.action", readonly=True)
+    next_action_date = fields.Date(readonly=True)
+    checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")
+    move_ids = fields.One2many("account.move", "collection_customer_id", string="Invoices")
+    pause_ids = fields.One2many("collection.pause", "customer_id", string="Pauses")
+    active_pause_ids = fields.One2many("collection.pause", "customer_id", domain=[("state", "=", "active")])
+    history_ids = fields.One2many("collection.history", "customer_id")
+
+    _sql_constraints = [
+        ("partner_company_unique", "UNIQUE(partner_id, company_id)", "A customer has one collection file per company."),
+    ]
+
+    # === Compute === #
+    def _compute_display_name(self):
+        for customer in self:
+            customer.display_name = customer.partner_id.display_name
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        policies = self.env["collection.policy"].search([("company_id", "in", self.env.companies.ids)])
+        return stages.search([("policy_id", "in", policies.ids)])
+
+    # === Actions === #
+    def action_escalate_now(self):
+        self.check_access("write")
+        self._escalate(trigger="manual")
+        return True
+
+    @api.model
+    def action_run_escalation(self):
+        """Run the daily escalation from the web client, batch after batch, and say what it did."""
+        self.check_access("write")
+        done = 0
+        while processed := self.sudo()._cron_escalate():
+            done += processed
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if done else "info",
+                "message": self.env._("%(count)s customers escalated.", count=done) if done
+                else self.env._("Every customer was already escalated today: nothing to do."),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.account_move_action_collection"
+        )
+        action["domain"] = [("collection_customer_id", "=", self.id)]
+        action["context"] = {"search_default_filter_collection_open": 1}
+        return action
+
+    def action_pause(self):
+        return self.env["collection.pause"]._action_open_wizard(partners=self.partner_id)
+
+    # === Cron === #
+    @api.model
+    def _cron_escalate(self, batch_size=500):
+        """One batch of customer files per call; the cron runner commits and calls again while work remains.
+
+        A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
+        continues where it stopped; rows locked by a concurrent run are skipped, never waited for."""
+        today = fields.Date.context_today(self)
+        self.env["collection.history"]._send_deferred()
+        self._sync_customer_files(today)
+        files = self._lock_files_to_check(today, batch_size)
+        if files:
+            files._escalate(trigger="cron", today=today)
+        remaining = self._count_files_to_check(today) if len(files) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
+        return len(files)
+
+    # === Business: selection of work === #
+    @api.model
+    def _open_invoice_sql(self, alias="m"):
+        return SQL(
+            "%(m)s.move_type = 'out_invoice' AND %(m)s.state = 'posted' AND %(m)s.amount_residual > 0",
+            m=SQL.identifier(alias),
+        )
+
+    @api.model
+    def _sync_customer_files(self, today):
+        """Create the files of customers with open invoices that have none yet (imports, first run)."""
+        self.env.cr.execute(SQL(
+            "SELECT 1 FROM collection_customer WHERE checked_on = %s LIMIT 1", today,
+        ))
+        if self.env.cr.rowcount:
+            return
+        # One runner creates the missing files; a concurrent one skips this step instead of waiting for it.
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
+            SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC'
+              FROM account_move m
+             WHERE %(open)s AND m.commercial_partner_id IS NOT NULL
+               -- checked first so that rows another run is updating are never waited for
+               AND NOT EXISTS (SELECT 1 FROM collection_customer c
+                                WHERE c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id)
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+            """,
+            uid=self.env.uid, open=self._open_invoice_sql(),
+        ))
+
+    @api.model
+    def _files_to_check_sql(self, today):
+        return SQL(
+            "(c.checked_on IS NULL OR (c.checked_on < %(today)s AND (c.open_count > 0 OR c.stage_id IS NOT NULL)))",
+            today=today,
+        )
+
+    @api.model
+    def _lock_files_to_check(self, today, limit):
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT c.id FROM collection_customer c WHERE %s ORDER BY c.id LIMIT %s FOR UPDATE SKIP LOCKED",
+            self._files_to_check_sql(today), limit,
+        ))
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _count_files_to_check(self, today):
+        self.env.cr.execute(SQL(
+            "SELECT count(*) FROM collection_customer c WHERE %s", self._files_to_check_sql(today),
+        ))
+        return self.env.cr.fetchone()[0]
+
+    def _mark_to_recheck(self):
+        """Have the next escalation run look at these files again (after a payment or a setting change)."""
+        if self:
+            self.flush_recordset()
+            self.env.cr.execute(SQL(
+                "UPDATE collection_customer SET checked_on = NULL WHERE id IN %s", tuple(self.ids),
+            ))
+            self.invalidate_recordset(["checked_on"])
+            self.env.ref("account_collection_litigation.ir_cron_collection_escalate")._trigger()
+
+    @api.model
+    def _ensure_files(self, pairs):
+        """Files for (commercial partner id, company id) pairs, created when missing."""
+        pairs = {pair for pair in pairs if pair[0]}
+        if not pairs:
+            return self.browse()
+        partner_ids = {p for p, _c in pairs}
+        existing = self.search([("partner_id", "in", list(partner_ids))])
+        found = {(f.partner_id.id, f.company_id.id) for f in existing}
+        new = self.sudo().create([
+            {"partner_id": p, "company_id": c} for p, c in pairs - found
+        ]) if pairs - found else self.browse()
+        return (existing.filtered(lambda f: (f.partner_id.id, f.company_id.id) in pairs) | new).sudo(False)
+
+    # === Business: the escalation === #
+    def _escalate(self, trigger="cron", today=None):
+        """Classify the invoices of these files and carry out the calendar actions due today."""
+        today = today or fields.Date.context_today(self)
+        if trigger == "manual":
+            self._lock_for_manual_run()
+        self.env.flush_all()
+        for company, files in self.sudo().grouped("company_id").items():
+            files.with_company(company)._escalate_company(trigger, today)
+        self.env.invalidate_all()
+
+    def _lock_for_manual_run(self):
+        """A user's "escalate now" must not wait behind (or duplicate) a run working on the same customers."""
+        # SKIP LOCKED rather than NOWAIT: a busy row is simply not returned, no error is raised and logged.
+        self.env.cr.execute(SQL(
+            "SELECT id FROM collection_customer WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(self.ids),
+        ))
+        if self.env.cr.rowcount < len(self):
+            raise UserError(self.env._(
+                "The escalation is working on these customers right now. Try again in a minute."
+            ))
+
+    def _escalate_company(self, trigger, today):
+        company = self.env.company
+        policy_model = self.env["collection.policy"]
+        if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
+            policy_model._create_default_policies(company)
+        policy_by_partner = policy_model._policy_for_partners(self.partner_id, company)
+        policies = policy_model.union(*policy_by_partner.values())
+        ladders = {
+            policy.id: [
+                StageRule(s.id, s.sequence, s.days_from, s.requires_failed_soft_collection) for s in policy.stage_ids
+            ]
+            for policy in policies
+        }
+        stages = policies.stage_ids
+        stage_by_id = {stage.id: stage for stage in stages}
+
+        partner_ids = tuple(self.partner_id.ids)
+        invoices = self._fetch_invoices(company, partner_ids)
+        pauses = self.env["collection.pause"]._fetch_active(company, partner_ids, today, invoices)
+        credits, last_payment = self._fetch_credits(company, partner_ids)
+        soft = self._fetch_soft_collection(company, partner_ids, last_payment)
+
+        invoices_by_partner = defaultdict(list)
+        for inv in invoices:
+            invoices_by_partner[inv["partner_id"]].append(inv)
+
+        move_updates, history_rows, file_updates, stage_changes = [], [], [], []
+        chased_files = []
+        for file in self:
+            partner_id = file.partner_id.id
+            policy = policy_by_partner[partner_id]
+            broken, actions_done = soft.get(partner_id, (0, 0))
+            failed = soft_collection_failed(broken, actions_done, policy.legal_min_actions)
+            summary = self._classify_customer(
+                invoices_by_partner[partner_id], ladders[policy.id], failed, policy, credits.get(partner_id, 0.0),
+                pauses, today,
+            )
+            collector_id = file.user_id.id or policy.collector_id.id or None
+            for inv, target in summary["invoices"]:
+                changes = (collector_id, *(target[key] for key in MOVE_TARGET_KEYS))
+                current = (inv["user_id"], *(inv[key] for key in MOVE_TARGET_KEYS))
+                if changes != current or inv["customer_id"] != file.id:
+                    stage_date = today if target["stage_id"] != inv["stage_id"] else inv["stage_date"]
+                    move_updates.append((inv["id"], file.id, *changes, stage_date))
+                if target["stage_id"] != inv["stage_id"]:
+                    history_rows.append(self._history_row(
+                        file, "stage", inv["stage_trigger"] or trigger, move_id=inv["id"],
+                        stage_from_id=inv["stage_id"], stage_to_id=target["stage_id"], days_overdue=inv["days"],
+                    ))
+            stage = stage_by_id.get(summary["stage_id"])
+            values = {
+                "policy_id": policy.id,
+                "user_id": collector_id,
+                "stage_id": summary["stage_id"],
+                "stage_date": today if summary["stage_id"] != file.stage_id.id else file.stage_date,
+                "credit_hold": bool(stage and stage.credit_hold),
+                "days_overdue": summary["days"],
+                "anchor_date": summary["anchor"],
+                "overdue_amount": summary["overdue_amount"],
+                "due_amount": summary["due_amount"],
+                "credit_amount": credits.get(partner_id, 0.0),
+                "claim_amount": summary["claim_amount"],
+                "overdue_count": summary["overdue_count"],
+                "open_count": summary["open_count"],
+                "not_chased_reason": summary["reason"],
+                "stage_note": summary["note"],
+                "checked_on": today,
+            }
+            if summary["chased"]:
+                chased_files.append((file, policy, summary))
+                values.update(self._next_action(policy, summary["days"], summary["anchor"]))
+            else:
+                values.update(next_action_id=False, next_action_date=False)
+            file_updates.append((file, values))
+            if summary["stage_id"] != file.stage_id.id:
+                history_rows.append(self._history_row(
+                    file, "stage", trigger, stage_from_id=file.stage_id.id, stage_to_id=summary["stage_id"],
+                    days_overdue=summary["days"],
+                ))
+                stage_changes.append((file, file.stage_id, stage))
+
+        self.env["account.move"]._collection_write_rows(move_updates)
+        self._write_rows(file_updates)
+        self.env["collection.history"]._insert_rows(history_rows)
+        self._log_stage_changes(stage_changes, trigger)
+        self._carry_out_actions(chased_files, trigger, today)
+
+    def _fetch_invoices(self, company, partner_ids):
+        """The customers' invoices in collection, and those that were and have just left it (paid, cancelled)."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT m.id, m.commercial_partner_id AS partner_id, m.invoice_date_due AS due,
+                   m.amount_residual_signed AS residual, m.collection_stage_id AS stage_id,
+                   m.collection_stage_date AS stage_date, m.collection_bucket AS bucket,
+                   m.collection_pause_id AS pause_id, m.collection_pause_reason AS pause_reason,
+                   m.collection_user_id AS user_id, m.collection_not_chased_reason AS reason,
+                   m.collection_stage_note AS note, m.collection_customer_id AS customer_id,
+                   m.collection_stage_locked AS locked, %(open)s AS is_open, m.payment_state
+              FROM account_move m
+             WHERE m.company_id = %(company)s AND m.commercial_partner_id IN %(partners)s
+               AND m.move_type = 'out_invoice'
+               AND (%(open)s OR m.collection_bucket IS NOT NULL)
+             ORDER BY m.invoice_date_due, m.id
+            """,
+            open=self._open_invoice_sql(), company=company.id, partners=partner_ids,
+        ))
+        return self.env.cr.dictfetchall()
+
+    def _fetch_credits(self, company, partner_ids):
+        """Unapplied credits (open credit notes, unreconciled payments) and last payment date per customer."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   -SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0 AND NOT l.reconciled),
+                   MAX(l.date) FILTER (WHERE l.credit > 0)
+              FROM account_move_line l
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN account_account a ON a.id = l.account_id
+             WHERE l.company_id = %s AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
+               AND l.credit > 0 AND p.commercial_partner_id IN %s
+             GROUP BY p.commercial_partner_id
+            """,
+            company.id, partner_ids,
+        ))
+        credits, last_payment = {}, {}
+        for partner_id, credit, last in self.env.cr.fetchall():
+            credits[partner_id] = credit or 0.0
+            last_payment[partner_id] = last
+        return credits, last_payment
+
+    def _fetch_soft_collection(self, company, partner_ids, last_payment):
+        """Broken promises and chasing actions carried out since each customer's last payment."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, event, date::date, state FROM collection_history
+             WHERE company_id = %s AND partner_id IN %s AND event IN ('promise_broken', 'action')
+            """,
+            company.id, partner_ids,
+        ))
+        counts = defaultdict(lambda: [0, 0])
+        for partner_id, event, day, state in self.env.cr.fetchall():
+            since = last_payment.get(partner_id)
+            if since and day <= since:
+                continue
+            if event == "promise_broken":
+                counts[partner_id][0] += 1
+            elif state == "done":
+                counts[partner_id][1] += 1
+        return {partner_id: tuple(c) for partner_id, c in counts.items()}
+
+    @api.model
+    def _classify_customer(self, invoices, ladder, failed, policy, credit, pauses, today):
+        """Target stage, bucket and pause of each invoice, and the customer's summary (no database access)."""
+        chased, targets = [], []
+        overdue_amount = due_amount = 0.0
+        any_paused = False
+        for inv in invoices:
+            inv["days"] = (today - inv["due"]).days if inv["due"] else 0
+            inv["stage_trigger"] = None
+            if not inv["is_open"]:
+                inv["stage_trigger"] = "payment" if inv["payment_state"] in ("paid", "in_payment") else None
+                targets.append((inv, dict.fromkeys(MOVE_TARGET_KEYS)))
+                continue
+            due_amount += inv["residual"]
+            if inv["days"] > 0:
+                overdue_amount += inv["residual"]
+            pause = pauses.get((inv["partner_id"], inv["id"])) or pauses.get((inv["partner_id"], None))
+            target = {"stage_id": inv["stage_id"], "bucket": aging_bucket(inv["days"]),
+                      "pause_id": pause["id"] if pause else None, "pause_reason": pause["reason"] if pause else None,
+                      "reason": None, "note": None}
+            if pause:
+                any_paused = True
+                target["reason"] = "paused"
+            else:
+                chased.append(inv)
+            targets.append((inv, target))
+
+        chased_overdue = sum(inv["residual"] for inv in chased if inv["days"] > 0)
+        claim = max(0.0, chased_overdue - credit)
+        reason = None
+        if chased_overdue and claim <= 0:
+            reason = "covered_by_credit"
+        elif chased_overdue and claim < policy.minimum_amount:
+            reason = "below_minimum"
+        best, best_days, note = None, None, None
+        for inv, target in targets:
+            if inv not in chased:
+                continue
+            if reason and inv["days"] > 0:
+                target.update(stage_id=None, reason=reason)
+                continue
+            if inv["locked"]:
+                pick_stage_id, blocked = inv["stage_id"], None
+            else:
+                pick = pick_stage(inv["days"], ladder, failed)
+                pick_stage_id, blocked = (pick.stage.id if pick.stage else None), pick.blocked
+            target["stage_id"] = pick_stage_id
+            if blocked:
+                target["note"] = note = self.env._(
+                    "Meets the days of a later stage, which is entered only after soft collection failed."
+                )
+            if pick_stage_id and (best_days is None or inv["days"] > best_days):
+                best, best_days = pick_stage_id, inv["days"]
+        really_chased = [inv for inv, target in targets if inv in chased and target["stage_id"]]
+        customer_reason = None
+        if not really_chased:
+            customer_reason = reason or ("paused" if any_paused else "nothing_due")
+        anchor = min((inv["due"] for inv in really_chased), default=None)
+        return {
+            "invoices": targets,
+            "chased": bool(really_chased),
+            "stage_id": best,
+            "days": best_days or 0,
+            "anchor": anchor,
+            "overdue_amount": overdue_amount,
+            "due_amount": due_amount,
+            "claim_amount": claim if not reason else 0.0,
+            "overdue_count": sum(1 for inv in invoices if inv["is_open"] and inv["days"] > 0),
+            "open_count": sum(1 for inv in invoices if inv["is_open"]),
+            "reason": customer_reason,
+            "note": note,
+        }
+
+    def _next_action(self, policy, days, anchor):
+        best = None
+        for action in policy.action_ids:
+            day = next_slot_day(days, action._window())
+            if day is not None and (best is None or day < best[0]):
+                best = (day, action)
+        if not best:
+            return {"next_action_id": False, "next_action_date": False}
+        return {"next_action_id": best[1].id, "next_action_date": anchor + timedelta(days=best[0])}
+
+    def _history_row(self, file, event, trigger, **values):
+        return {
+            "company_id": file.company_id.id, "customer_id": file.id, "partner_id": file.partner_id.id,
+            "event": event, "trigger": trigger, **values,
+        }
+
+    @api.model
+    def _write_rows(self, file_updates):
+        """One UPDATE for all changed files of a batch."""
+        columns = ["policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date",
+                   "overdue_amount", "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count",
+                   "not_chased_reason", "stage_note", "next_action_id", "next_action_date", "checked_on"]
+        # The ORM's False for an empty link or date is SQL's NULL.
+        rows = [
+            (file.id, *(None if values[col] is False and col != "credit_hold" else values[col] for col in columns))
+            for file, values in file_updates
+        ]
+        self._bulk_update("collection_customer", columns, rows)
+
+    @api.model
+    def _bulk_update(self, table, columns, rows):
+        if not rows:
+            return
+        types = self._bulk_column_types(table, columns)
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s t SET %(sets)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s "
+            "FROM (VALUES %(rows)s) AS v(id, %(cols)s) WHERE t.id = v.id",
+            table=SQL.identifier(table),
+            sets=SQL(", ").join(
+                SQL("%s = v.%s::%s", SQL.identifier(col), SQL.identifier(col), SQL(types[col])) for col in columns
+            ),
+            rows=SQL(", ").join(SQL("%s", row) for row in rows),
+            cols=SQL(", ").join(SQL.identifier(col) for col in columns),
+            uid=self.env.uid,
+        ))
+
+    @api.model
+    def _bulk_column_types(self, table, columns):
+        self.env.cr.execute(SQL(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND column_name IN %s",
+            table, tuple(columns),
+        ))
+        return dict(self.env.cr.fetchall())
+
+    def _log_stage_changes(self, stage_changes, trigger):
+        """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
+        if not stage_changes:
+            return
+        trigger_label = dict(self.env["collection.history"]._fields["trigger"]._description_selection(self.env))[
+            trigger]
+        bodies = {}
+        activities = []
+        legal_type = self.env.ref("account_collection_litigation.mail_activity_type_legal_review")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        file_model = self.env["ir.model"]._get_id("collection.customer")
+        hold_note = self.env._("Credit hold: no new sales on credit until the overdue invoices are paid.")
+        for file, old, new in stage_changes:
+            none = self.env._("none")
+            bodies[file.id] = Markup("%s: %s → %s (%s)") % (
+                self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
+            )
+            if not new or (old and old.days_from >= new.days_from):
+                continue
+            salesperson = file.partner_id.user_id
+            if new.notify_salesperson and salesperson:
+                activities.append({
+                    "res_model_id": partner_model, "res_id": file.partner_id.id, "activity_type_id": todo_type.id,
+                    "user_id": salesperson.id, "automated": True,
+                    "summary": self.env._("%(customer)s entered %(stage)s", customer=file.partner_id.name,
+                                          stage=new.name),
+                    "note": escape(hold_note) if new.credit_hold else False,
+                })
+            if new.propose_legal_case:
+                activities.append({
+                    "res_model_id": file_model, "res_id": file.id, "activity_type_id": legal_type.id,
+                    "user_id": (file.policy_id.legal_user_id or file.policy_id.supervisor_id or file.user_id
+                                or self.env.user).id,
+                    "automated": True,
+                    "summary": self.env._("Consider a legal case: soft collection has failed"),
+                })
+        self.browse(list(bodies))._message_log_batch(bodies)
+        self._create_activities(activities)
+
+    def _carry_out_actions(self, chased_files, trigger, today):
+        """Calendar actions due today, once per customer, window and period (dedup key in the history)."""
+        company = self.env.company
+        calendar = company.resource_calendar_id
+
+        def is_working_day(day):
+            return calendar._works_on_date(day) if calendar else day.weekday() < 5
+
+        candidates = []
+        for file, policy, summary in chased_files:
+            for action in policy.action_ids:
+                window = action._window()
+                slot = action_slot(summary["days"], window)
+                if slot is None:
+                    continue
+                start, end = slot_bounds(summary["anchor"], window, slot)
+                if not fires_today(today, start, end, is_working_day):
+                    continue
+                candidates.append((file, action, self._history_row(
+                    file, "action", trigger, action_id=action.id, days_overdue=summary["days"],
+                    dedup_key=dedup_key(file.partner_id.id, company.id, action.id, summary["anchor"], slot),
+                    state="to_review" if action.action_type == "email" and action.email_review else "done",
+                )))
+        if not candidates:
+            return
+        inserted = self.env["collection.history"]._insert_rows(
+            [row for _file, _action, row in candidates], on_conflict_key=True
+        )
+        todo = [(file, action, inserted[row["dedup_key"]]) for file, action, row in candidates
+                if row["dedup_key"] in inserted]
+        self.env["collection.history"].browse(hid for _f, _a, hid in todo)._execute(
+            [(file, action) for file, action, _hid in todo]
+        )
+
+    @api.model
+    def _create_activities(self, vals_list):
+        """Create activities in one batch, without a notification email each.
+
+        Assignees are subscribed first, once per record: mail.activity.create subscribes them per activity and
+        fails on two activities of one user on the same record in a batch."""
+        if not vals_list:
+            return self.env["mail.activity"]
+        records_by_model_user = defaultdict(set)
+        for vals in vals_list:
+            records_by_model_user[(vals["res_model_id"], vals["user_id"])].add(vals["res_id"])
+        for (model_id, user_id), res_ids in records_by_model_user.items():
+            model = self.env["ir.model"].browse(model_id).sudo().model
+            partner = self.env["res.users"].browse(user_id).sudo().partner_id
+            self.env[model].sudo().browse(res_ids).message_subscribe(partner_ids=partner.ids)
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _quiet_until(self):
+        """When the customer's quiet hours end (naive UTC), or None when it may be contacted now."""
+        self.ensure_one()
+        policy = self.policy_id
+        tz = self.partner_id.tz or self.company_id.partner_id.tz
+        return quiet_until(
+            fields.Datetime.now(), tz,
+            policy.quiet_hours_start if policy else 22.0, policy.quiet_hours_end if policy else 8.0,
+        )
+
+    def _responsible_user(self, assignee):
+        self.ensure_one()
+        policy = self.policy_id
+        users = {
+            "collector": self.user_id or policy.collector_id,
+            "supervisor": policy.supervisor_id or self.user_id,
+            "legal": policy.legal_user_id or policy.supervisor_id,
+            "salesperson": self.partner_id.user_id or self.user_id,
+        }
+        return users.get(assignee) or self.user_id or policy.supervisor_id or self.env.user
+
+
+    def _status(self):
+        """What a sales rep reads at a glance."""
+        self.ensure_one()
+        if self.stage_id.propose_legal_case or self.active_pause_ids.filtered(lambda p: p.reason == "litigation"):
+            return "litigation"
+        if self.credit_hold:
+            return "hold"
+        if self.not_chased_reason == "paused":
+            return "paused"
+        if self.overdue_count and self.not_chased_reason not in ("covered_by_credit", "below_minimum"):
+            return "overdue"
+        return "good"

@@ -1,0 +1,209 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare
+
+PAUSE_REASONS = [
+    ("excluded", "Excluded by a user"),
+    ("dispute", "Disputed"),
+    ("promise", "Promise to pay"),
+    ("payment_plan", "Payment plan"),
+    ("litigation", "In litigation"),
+    ("group", "Group pause"),
+]
+PAUSE_STATES = [
+    ("active", "Active"),
+    ("ended", "Ended"),
+    ("kept", "Promise kept"),
+    ("broken", "Promise broken"),
+]
+
+
+class CollectionPause(models.Model):
+    """The one mechanism that stops chasing: a customer (all its invoices) or some of its invoices, for a
+    reason, from a date, until a date or until resumed. Disputes, promises, plans and cases only set these."""
+
+    _name = "collection.pause"
+    _description = "Collection Pause"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    # === Fields === #
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        domain=[("parent_id", "=", False)],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True)
+    move_ids = fields.Many2many(
+        "account.move", "collection_pause_move_rel", "pause_id", "move_id", string="Invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted')]",
+        help="Leave empty to pause every invoice of the customer.",
+    )
+    reason = fields.Selection(PAUSE_REASONS, required=True, default="excluded", tracking=True)
+    note = fields.Text()
+    user_id = fields.Many2one("res.users", string="Paused By", readonly=True, default=lambda self: self.env.user)
+    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_to = fields.Date(string="Until", tracking=True, help="Chasing resumes by itself after this day.")
+    state = fields.Selection(PAUSE_STATES, required=True, default="active", readonly=True, tracking=True)
+    ended_on = fields.Date(readonly=True)
+    ended_by_id = fields.Many2one("res.users", readonly=True)
+    promise_amount = fields.Monetary(string="Promised Amount")
+    amount_at_start = fields.Monetary(string="Open When Paused", readonly=True)
+    group_pause_id = fields.Many2one("collection.group.pause", readonly=True, index="btree_not_null",
+                                     ondelete="cascade")
+
+    _sql_constraints = [
+        ("dates_ordered", "CHECK(date_to IS NULL OR date_to >= date_from)", "A pause cannot end before it starts."),
+        ("promise_amount_positive", "CHECK(promise_amount IS NULL OR promise_amount >= 0)",
+         "A promised amount cannot be negative."),
+    ]
+
+    # === Compute === #
+    @api.depends("partner_id", "reason", "date_from")
+    def _compute_display_name(self):
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        for pause in self:
+            pause.display_name = f"{pause.partner_id.name or ''} · {reasons.get(pause.reason, '')}"
+
+    # === Constraints === #
+    @api.constrains("reason", "date_to", "move_ids", "partner_id")
+    def _check_pause(self):
+        for pause in self:
+            if pause.reason in ("promise", "group") and not pause.date_to:
+                raise ValidationError(self.env._("A promise to pay or a group pause needs an end date."))
+            if pause.move_ids.commercial_partner_id - pause.partner_id:
+                raise ValidationError(self.env._("A pause only covers invoices of its own customer."))
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        pauses = super().create(vals_list)
+        files = self.env["collection.customer"]._ensure_files(
+            {(p.partner_id.id, p.company_id.id) for p in pauses}
+        )
+        file_by_key = {(f.partner_id.id, f.company_id.id): f for f in files}
+        for pause in pauses:
+            covered = pause._covered_invoices()
+            pause.write({
+                "customer_id": file_by_key[(pause.partner_id.id, pause.company_id.id)].id,
+                "amount_at_start": sum(covered.mapped("amount_residual_signed")),
+            })
+            if pause.reason == "promise" and not pause.promise_amount:
+                pause.promise_amount = pause.amount_at_start
+        pauses._log_history("pause")
+        if not self.env.context.get("collection_no_escalation"):
+            pauses.customer_id._escalate(trigger="manual")
+        return pauses
+
+    # === Actions === #
+    def action_resume(self):
+        active = self.filtered(lambda p: p.state == "active")
+        if not active:
+            raise UserError(self.env._("Only active pauses can be resumed."))
+        active._end("ended")
+        active.customer_id._escalate(trigger="manual")
+        return True
+
+    @api.model
+    def _action_open_wizard(self, partners=None, moves=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_pause_wizard_action"
+        )
+        action["context"] = {
+            "default_partner_ids": (partners or self.env["res.partner"]).commercial_partner_id.ids,
+            "default_move_ids": (moves or self.env["account.move"]).ids,
+        }
+        return action
+
+    # === Business === #
+    def _covered_invoices(self):
+        self.ensure_one()
+        if self.move_ids:
+            return self.move_ids.filtered(lambda m: m.amount_residual > 0)
+        return self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+        ])
+
+    def _end(self, state, note=None):
+        self.write({"state": state, "ended_on": fields.Date.context_today(self), "ended_by_id": self.env.user.id})
+        event = {"ended": "resume", "kept": "promise_kept", "broken": "promise_broken"}[state]
+        self._log_history(event, note=note)
+
+    def _log_history(self, event, note=None, trigger="manual"):
+        self.env["collection.history"]._insert_rows([
+            {"company_id": p.company_id.id, "customer_id": p.customer_id.id, "partner_id": p.partner_id.id,
+             "event": event, "trigger": trigger,
+             "note": note or f"{dict(PAUSE_REASONS)[p.reason]}: {p.note or ''}".strip(" :")}
+            for p in self
+        ])
+
+    @api.model
+    def _fetch_active(self, company, partner_ids, today, invoices):
+        """Pauses in force today for these customers, keyed (partner_id, move_id) or (partner_id, None) for a
+        whole customer. Pauses past their end date are closed here: a promise is checked against what was paid
+        once its grace period is over, and a broken promise tells the collector."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.id, p.partner_id, p.reason, p.date_from, p.date_to, p.promise_amount, p.amount_at_start,
+                   array_remove(array_agg(r.move_id), NULL)
+              FROM collection_pause p LEFT JOIN collection_pause_move_rel r ON r.pause_id = p.id
+             WHERE p.company_id = %s AND p.partner_id IN %s AND p.state = 'active'
+             GROUP BY p.id
+            """,
+            company.id, partner_ids,
+        ))
+        active, expired = {}, []
+        for pid, partner_id, reason, date_from, date_to, promised, at_start, move_ids in self.env.cr.fetchall():
+            if date_from > today:
+                continue
+            if date_to and date_to < today:
+                expired.append((pid, partner_id, reason, date_to, promised, at_start, set(move_ids)))
+                continue
+            for move_id in move_ids or [None]:
+                active[(partner_id, move_id)] = {"id": pid, "reason": reason}
+        if expired:
+            self._close_expired(company, expired, today, invoices, active)
+        return active
+
+    def _close_expired(self, company, expired, today, invoices, active):
+        grace = {p.id: p.promise_grace_days for p in self.env["collection.policy"].search(
+            [("company_id", "=", company.id)])}
+        files = self.env["collection.customer"].search(
+            [("company_id", "=", company.id), ("partner_id", "in", [e[1] for e in expired])]
+        )
+        grace_by_partner = {f.partner_id.id: grace.get(f.policy_id.id, 3) for f in files}
+        currency = company.currency_id
+        for pid, partner_id, reason, date_to, promised, at_start, move_ids in expired:
+            pause = self.browse(pid)
+            if reason != "promise":
+                pause._end("ended", note=self.env._("Ended on its end date."))
+                continue
+            if (today - date_to).days <= grace_by_partner.get(partner_id, 3):
+                for move_id in move_ids or [None]:   # still within the grace period: keep pausing
+                    active[(partner_id, move_id)] = {"id": pid, "reason": reason}
+                continue
+            residual = sum(inv["residual"] for inv in invoices if inv["partner_id"] == partner_id
+                           and inv["is_open"] and (not move_ids or inv["id"] in move_ids))
+            paid = (at_start or 0.0) - residual
+            if float_compare(paid, promised or 0.0, precision_rounding=currency.rounding) >= 0:
+                pause._end("kept", note=self.env._("Paid %(paid)s as promised.", paid=currency.format(paid)))
+                continue
+            pause._end("broken", note=self.env._("Promised %(promised)s by %(date)s, paid %(paid)s.",
+                                        promised=currency.format(promised or 0.0), date=date_to,
+                                        paid=currency.format(paid)))
+            file = pause.customer_id
+            file.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=file._responsible_user("collector").id,
+                summary=self.env._("Promise broken: escalation resumes"),
+            )

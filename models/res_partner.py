@@ -1,0 +1,140 @@
+from odoo import api, fields, models
+
+from .collection_policy import CUSTOMER_TYPES
+
+COLLECTION_STATUSES = [
+    ("good", "In good standing"),
+    ("overdue", "Overdue"),
+    ("paused", "Chasing paused"),
+    ("hold", "On credit hold"),
+    ("litigation", "In litigation"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # === Settings of the customer === #
+    collection_customer_type = fields.Selection(CUSTOMER_TYPES, string="Customer Type", tracking=True)
+    collection_policy_id = fields.Many2one(
+        "collection.policy", company_dependent=True,
+        help="Leave empty to follow the policy of the customer type, or the company's default.",
+    )
+    collection_blacklisted = fields.Boolean(string="Blacklisted", tracking=True,
+                                            help="A bad-faith debtor: prepayment only.")
+
+    # === Status in the current company (from its collection file) === #
+    collection_customer_id = fields.Many2one("collection.customer", compute="_compute_collection",
+                                             string="Collection File")
+    collection_stage_id = fields.Many2one("collection.stage", compute="_compute_collection",
+                                          search="_search_collection_stage_id")
+    collection_stage_color = fields.Integer(compute="_compute_collection")
+    collection_status = fields.Selection(COLLECTION_STATUSES, compute="_compute_collection",
+                                         search="_search_collection_status")
+    collection_overdue_amount = fields.Monetary(compute="_compute_collection", string="Total Overdue",
+                                                currency_field="collection_currency_id")
+    collection_due_amount = fields.Monetary(compute="_compute_collection", string="Total Due",
+                                            currency_field="collection_currency_id")
+    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection")
+    collection_days_overdue = fields.Integer(compute="_compute_collection", string="Oldest Days Overdue")
+    collection_user_id = fields.Many2one("res.users", compute="_compute_collection", string="Collector")
+    collection_next_action_id = fields.Many2one("collection.action", compute="_compute_collection",
+                                                string="Next Collection Action")
+    collection_next_action_date = fields.Date(compute="_compute_collection", string="Next Action On")
+    collection_credit_hold = fields.Boolean(compute="_compute_collection", search="_search_collection_credit_hold",
+                                            string="Credit Hold")
+    collection_overdue_count = fields.Integer(compute="_compute_collection", string="Overdue Invoices")
+    collection_activity_count = fields.Integer(compute="_compute_collection", string="Collection Activities")
+
+    # === Compute === #
+    @api.depends_context("company")
+    def _compute_collection(self):
+        commercial = self.commercial_partner_id
+        files = self.env["collection.customer"].sudo().search([
+            ("partner_id", "in", commercial.ids), ("company_id", "=", self.env.company.id),
+        ])
+        file_by_partner = {f.partner_id.id: f for f in files}
+        activity_counts = dict(self.env["mail.activity"].sudo()._read_group(
+            [("res_model", "=", "collection.customer"), ("res_id", "in", files.ids)], ["res_id"], ["__count"]
+        ))
+        currency = self.env.company.currency_id
+        for partner in self:
+            file = file_by_partner.get(partner.commercial_partner_id.id, files.browse())
+            partner.collection_customer_id = file.sudo(False)
+            partner.collection_stage_id = file.stage_id
+            partner.collection_stage_color = file.stage_id.color
+            partner.collection_status = file._status() if file else "good"
+            partner.collection_overdue_amount = file.overdue_amount
+            partner.collection_due_amount = file.due_amount
+            partner.collection_currency_id = currency
+            partner.collection_days_overdue = file.days_overdue
+            partner.collection_user_id = file.user_id
+            partner.collection_next_action_id = file.next_action_id
+            partner.collection_next_action_date = file.next_action_date
+            partner.collection_credit_hold = file.credit_hold
+            partner.collection_overdue_count = file.overdue_count
+            partner.collection_activity_count = activity_counts.get(file.id, 0)
+
+    def _search_collection_stage_id(self, operator, value):
+        return [("commercial_partner_id", "in", self._collection_file_partners([("stage_id", operator, value)]))]
+
+    def _search_collection_credit_hold(self, operator, value):
+        if operator not in ("=", "!="):
+            raise NotImplementedError(self.env._("Unsupported search on credit hold: %s", operator))
+        held = self._collection_file_partners([("credit_hold", "=", True)])
+        positive = (operator == "=") == bool(value)
+        return [("commercial_partner_id", "in" if positive else "not in", held)]
+
+    def _search_collection_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise NotImplementedError(self.env._("Unsupported search on collection status: %s", operator))
+        wanted = {value} if isinstance(value, str) else set(value)
+        files = self.env["collection.customer"].sudo().search([("company_id", "=", self.env.company.id)])
+        partners = [f.partner_id.id for f in files if f._status() in wanted]
+        if "good" in wanted:
+            bad = [f.partner_id.id for f in files if f._status() != "good"]
+            domain = [("commercial_partner_id", "not in", bad)]
+        else:
+            domain = [("commercial_partner_id", "in", partners)]
+        if operator in ("!=", "not in"):
+            domain = ["!", *domain]
+        return domain
+
+    def _collection_file_partners(self, domain):
+        files = self.env["collection.customer"].sudo().search(
+            [("company_id", "=", self.env.company.id), *domain]
+        )
+        return files.partner_id.ids
+
+    # === CRUD === #
+    def write(self, vals):
+        res = super().write(vals)
+        if {"collection_customer_type", "collection_policy_id"} & set(vals):
+            files = self.env["collection.customer"].sudo().search(
+                [("partner_id", "in", self.commercial_partner_id.ids)]
+            )
+            files._escalate(trigger="policy")
+        return res
+
+    # === Actions === #
+    def action_open_collection_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.account_move_action_collection"
+        )
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_collection_overdue": 1}
+        return action
+
+    def action_open_collection_file(self):
+        self.ensure_one()
+        file = self.collection_customer_id or self.env["collection.customer"]._ensure_files(
+            {(self.commercial_partner_id.id, self.env.company.id)}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.customer",
+            "res_id": file.id,
+            "view_mode": "form",
+            "name": self.env._("Collection"),
+        }

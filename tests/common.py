@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
+
+# A Monday: the calendar tests count working days from here.
+TODAY = "2026-03-02"
+
+
+class CollectionCommon(AccountTestInvoicingCommon):
+    """Invoices placed by days overdue, on the standard policy of a fresh company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.env.user.groups_id |= cls.env.ref("account_collection_litigation.group_collection_manager")
+        cls.collector = new_test_user(
+            cls.env, login="collector_test", name="Collector Test", email="collector@test.example",
+            groups="account_collection_litigation.group_collection_collector,account.group_account_invoice",
+            company_id=cls.company.id, tz="Asia/Shanghai",
+        )
+        cls.supervisor = new_test_user(
+            cls.env, login="supervisor_test", name="Supervisor Test",
+            groups="account_collection_litigation.group_collection_supervisor,account.group_account_invoice",
+            company_id=cls.company.id,
+        )
+        cls.manager = new_test_user(
+            cls.env, login="manager_test", name="Manager Test",
+            groups="account_collection_litigation.group_collection_manager,account.group_account_invoice",
+            company_id=cls.company.id,
+        )
+        cls.accountant = new_test_user(
+            cls.env, login="accountant_test", name="Accountant Test", groups="account.group_account_invoice",
+            company_id=cls.company.id,
+        )
+        cls.salesman = new_test_user(
+            cls.env, login="salesman_test", name="Sales Rep Test", groups="base.group_user",
+            company_id=cls.company.id,
+        )
+        cls.policy = cls.env["collection.policy"]._create_default_policies(cls.company)
+        cls.policy.write({"collector_id": cls.collector.id, "supervisor_id": cls.supervisor.id,
+                          "legal_user_id": cls.manager.id})
+        cls.stages = {stage.name: stage for stage in cls.policy.stage_ids}
+        cls.actions = {action.name: action for action in cls.policy.action_ids}
+        cls.customer = cls._customer("Huaxin Materials")
+
+    @classmethod
+    def _customer(cls, name, **values):
+        return cls.env["res.partner"].create({
+            "name": name, "is_company": True, "email": f"{name.split()[0].lower()}@customer.example",
+            "tz": "Asia/Shanghai", **values,
+        })
+
+    @classmethod
+    def _invoices(cls, specs, company=None, currency=None, post=True):
+        """Customer invoices from (partner, days overdue, amount) triples, created in one batch."""
+        company = company or cls.company
+        today = fields.Date.context_today(cls.env.user)
+        moves = cls.env["account.move"].with_company(company).create([{
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "invoice_date": today - timedelta(days=days),
+            "invoice_date_due": today - timedelta(days=days),
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [Command.create({"name": "Goods", "quantity": 1, "price_unit": amount,
+                                                 "tax_ids": [Command.clear()]})],
+        } for partner, days, amount in specs])
+        if post:
+            moves.action_post()
+        return moves
+
+    def _invoice(self, days, amount=1000.0, partner=None, **kwargs):
+        return self._invoices([(partner or self.customer, days, amount)], **kwargs)
+
+    def _file(self, partner=None, company=None):
+        return self.env["collection.customer"].search([
+            ("partner_id", "=", (partner or self.customer).commercial_partner_id.id),
+            ("company_id", "=", (company or self.company).id),
+        ])
+
+    def _escalate(self, partner=None):
+        """Escalate one customer now, as the daily run would for it."""
+        file = self._file(partner)
+        file._escalate(trigger="cron", today=fields.Date.context_today(self.env.user))
+        return file
+
+    def _pay(self, move, amount, date=None):
+        return self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": amount, "payment_date": date or fields.Date.context_today(self.env.user)}
+                 )._create_payments()
+
+    def _actions_done(self, partner=None):
+        return self.env["collection.history"].search([
+            ("partner_id", "=", (partner or self.customer).id), ("event", "=", "action"),
+        ]).action_id

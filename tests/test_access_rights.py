@@ -1,0 +1,68 @@
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import TODAY, CollectionCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestAccessRights(CollectionCommon):
+    def test_user_without_collections_group_is_refused(self):
+        move = self._invoice(40)
+        file = self._escalate()
+        sales = self.salesman
+        # Sales reps and accountants read the status...
+        self.assertEqual(self.customer.with_user(sales).collection_status, "overdue")
+        self.assertEqual(file.with_user(sales).stage_id, self.stages["Formal notice"])
+        self.assertEqual(move.with_user(self.accountant).collection_stage_id, self.stages["Formal notice"])
+        # ...but change nothing of it.
+        with self.assertRaises(AccessError):
+            move.with_user(self.accountant).write({"collection_stage_id": self.stages["Legal"].id})
+        with self.assertRaises(AccessError):
+            move.with_user(self.accountant).action_collection_escalate()
+        with self.assertRaises(AccessError):
+            file.with_user(sales).write({"user_id": sales.id})
+        with self.assertRaises(AccessError):
+            file.with_user(sales).action_escalate_now()
+        with self.assertRaises(AccessError):
+            self.env["collection.pause"].with_user(sales).create({"partner_id": self.customer.id, "note": "no"})
+        with self.assertRaises(AccessError):
+            move.with_user(sales).action_collection_pause()
+        with self.assertRaises(AccessError):
+            self.policy.with_user(sales).write({"minimum_amount": 1.0})
+        with self.assertRaises(AccessError):
+            self.env["collection.customer"].with_user(sales).action_run_escalation()
+
+    def test_collector_works_but_does_not_configure(self):
+        self._invoice(40)
+        file = self._escalate()
+        file.with_user(self.collector).write({"user_id": self.collector.id})
+        file.with_user(self.collector).action_escalate_now()
+        with self.assertRaises(AccessError):
+            self.policy.with_user(self.collector).write({"minimum_amount": 1.0})
+        with self.assertRaises(AccessError):
+            self.env["collection.group.pause"].with_user(self.collector).create({
+                "name": "No", "date_from": TODAY, "date_to": TODAY})
+        self.policy.with_user(self.manager).write({"minimum_amount": 1.0})
+
+    def test_history_is_evidence(self):
+        self._invoice(40)
+        self._escalate()
+        row = self.env["collection.history"].search([("partner_id", "=", self.customer.id)], limit=1)
+        with self.assertRaises(UserError):
+            row.with_user(self.manager).write({"note": "rewritten"})
+        with self.assertRaises(AccessError):
+            row.with_user(self.manager).unlink()
+        with self.assertRaises(UserError):
+            row.sudo().unlink()
+
+    def test_other_company_files_are_hidden(self):
+        other = self.setup_other_company(name="Hidden Co")["company"]
+        self._invoices([(self.customer, 40, 500.0)], company=other)
+        self._file(company=other)._escalate(today=fields.Date.today())
+        visible = self.env["collection.customer"].with_user(self.collector).search(
+            [("partner_id", "=", self.customer.id)])
+        self.assertFalse(visible.filtered(lambda f: f.company_id == other))

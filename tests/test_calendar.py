@@ -1,0 +1,146 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import TODAY, CollectionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCalendar(CollectionCommon):
+    """The calendar of actions by days overdue: windows, repeats, working days, catch-up, no bursts."""
+
+    def _run_on(self, day, partner=None):
+        with freeze_time(f"{day} 04:00:00"):
+            self._escalate(partner)
+
+    def _names(self, partner=None):
+        return set(self._actions_done(partner).mapped("name"))
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_first_letter_window_edges(self):
+        # 2026-03-02 is a Monday: every day below is a working day.
+        expected = {2: False, 3: True, 7: True, 8: False}
+        for days, fires in expected.items():
+            with self.subTest(days=days):
+                partner = self._customer(f"Window {days}")
+                self._invoice(days, partner=partner)
+                self._escalate(partner)
+                self.assertEqual("First reminder letter" in self._names(partner), fires)
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_second_letter_window_edges(self):
+        expected = {14: False, 15: True, 20: True, 21: False}
+        for days, fires in expected.items():
+            with self.subTest(days=days):
+                partner = self._customer(f"Window {days}")
+                self._invoice(days, partner=partner)
+                self._escalate(partner)
+                self.assertEqual("Second reminder letter" in self._names(partner), fires)
+
+    def test_weekend_inside_window_fires_on_monday(self):
+        # Due on Wednesday 2026-02-25: day 3 is Saturday the 28th, day 5 Monday 2 March.
+        with freeze_time("2026-02-25 04:00:00"):
+            self._invoice(0)
+        self._run_on("2026-02-28")
+        self.assertNotIn("First reminder letter", self._names())
+        self._run_on("2026-03-01")
+        self.assertNotIn("First reminder letter", self._names())
+        self._run_on("2026-03-02")
+        self.assertIn("First reminder letter", self._names())
+        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
+        letters = self.env["mail.activity"].search([
+            ("res_model", "=", "collection.customer"), ("res_id", "=", self._file().id),
+            ("activity_type_id", "=", letter_type.id),
+        ])
+        self.assertEqual(len(letters), 1)
+        self.assertEqual(letters.user_id, self.collector)
+        self.assertEqual(letters.date_deadline, fields.Date.to_date("2026-03-02"))
+
+    def test_catch_up_after_missed_days_fires_once(self):
+        # Due Monday 2026-02-23; the run was off on days 3 and 4 (Thu, Fri): it catches up on Monday, day 7.
+        with freeze_time("2026-02-23 04:00:00"):
+            self._invoice(0)
+        self._run_on("2026-03-02")
+        self.assertIn("First reminder letter", self._names())
+        self._run_on("2026-03-02")
+        history = self.env["collection.history"].search([
+            ("partner_id", "=", self.customer.id), ("action_id", "=", self.actions["First reminder letter"].id)])
+        self.assertEqual(len(history), 1)
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_late_invoice_gets_one_action_not_a_burst(self):
+        # Imported 25 days overdue: the letters of days 3-7 and 15-20 are past; only what applies at 25 runs.
+        self._invoice(25)
+        self._escalate()
+        self.assertEqual(self._names(), {"Follow-up every 3 days"})
+        self.assertEqual(len(self._actions_done()), 1)
+
+    def test_repeat_band_every_three_days(self):
+        with freeze_time("2026-02-20 04:00:00"):
+            self._invoice(0)        # due Friday 20 February
+        action = self.actions["Follow-up every 3 days"]
+        fired_on = []
+        day = fields.Date.to_date("2026-02-28")   # day 8
+        while day <= fields.Date.to_date("2026-03-13"):   # day 21
+            self._run_on(day)
+            runs = self.env["collection.history"].search_count([
+                ("partner_id", "=", self.customer.id), ("action_id", "=", action.id)])
+            if runs > len(fired_on):
+                fired_on.append(day.isoformat())
+            day += timedelta(days=1)
+        # Periods start on days 8, 11, 14, 17, 20 (28 Feb, 3, 6, 9, 12 Mar); 28 Feb and 1 Mar are a weekend,
+        # so the first period fires on Monday 2 March; each later period on its first working day.
+        self.assertEqual(fired_on, ["2026-03-02", "2026-03-03", "2026-03-06", "2026-03-09", "2026-03-12"])
+        # A follow-up still open is moved to today, not piled up.
+        open_followups = self.env["mail.activity"].search([
+            ("res_model", "=", "collection.customer"), ("res_id", "=", self._file().id), ("summary", "=", action.name),
+        ])
+        self.assertEqual(len(open_followups), 1)
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_next_action_shown_on_customer_and_invoice(self):
+        move = self._invoice(4)
+        file = self._escalate()
+        # At day 4 the next period to start is the week-2 email and the 3-day follow-ups, both on day 8.
+        self.assertEqual(file.next_action_date, fields.Date.to_date("2026-03-06"))
+        self.assertIn(file.next_action_id.day_from, (8,))
+        self.assertEqual(move.collection_next_action_date, file.next_action_date)
+        self.assertEqual(self.customer.collection_next_action_date, file.next_action_date)
+
+    def test_pre_due_email_and_quiet_hours(self):
+        # 23:00 in Shanghai (15:00 UTC): inside quiet hours, the email is deferred to 08:00 local, not dropped.
+        with freeze_time("2026-03-02 15:00:00"):
+            self._invoice(-2)
+            self._escalate()
+        history = self.env["collection.history"].search([
+            ("partner_id", "=", self.customer.id), ("action_id", "=", self.actions["Pre-due reminder email"].id)])
+        self.assertEqual(len(history), 1)
+        self.assertTrue(history.mail_id)
+        self.assertEqual(history.mail_id.scheduled_date, fields.Datetime.to_datetime("2026-03-03 00:00:00"))
+        self.assertIn(self.customer, history.mail_id.recipient_ids)
+
+    def test_email_outside_quiet_hours_goes_now(self):
+        with freeze_time("2026-03-02 04:00:00"):   # 12:00 in Shanghai
+            self._invoice(-2)
+            self._escalate()
+        mail = self.env["collection.history"].search([("partner_id", "=", self.customer.id),
+                                                      ("event", "=", "action")]).mail_id
+        self.assertTrue(mail)
+        self.assertFalse(mail.scheduled_date)
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_email_review_queue(self):
+        self.actions["Reminder email (week 2)"].email_review = True
+        self._invoice(9)
+        self._escalate()
+        queued = self.env["collection.history"].search([("partner_id", "=", self.customer.id),
+                                                        ("state", "=", "to_review")])
+        self.assertEqual(queued.action_id, self.actions["Reminder email (week 2)"])
+        self.assertFalse(queued.mail_id)
+        queued.with_user(self.collector).action_approve_send()
+        self.assertEqual(queued.state, "done")
+        self.assertEqual(queued.reviewed_by_id, self.collector)
+        self.assertTrue(queued.mail_id)

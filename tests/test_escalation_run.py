@@ -1,0 +1,120 @@
+from freezegun import freeze_time
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
+from odoo.tests import RecordCapturer, TransactionCase, tagged
+
+from .common import TODAY, CollectionCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestEscalationRun(CollectionCommon):
+    """The daily run: batches, idempotence, resuming after a crash, and a flat query count."""
+
+    def _our_files(self, partners):
+        return self.env["collection.customer"].search([("partner_id", "in", partners.ids)])
+
+    def _run_to_the_end(self, batch_size=500):
+        model = self.env["collection.customer"]
+        while model._cron_escalate(batch_size=batch_size):
+            pass
+
+    def test_scheduled_action_runs_and_second_run_does_nothing(self):
+        self._invoice(4)
+        cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
+        cron.method_direct_trigger()
+        file = self._file()
+        self.assertEqual(file.checked_on, fields.Date.today())
+        self.assertEqual(file.stage_id, self.stages["Friendly reminder"])
+        self.assertEqual(set(self._actions_done().mapped("name")), {"Phone call (week 1)", "First reminder letter"})
+        with RecordCapturer(self.env["mail.activity"], []) as activities, \
+                RecordCapturer(self.env["collection.history"], []) as history, \
+                RecordCapturer(self.env["mail.message"], []) as messages:
+            cron.method_direct_trigger()
+            file._escalate(trigger="manual")   # even a forced re-evaluation adds nothing
+        self.assertFalse(activities.records)
+        self.assertFalse(history.records)
+        self.assertFalse(messages.records)
+
+    def test_run_from_the_web_client(self):
+        self._invoice(4)
+        result = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
+        self.assertEqual(result["params"]["type"], "success")
+        again = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
+        self.assertEqual(again["params"]["type"], "info")
+
+    def test_run_interrupted_after_first_batch_resumes_without_duplicates(self):
+        partners = self.env["res.partner"].union(*(self._customer(f"Batch {n}") for n in range(5)))
+        self._invoices([(partner, 4, 100.0) for partner in partners])
+        model = self.env["collection.customer"]
+        self._run_to_the_end()   # anything else in the database first: our five are then the only work
+        self._our_files(partners)._mark_to_recheck()
+        self.assertEqual(model._cron_escalate(batch_size=2), 2)   # first batch, committed by the runner
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+            model._cron_escalate(batch_size=2)   # the second batch dies half way: rolled back
+            raise RuntimeError("worker killed")
+        self._run_to_the_end(batch_size=2)
+        files = self._our_files(partners)
+        self.assertEqual(set(files.mapped("checked_on")), {fields.Date.today()})
+        history = self.env["collection.history"].search([("partner_id", "in", partners.ids), ("event", "=", "action")])
+        # Day 4: the week-1 phone call and the first letter, once each per customer.
+        self.assertEqual(len(history), 10)
+        self.assertEqual(len(set(history.mapped("dedup_key"))), 10)
+        activities = self.env["mail.activity"].search([("res_model", "=", "collection.customer"),
+                                                       ("res_id", "in", files.ids)])
+        self.assertEqual(len(activities), 10)
+
+    def test_query_count_does_not_grow_with_invoices(self):
+        customers = self.env["res.partner"].union(*(self._customer(f"Count {n}") for n in range(4)))
+        small = self._invoices([(customers[n % 4], 4 + n % 3, 100.0) for n in range(20)])
+        customers_b = self.env["res.partner"].union(*(self._customer(f"Count B {n}") for n in range(4)))
+        big = self._invoices([(customers_b[n % 4], 4 + n % 3, 100.0) for n in range(200)])
+        files_small, files_big = self._our_files(customers), self._our_files(customers_b)
+        today = fields.Date.today()
+        self.env.invalidate_all()
+        with self.assertQueryCount(79):
+            files_small._escalate(trigger="cron", today=today)
+        self.env.invalidate_all()
+        with self.assertQueryCount(79):
+            files_big._escalate(trigger="cron", today=today)
+        self.assertEqual(len(small.collection_stage_id), 1)
+        self.assertEqual(len(big.filtered("collection_stage_id")), 200)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRuns(TransactionCase):
+    """Two runs at once on two connections, as two Odoo servers would run the cron: no wait, no duplicate.
+
+    Works on the demo customers, which are committed and so visible to both connections; both roll back."""
+
+    @freeze_time("2030-01-07 04:00:00")   # a Monday after the demo was built: every demo customer is due
+    def test_two_runs_at_once(self):
+        today = fields.Date.today()
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            for cr in (cr_a, cr_b):
+                cr.execute("SET lock_timeout = '10s'")   # a run that waited would fail here, not hang
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            if env_a["collection.customer"].search_count([]) < 6:
+                self.skipTest("needs the demo customers")
+            self.assertEqual(env_a["collection.customer"]._cron_escalate(batch_size=3), 3)
+            locked_by_a = env_a["collection.customer"].search([("checked_on", "=", today)])
+            self.assertEqual(len(locked_by_a), 3)
+            # B runs while A's batch is not committed: it skips A's customers instead of waiting.
+            self.assertEqual(env_b["collection.customer"]._cron_escalate(batch_size=3), 3)
+            done_by_b = env_b["collection.customer"].search([("checked_on", "=", today)])
+            self.assertFalse(set(done_by_b.ids) & set(locked_by_a.ids))
+            # A user's "escalate now" on a customer A is working on is refused at once.
+            with self.assertRaises(UserError):
+                env_b["collection.customer"].browse(locked_by_a[:1].ids).action_escalate_now()
+            keys_a = set(env_a["collection.history"].search([("dedup_key", "!=", False)]).mapped("dedup_key"))
+            keys_b = set(env_b["collection.history"].search([("dedup_key", "!=", False)]).mapped("dedup_key"))
+            new_a, new_b = keys_a - keys_b, keys_b - keys_a
+            self.assertTrue(new_a and new_b)
+            self.assertFalse(new_a & new_b)
+        finally:
+            for cr in (cr_a, cr_b):
+                cr.rollback()
+                cr.close()

@@ -1,0 +1,58 @@
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+MODULE = "account_collection_litigation"
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            group: new_test_user(cls.env, login=f"menu_{group}", groups=f"{MODULE}.group_collection_{group}")
+            for group in ("collector", "supervisor", "manager")
+        }
+
+    def test_demo_data_spreads_customers_over_the_stages(self):
+        if not self.env.ref(f"{MODULE}.demo_invoice_01", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        files = self.env["collection.customer"].search([("partner_id.name", "in", [
+            "Huaxin Building Materials", "Jade Garden Restaurants", "Northwind Components", "Harbor Print & Pack",
+        ])])
+        self.assertEqual(len(files), 4)
+        stages = set(files.stage_id.mapped("name"))
+        self.assertGreaterEqual(len(stages), 3, stages)
+        jade = files.filtered(lambda f: f.partner_id.name == "Jade Garden Restaurants")
+        self.assertEqual(jade.stage_id.name, "Legal", "the broken demo promise opened the Legal stage")
+        disputed = self.env.ref(f"{MODULE}.demo_invoice_12")
+        self.assertEqual(disputed.collection_pause_reason, "dispute")
+        self.assertTrue(self.env["collection.history"].search_count([("event", "=", "action")]))
+
+    def test_every_menu_opens_for_each_group(self):
+        root = self.env.ref(f"{MODULE}.collection_menu_root")
+        for group, user in self.users.items():
+            env = self.env(user=user)
+            visible = env["ir.ui.menu"].search([("id", "child_of", root.id)])._filter_visible_menus()
+            self.assertIn(root, visible, group)
+            if group == "collector":
+                self.assertNotIn(self.env.ref(f"{MODULE}.collection_menu_config"), visible)
+            for menu in visible.filtered("action"):
+                action = menu.action.sudo()   # the web client loads action definitions with sudo too
+                if action._name != "ir.actions.act_window":
+                    continue
+                with self.subTest(group=group, menu=menu.name):
+                    model = env[action.res_model]
+                    views = [(view.view_id.id, view.view_mode) for view in action.view_ids] or [
+                        (False, mode) for mode in action.view_mode.split(",")]
+                    result = model.get_views(views, {"search_view_id": action.search_view_id.id})
+                    self.assertTrue(result["views"])
+                    spec = {name: {} for name in ("id", "display_name")}
+                    model.web_search_read([], spec, limit=80)
+
+    def test_cron_and_default_policy(self):
+        cron = self.env.ref(f"{MODULE}.ir_cron_collection_escalate")
+        self.assertTrue(cron.active)
+        self.assertEqual(cron.interval_type, "days")
+        policy = self.env.company.collection_policy_id
+        self.assertEqual(policy.stage_ids.mapped("days_from"), [-5, 1, 31, 61, 91])
+        self.assertEqual(len(policy.action_ids), 11)

@@ -1,0 +1,2 @@
+from . import collection_pause_wizard
+from . import collection_stage_wizard

@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.collection_pause import PAUSE_REASONS
+
+
+class CollectionPauseWizard(models.TransientModel):
+    """Pause chasing for customers or invoices picked in a list: one pause per customer and company."""
+
+    _name = "collection.pause.wizard"
+    _description = "Pause Collection"
+
+    partner_ids = fields.Many2many("res.partner", string="Customers")
+    move_ids = fields.Many2many("account.move", string="Invoices")
+    reason = fields.Selection(
+        [r for r in PAUSE_REASONS if r[0] in ("excluded", "dispute", "promise")], required=True, default="excluded"
+    )
+    date_to = fields.Date(string="Until")
+    promise_amount = fields.Float(string="Promised Amount", help="Leave empty: everything that is open.")
+    note = fields.Text(required=True)
+
+    @api.onchange("reason")
+    def _onchange_reason(self):
+        if self.reason == "promise" and not self.date_to:
+            self.date_to = fields.Date.add(fields.Date.context_today(self), days=7)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.env["collection.customer"].check_access("write")
+        groups = {}
+        for move in self.move_ids:
+            groups.setdefault((move.commercial_partner_id, move.company_id), self.env["account.move"])
+            groups[(move.commercial_partner_id, move.company_id)] |= move
+        for partner in self.partner_ids.commercial_partner_id:
+            groups.setdefault((partner, self.env.company), self.env["account.move"])
+        if not groups:
+            raise UserError(self.env._("Select the customers or invoices to pause."))
+        pauses = self.env["collection.pause"].create([{
+            "partner_id": partner.id, "company_id": company.id, "move_ids": [fields.Command.set(moves.ids)],
+            "reason": self.reason, "date_to": self.date_to, "note": self.note,
+            "promise_amount": self.promise_amount if len(groups) == 1 else 0.0,
+        } for (partner, company), moves in groups.items()])
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.pause",
+            "view_mode": "list,form",
+            "domain": [("id", "in", pauses.ids)],
+            "name": self.env._("Pauses"),
+        }
