@@ -15,7 +15,9 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/collection_interest_data.xml",
         "data/collection_policy_data.xml",
+        "views/collection_interest_rule_views.xml",
         "views/collection_policy_views.xml",
         "views/collection_history_views.xml",
         "views/account_move_views.xml",
@@ -25,6 +27,7 @@
         "views/res_partner_views.xml",
         "wizard/collection_pause_wizard_views.xml",
         "wizard/collection_stage_wizard_views.xml",
+        "wizard/collection_interest_invoice_wizard_views.xml",
         "views/account_collection_litigation_menus.xml",
     ],
     "demo": [

@@ -5,6 +5,10 @@ from . import collection_customer
 from . import collection_pause
 from . import collection_group_pause
 from . import collection_history
+from . import collection_interest_rate_table
+from . import collection_interest_rule
+from . import collection_interest_waiver
+from . import collection_interest_invoice
 from . import account_move
 from . import account_partial_reconcile
 from . import res_company

@@ -1,6 +1,6 @@
-import logging
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -11,9 +11,10 @@ from odoo.tools import SQL
 from ..tools.aging import aging_bucket
 from ..tools.calendar_actions import action_slot, dedup_key, fires_today, next_slot_day, slot_bounds
 from ..tools.quiet_hours import quiet_until
-from ..tools.stages import StageRule, pick_stage, soft_collection_failed
+from ..tools.stages import pick_stage, soft_collection_failed
 
-_logger = logging.getLogger(__name__)
+# Thousands of invoices share a handful of (days, ladder, failed) combinations: classify each once.
+pick_stage_cached = lru_cache(maxsize=8192)(pick_stage)
 
 NOT_CHASED_REASONS = [
     ("paused", "Paused"),
@@ -28,6 +29,14 @@ SYNC_LOCK_KEY = 7_310_018
 
 # What the escalation sets on each invoice, in the order of account.move._collection_write_rows.
 MOVE_TARGET_KEYS = ("stage_id", "bucket", "pause_id", "pause_reason", "reason", "note")
+
+
+# What the escalation sets on each customer file, in the order of the rows of _escalate_company.
+FILE_ENGINE_COLUMNS = [
+    "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
+    "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
+    "next_action_id", "next_action_date", "checked_on",
+]
 
 
 class CollectionCustomer(models.Model):
@@ -258,22 +267,16 @@ class CollectionCustomer(models.Model):
             ))
 
     def _escalate_company(self, trigger, today):
+        """One batch of one company, on plain rows: a few set-based reads, Python rules, one write per table."""
         company = self.env.company
         policy_model = self.env["collection.policy"]
         if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
             policy_model._create_default_policies(company)
-        policy_by_partner = policy_model._policy_for_partners(self.partner_id, company)
-        policies = policy_model.union(*policy_by_partner.values())
-        ladders = {
-            policy.id: [
-                StageRule(s.id, s.sequence, s.days_from, s.requires_failed_soft_collection) for s in policy.stage_ids
-            ]
-            for policy in policies
-        }
-        stages = policies.stage_ids
-        stage_by_id = {stage.id: stage for stage in stages}
+        files = self._fetch_files()
+        partner_ids = tuple(file["partner_id"] for file in files)
+        policy_of = policy_model._policy_ids_for_partners(partner_ids, company)
+        rules_by_policy = policy_model.browse(set(policy_of.values()))._engine_rules()
 
-        partner_ids = tuple(self.partner_id.ids)
         invoices = self._fetch_invoices(company, partner_ids)
         pauses = self.env["collection.pause"]._fetch_active(company, partner_ids, today, invoices)
         credits, last_payment = self._fetch_credits(company, partner_ids)
@@ -283,66 +286,60 @@ class CollectionCustomer(models.Model):
         for inv in invoices:
             invoices_by_partner[inv["partner_id"]].append(inv)
 
-        move_updates, history_rows, file_updates, stage_changes = [], [], [], []
-        chased_files = []
-        for file in self:
-            partner_id = file.partner_id.id
-            policy = policy_by_partner[partner_id]
+        move_updates, history_rows, file_updates, stage_changes, chased = [], [], [], [], []
+        for file in files:
+            partner_id = file["partner_id"]
+            rules = rules_by_policy[policy_of[partner_id]]
             broken, actions_done = soft.get(partner_id, (0, 0))
-            failed = soft_collection_failed(broken, actions_done, policy.legal_min_actions)
+            failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions)
             summary = self._classify_customer(
-                invoices_by_partner[partner_id], ladders[policy.id], failed, policy, credits.get(partner_id, 0.0),
-                pauses, today,
+                invoices_by_partner[partner_id], rules, failed, credits.get(partner_id, 0.0), pauses, today,
             )
-            collector_id = file.user_id.id or policy.collector_id.id or None
+            collector_id = file["user_id"] or rules.collector_id
             for inv, target in summary["invoices"]:
                 changes = (collector_id, *(target[key] for key in MOVE_TARGET_KEYS))
                 current = (inv["user_id"], *(inv[key] for key in MOVE_TARGET_KEYS))
-                if changes != current or inv["customer_id"] != file.id:
+                if changes != current or inv["customer_id"] != file["id"]:
                     stage_date = today if target["stage_id"] != inv["stage_id"] else inv["stage_date"]
-                    move_updates.append((inv["id"], file.id, *changes, stage_date))
+                    move_updates.append((inv["id"], file["id"], *changes, stage_date))
                 if target["stage_id"] != inv["stage_id"]:
                     history_rows.append(self._history_row(
-                        file, "stage", inv["stage_trigger"] or trigger, move_id=inv["id"],
+                        company, file, "stage", inv["stage_trigger"] or trigger, move_id=inv["id"],
                         stage_from_id=inv["stage_id"], stage_to_id=target["stage_id"], days_overdue=inv["days"],
                     ))
-            stage = stage_by_id.get(summary["stage_id"])
-            values = {
-                "policy_id": policy.id,
-                "user_id": collector_id,
-                "stage_id": summary["stage_id"],
-                "stage_date": today if summary["stage_id"] != file.stage_id.id else file.stage_date,
-                "credit_hold": bool(stage and stage.credit_hold),
-                "days_overdue": summary["days"],
-                "anchor_date": summary["anchor"],
-                "overdue_amount": summary["overdue_amount"],
-                "due_amount": summary["due_amount"],
-                "credit_amount": credits.get(partner_id, 0.0),
-                "claim_amount": summary["claim_amount"],
-                "overdue_count": summary["overdue_count"],
-                "open_count": summary["open_count"],
-                "not_chased_reason": summary["reason"],
-                "stage_note": summary["note"],
-                "checked_on": today,
-            }
+            stage_id = summary["stage_id"]
+            next_action_id, next_action_date = None, None
             if summary["chased"]:
-                chased_files.append((file, policy, summary))
-                values.update(self._next_action(policy, summary["days"], summary["anchor"]))
-            else:
-                values.update(next_action_id=False, next_action_date=False)
-            file_updates.append((file, values))
-            if summary["stage_id"] != file.stage_id.id:
+                chased.append((file, rules, summary))
+                next_action_id, next_action_date = self._next_action(rules, summary["days"], summary["anchor"])
+            file_updates.append((
+                file["id"], rules.id, collector_id, stage_id,
+                today if stage_id != file["stage_id"] else file["stage_date"],
+                stage_id in rules.credit_hold_stage_ids,
+                summary["days"], summary["anchor"], summary["overdue_amount"], summary["due_amount"],
+                credits.get(partner_id, 0.0), summary["claim_amount"], summary["overdue_count"],
+                summary["open_count"], summary["reason"], summary["note"], next_action_id, next_action_date, today,
+            ))
+            if stage_id != file["stage_id"]:
                 history_rows.append(self._history_row(
-                    file, "stage", trigger, stage_from_id=file.stage_id.id, stage_to_id=summary["stage_id"],
+                    company, file, "stage", trigger, stage_from_id=file["stage_id"], stage_to_id=stage_id,
                     days_overdue=summary["days"],
                 ))
-                stage_changes.append((file, file.stage_id, stage))
+                stage_changes.append((file["id"], file["stage_id"], stage_id))
 
         self.env["account.move"]._collection_write_rows(move_updates)
-        self._write_rows(file_updates)
+        self._bulk_update("collection.customer", FILE_ENGINE_COLUMNS, file_updates)
         self.env["collection.history"]._insert_rows(history_rows)
         self._log_stage_changes(stage_changes, trigger)
-        self._carry_out_actions(chased_files, trigger, today)
+        self._carry_out_actions(chased, trigger, today)
+        self._invoice_interest_monthly(chased, today)
+
+    def _fetch_files(self):
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_id, stage_id, user_id, stage_date FROM collection_customer WHERE id IN %s ORDER BY id",
+            tuple(self.ids),
+        ))
+        return self.env.cr.dictfetchall()
 
     def _fetch_invoices(self, company, partner_ids):
         """The customers' invoices in collection, and those that were and have just left it (paid, cancelled)."""
@@ -408,10 +405,9 @@ class CollectionCustomer(models.Model):
         return {partner_id: tuple(c) for partner_id, c in counts.items()}
 
     @api.model
-    def _classify_customer(self, invoices, ladder, failed, policy, credit, pauses, today):
+    def _classify_customer(self, invoices, rules, failed, credit, pauses, today):
         """Target stage, bucket and pause of each invoice, and the customer's summary (no database access)."""
-        chased, targets = [], []
-        overdue_amount = due_amount = 0.0
+        targets, chased = [], []
         any_paused = False
         for inv in invoices:
             inv["days"] = (today - inv["due"]).days if inv["due"] else 0
@@ -420,119 +416,94 @@ class CollectionCustomer(models.Model):
                 inv["stage_trigger"] = "payment" if inv["payment_state"] in ("paid", "in_payment") else None
                 targets.append((inv, dict.fromkeys(MOVE_TARGET_KEYS)))
                 continue
-            due_amount += inv["residual"]
-            if inv["days"] > 0:
-                overdue_amount += inv["residual"]
             pause = pauses.get((inv["partner_id"], inv["id"])) or pauses.get((inv["partner_id"], None))
             target = {"stage_id": inv["stage_id"], "bucket": aging_bucket(inv["days"]),
-                      "pause_id": pause["id"] if pause else None, "pause_reason": pause["reason"] if pause else None,
-                      "reason": None, "note": None}
+                      "pause_id": pause and pause["id"], "pause_reason": pause and pause["reason"],
+                      "reason": "paused" if pause else None, "note": None}
+            targets.append((inv, target))
             if pause:
                 any_paused = True
-                target["reason"] = "paused"
             else:
-                chased.append(inv)
-            targets.append((inv, target))
+                chased.append((inv, target))
 
-        chased_overdue = sum(inv["residual"] for inv in chased if inv["days"] > 0)
+        chased_overdue = sum(inv["residual"] for inv, _target in chased if inv["days"] > 0)
         claim = max(0.0, chased_overdue - credit)
         reason = None
         if chased_overdue and claim <= 0:
             reason = "covered_by_credit"
-        elif chased_overdue and claim < policy.minimum_amount:
+        elif chased_overdue and claim < rules.minimum_amount:
             reason = "below_minimum"
-        best, best_days, note = None, None, None
-        for inv, target in targets:
-            if inv not in chased:
-                continue
+        blocked_note = None
+        staged = []
+        for inv, target in chased:
             if reason and inv["days"] > 0:
                 target.update(stage_id=None, reason=reason)
                 continue
-            if inv["locked"]:
-                pick_stage_id, blocked = inv["stage_id"], None
-            else:
-                pick = pick_stage(inv["days"], ladder, failed)
-                pick_stage_id, blocked = (pick.stage.id if pick.stage else None), pick.blocked
-            target["stage_id"] = pick_stage_id
-            if blocked:
-                target["note"] = note = self.env._(
-                    "Meets the days of a later stage, which is entered only after soft collection failed."
-                )
-            if pick_stage_id and (best_days is None or inv["days"] > best_days):
-                best, best_days = pick_stage_id, inv["days"]
-        really_chased = [inv for inv, target in targets if inv in chased and target["stage_id"]]
-        customer_reason = None
-        if not really_chased:
-            customer_reason = reason or ("paused" if any_paused else "nothing_due")
-        anchor = min((inv["due"] for inv in really_chased), default=None)
+            if not inv["locked"]:
+                pick = pick_stage_cached(inv["days"], rules.ladder, failed)
+                target["stage_id"] = pick.stage.id if pick.stage else None
+                if pick.blocked:
+                    blocked_note = blocked_note or self.env._(
+                        "Meets the days of a later stage, which is entered only after soft collection failed."
+                    )
+                    target["note"] = blocked_note
+            if target["stage_id"]:
+                staged.append((inv, target))
+        open_invoices = [inv for inv in invoices if inv["is_open"]]
         return {
             "invoices": targets,
-            "chased": bool(really_chased),
-            "stage_id": best,
-            "days": best_days or 0,
-            "anchor": anchor,
-            "overdue_amount": overdue_amount,
-            "due_amount": due_amount,
-            "claim_amount": claim if not reason else 0.0,
-            "overdue_count": sum(1 for inv in invoices if inv["is_open"] and inv["days"] > 0),
-            "open_count": sum(1 for inv in invoices if inv["is_open"]),
-            "reason": customer_reason,
-            "note": note,
+            "chased": bool(staged),
+            # the most advanced stage among the chased invoices; a stage set by hand counts as it is
+            "stage_id": max((target["stage_id"] for _inv, target in staged),
+                            key=lambda stage_id: rules.stage_rank.get(stage_id, (0, 0)), default=None),
+            "days": max((inv["days"] for inv, _target in staged), default=0),
+            "anchor": min((inv["due"] for inv, _target in staged), default=None),
+            "overdue_amount": sum(inv["residual"] for inv in open_invoices if inv["days"] > 0),
+            "due_amount": sum(inv["residual"] for inv in open_invoices),
+            "claim_amount": 0.0 if reason else claim,
+            "overdue_count": sum(1 for inv in open_invoices if inv["days"] > 0),
+            "open_count": len(open_invoices),
+            "reason": None if staged else reason or ("paused" if any_paused else "nothing_due"),
+            "note": blocked_note,
         }
 
-    def _next_action(self, policy, days, anchor):
+    @api.model
+    def _next_action(self, rules, days, anchor):
+        """The calendar action whose next period starts first, and that day."""
         best = None
-        for action in policy.action_ids:
-            day = next_slot_day(days, action._window())
+        for action_id, window, _review in rules.windows:
+            day = next_slot_day(days, window)
             if day is not None and (best is None or day < best[0]):
-                best = (day, action)
+                best = (day, action_id)
         if not best:
-            return {"next_action_id": False, "next_action_date": False}
-        return {"next_action_id": best[1].id, "next_action_date": anchor + timedelta(days=best[0])}
+            return None, None
+        return best[1], anchor + timedelta(days=best[0])
 
-    def _history_row(self, file, event, trigger, **values):
+    @api.model
+    def _history_row(self, company, file, event, trigger, **values):
         return {
-            "company_id": file.company_id.id, "customer_id": file.id, "partner_id": file.partner_id.id,
+            "company_id": company.id, "customer_id": file["id"], "partner_id": file["partner_id"],
             "event": event, "trigger": trigger, **values,
         }
 
     @api.model
-    def _write_rows(self, file_updates):
-        """One UPDATE for all changed files of a batch."""
-        columns = ["policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date",
-                   "overdue_amount", "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count",
-                   "not_chased_reason", "stage_note", "next_action_id", "next_action_date", "checked_on"]
-        # The ORM's False for an empty link or date is SQL's NULL.
-        rows = [
-            (file.id, *(None if values[col] is False and col != "credit_hold" else values[col] for col in columns))
-            for file, values in file_updates
-        ]
-        self._bulk_update("collection_customer", columns, rows)
-
-    @api.model
-    def _bulk_update(self, table, columns, rows):
+    def _bulk_update(self, model_name, columns, rows):
+        """One UPDATE ... FROM (VALUES ...) for many rows: (id, value of each column)."""
         if not rows:
             return
-        types = self._bulk_column_types(table, columns)
+        fields_ = self.env[model_name]._fields
         self.env.cr.execute(SQL(
             "UPDATE %(table)s t SET %(sets)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s "
             "FROM (VALUES %(rows)s) AS v(id, %(cols)s) WHERE t.id = v.id",
-            table=SQL.identifier(table),
+            table=SQL.identifier(self.env[model_name]._table),
             sets=SQL(", ").join(
-                SQL("%s = v.%s::%s", SQL.identifier(col), SQL.identifier(col), SQL(types[col])) for col in columns
+                SQL("%s = v.%s::%s", SQL.identifier(col), SQL.identifier(col), SQL(fields_[col].column_type[1]))
+                for col in columns
             ),
             rows=SQL(", ").join(SQL("%s", row) for row in rows),
             cols=SQL(", ").join(SQL.identifier(col) for col in columns),
             uid=self.env.uid,
         ))
-
-    @api.model
-    def _bulk_column_types(self, table, columns):
-        self.env.cr.execute(SQL(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND column_name IN %s",
-            table, tuple(columns),
-        ))
-        return dict(self.env.cr.fetchall())
 
     def _log_stage_changes(self, stage_changes, trigger):
         """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
@@ -547,8 +518,12 @@ class CollectionCustomer(models.Model):
         partner_model = self.env["ir.model"]._get_id("res.partner")
         file_model = self.env["ir.model"]._get_id("collection.customer")
         hold_note = self.env._("Credit hold: no new sales on credit until the overdue invoices are paid.")
-        for file, old, new in stage_changes:
-            none = self.env._("none")
+        files = self.browse(change[0] for change in stage_changes)   # prefetched together
+        stages = self.env["collection.stage"]
+        none = self.env._("none")
+        for file_id, old_id, new_id in stage_changes:
+            file, old, new = self.browse(file_id).with_prefetch(files._prefetch_ids), stages.browse(old_id), \
+                stages.browse(new_id)
             bodies[file.id] = Markup("%s: %s → %s (%s)") % (
                 self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
             )
@@ -574,39 +549,42 @@ class CollectionCustomer(models.Model):
         self.browse(list(bodies))._message_log_batch(bodies)
         self._create_activities(activities)
 
-    def _carry_out_actions(self, chased_files, trigger, today):
+    def _carry_out_actions(self, chased, trigger, today):
         """Calendar actions due today, once per customer, window and period (dedup key in the history)."""
         company = self.env.company
         calendar = company.resource_calendar_id
-
-        def is_working_day(day):
-            return calendar._works_on_date(day) if calendar else day.weekday() < 5
-
+        working = calendar._works_on_date(today) if calendar else today.weekday() < 5
         candidates = []
-        for file, policy, summary in chased_files:
-            for action in policy.action_ids:
-                window = action._window()
+        for file, rules, summary in chased:
+            for action_id, window, review in rules.windows:
                 slot = action_slot(summary["days"], window)
                 if slot is None:
                     continue
                 start, end = slot_bounds(summary["anchor"], window, slot)
-                if not fires_today(today, start, end, is_working_day):
+                if not fires_today(today, start, end, lambda _day: working):
                     continue
-                candidates.append((file, action, self._history_row(
-                    file, "action", trigger, action_id=action.id, days_overdue=summary["days"],
-                    dedup_key=dedup_key(file.partner_id.id, company.id, action.id, summary["anchor"], slot),
-                    state="to_review" if action.action_type == "email" and action.email_review else "done",
-                )))
+                candidates.append(self._history_row(
+                    company, file, "action", trigger, action_id=action_id, days_overdue=summary["days"],
+                    dedup_key=dedup_key(file["partner_id"], company.id, action_id, summary["anchor"], slot),
+                    state="to_review" if review else "done",
+                ))
         if not candidates:
             return
-        inserted = self.env["collection.history"]._insert_rows(
-            [row for _file, _action, row in candidates], on_conflict_key=True
-        )
-        todo = [(file, action, inserted[row["dedup_key"]]) for file, action, row in candidates
-                if row["dedup_key"] in inserted]
-        self.env["collection.history"].browse(hid for _f, _a, hid in todo)._execute(
-            [(file, action) for file, action, _hid in todo]
-        )
+        history = self.env["collection.history"]
+        # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.
+        self.env.cr.execute(SQL(
+            "SELECT dedup_key FROM collection_history WHERE dedup_key = ANY(%s)",
+            [row["dedup_key"] for row in candidates],
+        ))
+        done = {key for (key,) in self.env.cr.fetchall()}
+        candidates = [row for row in candidates if row["dedup_key"] not in done]
+        if not candidates:
+            return
+        inserted = history._insert_rows(candidates, on_conflict_key=True)
+        todo = [row for row in candidates if row["dedup_key"] in inserted]
+        files = self.browse(row["customer_id"] for row in todo)
+        actions = self.env["collection.action"].browse(row["action_id"] for row in todo)
+        history.browse(inserted[row["dedup_key"]] for row in todo)._execute(list(zip(files, actions, strict=True)))
 
     @api.model
     def _create_activities(self, vals_list):
@@ -624,6 +602,25 @@ class CollectionCustomer(models.Model):
             partner = self.env["res.users"].browse(user_id).sudo().partner_id
             self.env[model].sudo().browse(res_ids).message_subscribe(partner_ids=partner.ids)
         return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _invoice_interest_monthly(self, chased, today):
+        """Policies that invoice interest monthly: in the first week of a month, invoice the interest accrued up to
+        the end of the previous one on the invoices being chased (once: invoiced interest is linked by date)."""
+        if today.day > 7 or not chased:
+            return
+        policies = self.env["collection.policy"].browse({rules.id for _file, rules, _summary in chased})
+        monthly = policies.filtered(lambda p: p.interest_invoicing == "monthly")
+        if not monthly:
+            return
+        month_end = today.replace(day=1) - timedelta(days=1)
+        file_ids = [file["id"] for file, rules, _summary in chased if rules.id in monthly.ids]
+        moves = self.env["account.move"].search([
+            ("collection_customer_id", "in", file_ids), ("collection_pause_id", "=", False),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", month_end),
+            ("collection_interest_invoice_ids", "not any", [("date_to", ">=", month_end)]),
+        ])
+        moves._collection_invoice_interest(month_end)
 
     def _quiet_until(self):
         """When the customer's quiet hours end (naive UTC), or None when it may be contacted now."""

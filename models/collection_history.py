@@ -11,6 +11,8 @@ HISTORY_EVENTS = [
     ("resume", "Resumed"),
     ("promise_broken", "Promise broken"),
     ("promise_kept", "Promise kept"),
+    ("waiver", "Interest waived"),
+    ("waiver_reversed", "Interest waiver reversed"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),
@@ -183,7 +185,7 @@ class CollectionHistory(models.Model):
             self.env["mail.activity"].browse(list(reused)).sudo().write({"date_deadline": today})
         pairs = [(row.id, act.id) for row, act in zip(created_for, activities, strict=True)]
         pairs += [(row.id, act_id) for act_id, rows in reused.items() for row in rows]
-        self.env["collection.customer"]._bulk_update("collection_history", ["activity_id"], pairs)
+        self.env["collection.customer"]._bulk_update("collection.history", ["activity_id"], pairs)
 
     def _send_sms(self):
         for row in self:

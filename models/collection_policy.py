@@ -1,5 +1,11 @@
+from dataclasses import dataclass
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools.calendar_actions import ActionWindow
+from ..tools.stages import StageRule
 
 CUSTOMER_TYPES = [
     ("core", "Core"),
@@ -49,6 +55,20 @@ DEFAULT_CALENDAR = [
 ]
 
 
+@dataclass(frozen=True)
+class PolicyRules:
+    """A policy as plain data for the escalation, which works on thousands of customers at once."""
+
+    id: int
+    ladder: tuple[StageRule, ...]
+    stage_rank: dict   # stage id -> (days_from, sequence): which of two stages is the more advanced
+    credit_hold_stage_ids: frozenset
+    windows: tuple[tuple[int, ActionWindow, bool], ...]   # (action id, window, email waits for review)
+    legal_min_actions: int
+    minimum_amount: float
+    collector_id: int | None
+
+
 class CollectionPolicy(models.Model):
     _name = "collection.policy"
     _description = "Collection Policy"
@@ -90,6 +110,23 @@ class CollectionPolicy(models.Model):
     )
     supervisor_id = fields.Many2one("res.users", domain=[("share", "=", False)])
     legal_user_id = fields.Many2one("res.users", string="Legal Team Contact", domain=[("share", "=", False)])
+    interest_rule_id = fields.Many2one(
+        "collection.interest.rule", check_company=True,
+        help="Overdue interest and compensation claimed from customers of this policy, unless a customer or an "
+        "invoice names another rule. Claimed, not booked, unless interest is invoiced.",
+    )
+    interest_waiver_limit = fields.Monetary(
+        string="Waiver Limit", currency_field="currency_id", default=1000.0,
+        help="Interest waivers above this amount wait for a collection manager.",
+    )
+    interest_product_id = fields.Many2one("product.product")
+    interest_account_id = fields.Many2one("account.account", string="Interest Income Account", check_company=True)
+    interest_invoicing = fields.Selection(
+        [("never", "Claim only"), ("monthly", "Invoice monthly")],
+        required=True, default="never",
+        help="Monthly: on the first run of a month, the escalation invoices the interest accrued up to the end of "
+        "the previous month on every invoice it chases.",
+    )
 
     _sql_constraints = [
         ("minimum_amount_positive", "CHECK(minimum_amount >= 0)", "The minimum overdue amount cannot be negative."),
@@ -97,6 +134,8 @@ class CollectionPolicy(models.Model):
          "The number of chasing actions before legal cannot be negative."),
         ("promise_grace_days_positive", "CHECK(promise_grace_days >= 0)",
          "The promise grace period cannot be negative."),
+        ("interest_waiver_limit_positive", "CHECK(interest_waiver_limit >= 0)",
+         "The interest waiver limit cannot be negative."),
     ]
 
     # === Constraints === #
@@ -164,17 +203,37 @@ class CollectionPolicy(models.Model):
             "action_ids": actions,
         }
 
-    def _policy_for_partners(self, partners, company):
-        """Return {partner_id: policy} for commercial partners in a company, read in a few queries:
-        the partner's own policy, else the policy of its customer type, else the company default."""
-        partners = partners.with_company(company)
+    @api.model
+    def _policy_ids_for_partners(self, partner_ids, company):
+        """{partner_id: policy_id} in one query: the partner's own policy in this company, else the policy of
+        its customer type, else the company default."""
         policies = self.search([("company_id", "=", company.id)])
-        by_type = {p.customer_type: p for p in policies if p.customer_type}
-        default = company.collection_policy_id or policies[:1]
-        result = {}
-        for partner in partners:
-            own = partner.collection_policy_id
-            result[partner.id] = (
-                own if own and own.company_id == company else by_type.get(partner.collection_customer_type) or default
+        by_type = {p.customer_type: p.id for p in policies if p.customer_type}
+        default = (company.collection_policy_id or policies[:1]).id
+        self.env["res.partner"].flush_model(["collection_customer_type", "collection_policy_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id, collection_customer_type, (collection_policy_id->>%s)::int FROM res_partner WHERE id IN %s",
+            str(company.id), tuple(partner_ids),
+        ))
+        return {
+            partner_id: own if own in policies.ids else by_type.get(customer_type, default)
+            for partner_id, customer_type, own in self.env.cr.fetchall()
+        }
+
+    def _engine_rules(self):
+        """{policy_id: PolicyRules}: what the escalation needs of each policy, read once per batch."""
+        return {
+            policy.id: PolicyRules(
+                id=policy.id,
+                ladder=tuple(StageRule(s.id, s.sequence, s.days_from, s.requires_failed_soft_collection)
+                             for s in policy.stage_ids),
+                stage_rank={s.id: (s.days_from, s.sequence) for s in policy.stage_ids},
+                credit_hold_stage_ids=frozenset(policy.stage_ids.filtered("credit_hold").ids),
+                windows=tuple((a.id, a._window(), a.action_type == "email" and a.email_review)
+                              for a in policy.action_ids),
+                legal_min_actions=policy.legal_min_actions,
+                minimum_amount=policy.minimum_amount,
+                collector_id=policy.collector_id.id or None,
             )
-        return result
+            for policy in self
+        }

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 from .collection_policy import CUSTOMER_TYPES
@@ -19,6 +21,15 @@ class ResPartner(models.Model):
     collection_policy_id = fields.Many2one(
         "collection.policy", company_dependent=True,
         help="Leave empty to follow the policy of the customer type, or the company's default.",
+    )
+    collection_interest_rule_id = fields.Many2one(
+        "collection.interest.rule", string="Interest Rule", company_dependent=True,
+        help="Overrides the policy's interest rule for this customer's invoices.",
+    )
+    collection_interest_amount = fields.Monetary(
+        compute="_compute_collection_interest_amount", string="Interest Claimable",
+        currency_field="collection_currency_id",
+        help="Overdue interest and compensation claimable on the open invoices, in the company's currency.",
     )
     collection_blacklisted = fields.Boolean(string="Blacklisted", tracking=True,
                                             help="A bad-faith debtor: prepayment only.")
@@ -74,6 +85,22 @@ class ResPartner(models.Model):
             partner.collection_credit_hold = file.credit_hold
             partner.collection_overdue_count = file.overdue_count
             partner.collection_activity_count = activity_counts.get(file.id, 0)
+
+    @api.depends_context("company")
+    def _compute_collection_interest_amount(self):
+        company = self.env.company
+        moves = self.env["account.move"].search([
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+        ])
+        figures = moves._collection_interest(fields.Date.context_today(self), raise_errors=False)
+        today = fields.Date.context_today(self)
+        totals = defaultdict(float)
+        for move in moves:
+            totals[move.commercial_partner_id.id] += move.currency_id._convert(
+                figures[move.id]["claimable"], company.currency_id, company, today)
+        for partner in self:
+            partner.collection_interest_amount = totals[partner.commercial_partner_id.id]
 
     def _search_collection_stage_id(self, operator, value):
         return [("commercial_partner_id", "in", self._collection_file_partners([("stage_id", operator, value)]))]

@@ -5,3 +5,4 @@ from . import test_payments
 from . import test_pauses
 from . import test_escalation_run
 from . import test_access_rights
+from . import test_interest

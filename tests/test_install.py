@@ -27,6 +27,9 @@ class TestInstall(TransactionCase):
         disputed = self.env.ref(f"{MODULE}.demo_invoice_12")
         self.assertEqual(disputed.collection_pause_reason, "dispute")
         self.assertTrue(self.env["collection.history"].search_count([("event", "=", "action")]))
+        overdue = self.env.ref(f"{MODULE}.demo_invoice_03")   # 40 days overdue, PRC LPR × 1.5
+        self.assertGreater(overdue.collection_interest_amount, 0.0)
+        self.assertIn("Total interest", overdue.collection_interest_explanation)
 
     def test_every_menu_opens_for_each_group(self):
         root = self.env.ref(f"{MODULE}.collection_menu_root")

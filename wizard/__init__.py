@@ -1,2 +1,3 @@
 from . import collection_pause_wizard
 from . import collection_stage_wizard
+from . import collection_interest_invoice_wizard
