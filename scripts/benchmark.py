@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Escalation benchmark: seed a ledger in bulk SQL, then time the SQL floor and the daily escalation.
+
+Run it through `scripts/dev bench` (which installs Odoo, starts PostgreSQL and builds the template database):
+
+    scripts/dev bench --sizes 2000:10000,20000:100000
+
+For each size (customers:invoices) it copies the template database, seeds customers and posted open
+invoices spread over every aging bucket (10% partly paid), and measures in one process:
+- the floor: one set-based SQL statement that puts every open invoice in its aging bucket (best of 3);
+- the cold run: the first escalation (creates the customer files, classifies everything, first actions);
+- the warm run: the next day's re-evaluation of every customer (same day replayed: no new action is due);
+with the SQL queries, the queries of the busiest batch, and the process's peak resident memory.
+It prints a table and a JSON line.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from datetime import date
+
+BUCKET_FLOOR_SQL = """
+    SELECT id,
+           CASE WHEN %(today)s - invoice_date_due <= 0 THEN 'not_due'
+                WHEN %(today)s - invoice_date_due <= 30 THEN '1_30'
+                WHEN %(today)s - invoice_date_due <= 60 THEN '31_60'
+                WHEN %(today)s - invoice_date_due <= 90 THEN '61_90'
+                ELSE '90_plus' END
+      FROM account_move
+     WHERE move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo", required=True, help="Odoo 18.0 source tree")
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--template", default="acl_bench_base", help="database with the addon, without demo")
+    parser.add_argument("--sizes", default="2000:10000,20000:100000", help="customers:invoices,...")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
+    return parser.parse_args()
+
+
+def seed(env, customers, invoices, today):
+    """Customers and posted open invoices in bulk SQL, due from 30 days ahead to 180 days ago."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    receivable = env["account.account"].search([
+        ("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)], limit=1)
+    income = journal.default_account_id
+    currency = company.currency_id.id
+    cr.execute("""
+        INSERT INTO res_partner (name, complete_name, is_company, active, type, autopost_bills, customer_rank,
+                                 create_date, write_date, create_uid, write_uid)
+        SELECT 'Bench customer ' || n, 'Bench customer ' || n, true, true, 'contact', 'ask', 1,
+               now(), now(), 1, 1
+          FROM generate_series(1, %s) n
+        RETURNING id
+    """, (customers,))
+    partner_ids = [row[0] for row in cr.fetchall()]
+    cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (partner_ids,))
+    cr.execute("""
+        CREATE TEMP TABLE bench_invoice AS
+        SELECT n,
+               (%(partners)s::int[])[1 + (n * 7919) %% %(count)s] AS partner_id,
+               (%(today)s::date - (((n * 104729) %% 211) - 30)::int) AS due,
+               (100 + (n * 37) %% 9900)::numeric AS amount,
+               CASE WHEN n %% 10 = 0 THEN 0.4 + ((n * 13) %% 50) / 100.0 ELSE 1 END AS open_share
+          FROM generate_series(1, %(invoices)s::bigint) n
+    """, {"partners": partner_ids, "count": customers, "today": today, "invoices": invoices})
+    cr.execute("""
+        INSERT INTO account_move (name, journal_id, company_id, currency_id, date, invoice_date, invoice_date_due,
+                                  move_type, state, auto_post, partner_id, commercial_partner_id,
+                                  amount_untaxed, amount_total, amount_residual, amount_untaxed_signed,
+                                  amount_total_signed, amount_residual_signed, amount_total_in_currency_signed,
+                                  payment_state, create_date, write_date, create_uid, write_uid)
+        SELECT 'BENCH/' || n, %(journal)s, %(company)s, %(currency)s, due - 30, due - 30, due,
+               'out_invoice', 'posted', 'no', partner_id, partner_id,
+               amount, amount, round(amount * open_share, 2), amount, amount, round(amount * open_share, 2), amount,
+               CASE WHEN open_share < 1 THEN 'partial' ELSE 'not_paid' END, now(), now(), 1, 1
+          FROM bench_invoice
+        RETURNING id, partner_id, invoice_date_due, amount_total, amount_residual, date
+    """, {"journal": journal.id, "company": company.id, "currency": currency})
+    moves = cr.fetchall()
+    cr.execute("""
+        INSERT INTO account_move_line (move_id, journal_id, company_id, currency_id, company_currency_id, account_id,
+                                       partner_id, date, date_maturity, parent_state, display_type, name,
+                                       debit, credit, balance, amount_currency, amount_residual,
+                                       amount_residual_currency, reconciled, create_date, write_date)
+        SELECT m.id, %(journal)s, %(company)s, %(currency)s, %(currency)s, acc.account_id, m.partner_id, m.date,
+               CASE WHEN acc.receivable THEN m.invoice_date_due END, 'posted',
+               CASE WHEN acc.receivable THEN 'payment_term' ELSE 'product' END, m.name,
+               CASE WHEN acc.receivable THEN m.amount_total ELSE 0 END,
+               CASE WHEN acc.receivable THEN 0 ELSE m.amount_total END,
+               CASE WHEN acc.receivable THEN m.amount_total ELSE -m.amount_total END,
+               CASE WHEN acc.receivable THEN m.amount_total ELSE -m.amount_total END,
+               CASE WHEN acc.receivable THEN m.amount_residual ELSE 0 END,
+               CASE WHEN acc.receivable THEN m.amount_residual ELSE 0 END,
+               false, now(), now()
+          FROM account_move m
+          CROSS JOIN (VALUES (%(receivable)s, true), (%(income)s, false)) AS acc(account_id, receivable)
+         WHERE m.name LIKE 'BENCH/%%'
+    """, {"journal": journal.id, "company": company.id, "currency": currency,
+          "receivable": receivable.id, "income": income.id})
+    cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE res_partner")
+    cr.commit()
+    env.invalidate_all()
+    return len(moves)
+
+
+def time_floor(cr, today):
+    best = None
+    for _attempt in range(3):
+        start = time.perf_counter()
+        cr.execute(BUCKET_FLOOR_SQL, {"today": today})
+        rows = cr.fetchall()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, len(rows)
+
+
+def run_escalation(env, batch_size):
+    """The cron's loop, as the runner drives it: one batch per call, a commit after each."""
+    model = env["collection.customer"]
+    cr = env.cr
+    queries_before = cr.sql_log_count
+    batch_queries = []
+    start = time.perf_counter()
+    while True:
+        before = cr.sql_log_count
+        done = model._cron_escalate(batch_size=batch_size)
+        cr.commit()
+        env.invalidate_all()
+        if not done:
+            break
+        batch_queries.append(cr.sql_log_count - before)
+    elapsed = time.perf_counter() - start
+    return {
+        "seconds": round(elapsed, 3),
+        "batches": len(batch_queries),
+        "queries": cr.sql_log_count - queries_before,
+        "queries_per_batch_max": max(batch_queries, default=0),
+        # the process's peak resident memory so far (Linux reports KiB): it stays flat when memory is
+        # bounded by the batch, whatever the size of the ledger
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def bench_size(odoo, args, customers, invoices):
+    from odoo import SUPERUSER_ID, api, sql_db
+    from odoo.modules.registry import Registry
+
+    dbname = f"acl_bench_{customers}_{invoices}"
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{args.template}"')
+    registry = Registry(dbname)
+    today = date.today()
+    result = {"customers": customers, "invoices": invoices, "batch_size": args.batch_size}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        start = time.perf_counter()
+        result["open_invoices"] = seed(env, customers, invoices, today)
+        result["seed_seconds"] = round(time.perf_counter() - start, 1)
+        result["floor_seconds"], _rows = time_floor(cr, today)
+        result["floor_seconds"] = round(result["floor_seconds"], 4)
+        activities_before = env["mail.activity"].search_count([])
+        result["cold"] = run_escalation(env, args.batch_size)
+        result["activities_created"] = env["mail.activity"].search_count([]) - activities_before
+        cr.execute("SELECT count(*) FROM collection_history")
+        result["history_rows"] = cr.fetchone()[0]
+        # The next day's run re-reads and re-classifies every customer; replayed on the same day, so the
+        # calendar has nothing new to do and the run measures the escalation itself.
+        cr.execute("UPDATE collection_customer SET checked_on = checked_on - 1")
+        cr.commit()
+        result["warm"] = run_escalation(env, args.batch_size)
+    for run in ("cold", "warm"):
+        result[f"{run}_over_floor"] = round(result[run]["seconds"] / result["floor_seconds"], 1)
+    Registry.delete(dbname)
+    if not args.keep:
+        sql_db.close_db(dbname)
+        with sql_db.db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+    return result
+
+
+def main():
+    args = parse_args()
+    sys.path.insert(0, args.odoo)
+    import odoo
+
+    odoo.tools.config.parse_config(["--addons-path", args.addons_path, "--data-dir", args.data_dir,
+                                    "--log-level", "warn"])
+    results = []
+    for size in args.sizes.split(","):
+        customers, invoices = (int(part) for part in size.split(":"))
+        results.append(bench_size(odoo, args, customers, invoices))
+        print(f"  done {customers:,} customers / {invoices:,} invoices", file=sys.stderr)
+
+    header = (f"{'customers/invoices':>20} {'floor s':>8} {'cold s':>8} {'warm s':>8} {'warm/floor':>10} "
+              f"{'cold/floor':>10} {'queries cold':>12} {'q/batch':>8} {'RSS MB':>8} {'activities':>10}")
+    print(header)
+    for r in results:
+        print(f"{r['customers']:>9,}/{r['invoices']:<10,} {r['floor_seconds']:>8.3f} {r['cold']['seconds']:>8.2f} "
+              f"{r['warm']['seconds']:>8.2f} {r['warm_over_floor']:>10.1f} {r['cold_over_floor']:>10.1f} "
+              f"{r['cold']['queries']:>12,} {r['warm']['queries_per_batch_max']:>8} "
+              f"{r['warm']['peak_rss_mb']:>8.1f} {r['activities_created']:>10,}")
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+               "processor": platform.processor() or platform.machine()}
+    print(json.dumps({"benchmark": "escalation", "machine": machine, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
