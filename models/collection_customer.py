@@ -504,6 +504,8 @@ class CollectionCustomer(models.Model):
             cols=SQL(", ").join(SQL.identifier(col) for col in columns),
             uid=self.env.uid,
         ))
+        # The rows changed behind the ORM's back: what it cached of them is stale.
+        self.env[model_name].invalidate_model(columns)
 
     def _log_stage_changes(self, stage_changes, trigger):
         """One chatter note per customer whose stage changed; tell salespeople and the legal team."""

@@ -130,7 +130,11 @@ class CollectionHistory(models.Model):
             uid=self.env.uid,
             conflict=SQL("ON CONFLICT (dedup_key) DO NOTHING") if on_conflict_key else SQL(),
         ))
-        return {key: hid for hid, key in self.env.cr.fetchall()}
+        inserted = {key: hid for hid, key in self.env.cr.fetchall()}
+        # New rows behind the ORM's back: the cached history lists of customers and invoices are stale.
+        self.env["collection.customer"].invalidate_model(["history_ids"])
+        self.env["account.move"].invalidate_model(["collection_history_ids"])
+        return inserted
 
     def _execute(self, file_actions):
         """Carry out freshly logged calendar actions; self[i] is the history row of file_actions[i]."""

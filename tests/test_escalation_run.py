@@ -9,7 +9,7 @@ from odoo.tests import RecordCapturer, TransactionCase, tagged
 from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions.
-QUERIES_PER_BATCH = 37
+QUERIES_PER_BATCH = 44
 
 
 @tagged("post_install", "-at_install")
@@ -33,6 +33,9 @@ class TestEscalationRun(CollectionCommon):
         self.assertEqual(file.checked_on, fields.Date.today())
         self.assertEqual(file.stage_id, self.stages["Friendly reminder"])
         self.assertEqual(set(self._actions_done().mapped("name")), {"Phone call (week 1)", "First reminder letter"})
+        # The very first escalation of a customer already gives its activities to the policy's collector.
+        self.assertEqual(file.activity_ids.user_id, self.collector)
+        self.assertEqual(file.user_id, self.collector)
         with RecordCapturer(self.env["mail.activity"], []) as activities, \
                 RecordCapturer(self.env["collection.history"], []) as history, \
                 RecordCapturer(self.env["mail.message"], []) as messages:
