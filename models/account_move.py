@@ -156,18 +156,15 @@ class AccountMove(models.Model):
         return True
 
     def action_collection_set_stage(self):
-        self._collection_check_team()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_collection_litigation.collection_stage_wizard_action"
-        )
-        action["context"] = {"default_move_ids": self._collection_open().ids}
-        return action
+        return self._collection_open_wizard("account_collection_litigation.collection_stage_wizard_action")
 
     def action_collection_invoice_interest(self):
+        return self._collection_open_wizard("account_collection_litigation.collection_interest_invoice_wizard_action")
+
+    def _collection_open_wizard(self, action_xmlid):
+        """A collection wizard on the open invoices among these, for the collection team only."""
         self._collection_check_team()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_collection_litigation.collection_interest_invoice_wizard_action"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
         action["context"] = {"default_move_ids": self._collection_open().ids}
         return action
 

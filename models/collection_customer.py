@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.aging import aging_bucket
@@ -646,15 +647,22 @@ class CollectionCustomer(models.Model):
         return users.get(assignee) or self.user_id or policy.supervisor_id or self.env.user
 
 
+    @api.model
+    def _status_domains(self):
+        """What a sales rep reads at a glance, as domains in order of precedence: a customer has the first
+        status whose domain it matches (the badge), and a search finds exactly those (the filters)."""
+        litigation = ["|", ("stage_id.propose_legal_case", "=", True), ("active_pause_ids.reason", "=", "litigation")]
+        hold = [("credit_hold", "=", True)]
+        paused = [("not_chased_reason", "=", "paused")]
+        overdue = [("overdue_count", ">", 0), ("not_chased_reason", "not in", ["covered_by_credit", "below_minimum"])]
+        earlier, domains = [], {}
+        for status, domain in (("litigation", litigation), ("hold", hold), ("paused", paused),
+                               ("overdue", overdue)):
+            domains[status] = expression.AND([domain, *(["!", *d] for d in earlier)]) if earlier else domain
+            earlier.append(domain)
+        domains["good"] = expression.AND([["!", *d] for d in earlier])
+        return domains
+
     def _status(self):
-        """What a sales rep reads at a glance."""
         self.ensure_one()
-        if self.stage_id.propose_legal_case or self.active_pause_ids.filtered(lambda p: p.reason == "litigation"):
-            return "litigation"
-        if self.credit_hold:
-            return "hold"
-        if self.not_chased_reason == "paused":
-            return "paused"
-        if self.overdue_count and self.not_chased_reason not in ("covered_by_credit", "below_minimum"):
-            return "overdue"
-        return "good"
+        return next(status for status, domain in self._status_domains().items() if self.filtered_domain(domain))

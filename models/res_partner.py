@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.osv import expression
 
 from .collection_policy import CUSTOMER_TYPES
 
@@ -116,16 +117,12 @@ class ResPartner(models.Model):
         if operator not in ("=", "!=", "in", "not in"):
             raise NotImplementedError(self.env._("Unsupported search on collection status: %s", operator))
         wanted = {value} if isinstance(value, str) else set(value)
-        files = self.env["collection.customer"].sudo().search([("company_id", "=", self.env.company.id)])
-        partners = [f.partner_id.id for f in files if f._status() in wanted]
-        if "good" in wanted:
-            bad = [f.partner_id.id for f in files if f._status() != "good"]
-            domain = [("commercial_partner_id", "not in", bad)]
-        else:
-            domain = [("commercial_partner_id", "in", partners)]
-        if operator in ("!=", "not in"):
-            domain = ["!", *domain]
-        return domain
+        domains = self.env["collection.customer"]._status_domains()
+        files_domain = expression.OR([domains[status] for status in wanted if status in domains])
+        domain = [("commercial_partner_id", "in", self._collection_file_partners(files_domain))]
+        if "good" in wanted:   # a customer without a collection file is in good standing too
+            domain = expression.OR([domain, [("commercial_partner_id", "not in", self._collection_file_partners([]))]])
+        return ["!", *domain] if operator in ("!=", "not in") else domain
 
     def _collection_file_partners(self, domain):
         files = self.env["collection.customer"].sudo().search(

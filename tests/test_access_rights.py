@@ -36,6 +36,18 @@ class TestAccessRights(CollectionCommon):
         with self.assertRaises(AccessError):
             self.env["collection.customer"].with_user(sales).action_run_escalation()
 
+    def test_sales_rep_filters_customers_by_status(self):
+        held, fine = self._customer("Held Co"), self._customer("Fine Co")
+        self._invoice(65, partner=held)
+        self._escalate(held)
+        partners = self.env["res.partner"].with_user(self.salesman)
+        self.assertEqual(held.with_user(self.salesman).collection_status, "hold")
+        self.assertIn(held, partners.search([("collection_status", "=", "hold")]))
+        self.assertNotIn(fine, partners.search([("collection_status", "in", ["hold", "overdue"])]))
+        good = partners.search([("collection_status", "=", "good"), ("id", "in", (held | fine).ids)])
+        self.assertEqual(good, fine)
+        self.assertIn(held, partners.search([("collection_status", "!=", "good")]))
+
     def test_collector_works_but_does_not_configure(self):
         self._invoice(40)
         file = self._escalate()

@@ -71,14 +71,19 @@ class TestPauses(CollectionCommon):
             self.assertEqual(set(self._actions_done(hit).mapped("name")),
                              {"Third reminder letter", "Follow-up every 2 days"})
 
-    def test_broken_promise_resumes_and_tells_the_collector(self):
+    def _promise_600_by_5_march(self, paid):
+        """1,000 overdue, 600 promised by Thursday 5 March (3 grace days), `paid` paid on 2 March."""
         with freeze_time("2026-03-02 04:00:00"):
             move = self._invoice(20, amount=1000.0)
             pause = self.env["collection.pause"].create({
                 "partner_id": self.customer.id, "reason": "promise", "date_to": "2026-03-05",
                 "promise_amount": 600.0, "note": "Promised on the phone",
             })
-            self._pay(move, 200.0)
+            self._pay(move, paid)
+        return move, pause
+
+    def test_broken_promise_resumes_and_tells_the_collector(self):
+        move, pause = self._promise_600_by_5_march(paid=200.0)
         with freeze_time("2026-03-08 04:00:00"):   # within the 3 grace days: still paused
             self._escalate()
             self.assertEqual(pause.state, "active")
@@ -93,13 +98,7 @@ class TestPauses(CollectionCommon):
         self.assertEqual(told.user_id, self.collector)
 
     def test_kept_promise(self):
-        with freeze_time("2026-03-02 04:00:00"):
-            move = self._invoice(20, amount=1000.0)
-            pause = self.env["collection.pause"].create({
-                "partner_id": self.customer.id, "reason": "promise", "date_to": "2026-03-05",
-                "promise_amount": 600.0, "note": "Promised on the phone",
-            })
-            self._pay(move, 600.0)
+        _move, pause = self._promise_600_by_5_march(paid=600.0)
         with freeze_time("2026-03-09 04:00:00"):
             self._escalate()
         self.assertEqual(pause.state, "kept")
