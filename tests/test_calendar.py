@@ -144,3 +144,28 @@ class TestCalendar(CollectionCommon):
         self.assertEqual(queued.state, "done")
         self.assertEqual(queued.reviewed_by_id, self.collector)
         self.assertTrue(queued.mail_id)
+
+    def test_sms_waits_for_the_end_of_quiet_hours(self):
+        template = self.env["sms.template"].create({
+            "name": "Overdue SMS", "model_id": self.env["ir.model"]._get_id("collection.customer"),
+            "body": "{{ object.partner_id.name }}: please pay your overdue invoices.",
+        })
+        action = self.env["collection.action"].create({
+            "policy_id": self.policy.id, "name": "SMS (week 2)", "day_from": 8, "day_to": 14,
+            "action_type": "sms", "sms_template_id": template.id,
+        })
+        self.customer.mobile = "+86 138 0000 0000"
+        with freeze_time("2026-03-02 15:00:00"):   # 23:00 in Shanghai
+            self._invoice(9)
+            self._escalate()
+        row = self.env["collection.history"].search([("partner_id", "=", self.customer.id),
+                                                     ("action_id", "=", action.id)])
+        self.assertEqual(row.state, "deferred")
+        self.assertEqual(row.scheduled_at, fields.Datetime.to_datetime("2026-03-03 00:00:00"))
+        self.assertFalse(self.env["sms.sms"].search([("partner_id", "=", self.customer.id)]))
+        with freeze_time("2026-03-03 00:30:00"):   # 08:30 in Shanghai: the next run sends it
+            self.env["collection.customer"]._cron_escalate()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertIn("Huaxin Materials", sms.body)
+        self.assertEqual(row.state, "done")

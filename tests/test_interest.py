@@ -57,13 +57,31 @@ class TestInterest(CollectionCommon):
         self.assertAlmostEqual(other.collection_interest_amount, 7.40)
 
     def test_eu_compensation_in_the_invoice_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0)])   # 2 EUR per unit of company currency
+        eu_rule = self.env.ref("account_collection_litigation.collection_interest_rule_eu")
+        self.assertEqual(eu_rule.compensation_currency_id, eur)
+        self.customer.with_company(self.company).collection_interest_rule_id = eu_rule
+        in_company_currency = self._due_first_of_january()
+        in_euros = self._invoice(60, amount=1000.0, currency=eur)
+        # EUR 40 per invoice: 40.00 on the euro invoice, 40 / 2 = 20.00 on the invoice in company currency.
+        self.assertAlmostEqual(in_euros.collection_compensation_amount, 40.0)
+        self.assertAlmostEqual(in_company_currency.collection_compensation_amount, 20.0)
+        # ECB 2.15 % (row of 2025-06-11) + 8 points = 10.15 %: 1,000 × 10.15 % × 60 / 365 = 16.684... → 16.68
+        self.assertAlmostEqual(in_euros.collection_interest_amount, 16.68)
+
+    def test_monthly_interest_invoicing_by_the_escalation(self):
+        self.policy.interest_invoicing = "monthly"
         move = self._due_first_of_january()
-        self.customer.with_company(self.company).collection_interest_rule_id = self.env.ref(
-            "account_collection_litigation.collection_interest_rule_eu")
-        self.env.ref("base.EUR").active = True
-        self.assertGreater(move.collection_compensation_amount, 0.0)
-        if move.currency_id == self.env.ref("base.EUR"):
-            self.assertAlmostEqual(move.collection_compensation_amount, 40.0)
+        self._escalate()
+        # 2 March: the first week of the month, interest up to 28 February is invoiced, once.
+        link = move.collection_interest_invoice_ids
+        self.assertEqual(len(link), 1)
+        self.assertEqual(str(link.date_to), "2026-02-28")
+        # 2 Jan - 28 Feb: 58 days; 1,000 × 4.5 % × 58 / 365 = 7.150... → 7.15
+        self.assertAlmostEqual(link.amount, 7.15)
+        self._file()._mark_to_recheck()
+        self._escalate()
+        self.assertEqual(len(move.collection_interest_invoice_ids), 1)
 
     def test_waiver_reduces_the_claim_and_is_reversible(self):
         move = self._due_first_of_january()
