@@ -35,6 +35,20 @@ class TestAccessRights(CollectionCommon):
             self.policy.with_user(sales).write({"minimum_amount": 1.0})
         with self.assertRaises(AccessError):
             self.env["collection.customer"].with_user(sales).action_run_escalation()
+        # Interest: sales reps read it, they neither waive, configure nor invoice it.
+        self.assertGreaterEqual(move.with_user(self.accountant).collection_interest_claimable, 0.0)
+        with self.assertRaises(AccessError):
+            self.env["collection.interest.waiver"].with_user(sales).create(
+                {"move_id": move.id, "share": 10.0, "reason": "no"})
+        with self.assertRaises(AccessError):
+            self.env["collection.interest.rule"].with_user(self.collector).create(
+                {"name": "no", "method": "fixed", "annual_rate": 5.0})
+        with self.assertRaises(AccessError):
+            self.env["collection.interest.rate"].with_user(self.collector).create(
+                {"table_id": self.env.ref("account_collection_litigation.collection_interest_rate_table_lpr").id,
+                 "valid_from": "2026-01-20", "rate": 3.0})
+        with self.assertRaises(AccessError):
+            move.with_user(self.accountant).action_collection_invoice_interest()
 
     def test_sales_rep_filters_customers_by_status(self):
         held, fine = self._customer("Held Co"), self._customer("Fine Co")
