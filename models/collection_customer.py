@@ -36,7 +36,7 @@ MOVE_TARGET_KEYS = ("stage_id", "bucket", "pause_id", "pause_reason", "reason", 
 FILE_ENGINE_COLUMNS = [
     "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
     "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
-    "next_action_id", "next_action_date", "checked_on",
+    "next_action_id", "next_action_date",
 ]
 
 
@@ -252,8 +252,13 @@ class CollectionCustomer(models.Model):
         if trigger == "manual":
             self._lock_for_manual_run()
         self.env.flush_all()
-        for company, files in self.sudo().grouped("company_id").items():
-            files.with_company(company)._escalate_company(trigger, today)
+        self.env.cr.execute(SQL(
+            "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY company_id",
+            tuple(self.ids),
+        ))
+        for company_id, file_ids in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            self.sudo().browse(file_ids).with_company(company)._escalate_company(trigger, today)
         self.env.invalidate_all()
 
     def _lock_for_manual_run(self):
@@ -274,6 +279,7 @@ class CollectionCustomer(models.Model):
         if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
             policy_model._create_default_policies(company)
         files = self._fetch_files()
+        files_by_id = {file["id"]: file for file in files}
         partner_ids = tuple(file["partner_id"] for file in files)
         policy_of = policy_model._policy_ids_for_partners(partner_ids, company)
         rules_by_policy = policy_model.browse(set(policy_of.values()))._engine_rules()
@@ -319,7 +325,7 @@ class CollectionCustomer(models.Model):
                 stage_id in rules.credit_hold_stage_ids,
                 summary["days"], summary["anchor"], summary["overdue_amount"], summary["due_amount"],
                 credits.get(partner_id, 0.0), summary["claim_amount"], summary["overdue_count"],
-                summary["open_count"], summary["reason"], summary["note"], next_action_id, next_action_date, today,
+                summary["open_count"], summary["reason"], summary["note"], next_action_id, next_action_date,
             ))
             if stage_id != file["stage_id"]:
                 history_rows.append(self._history_row(
@@ -329,16 +335,24 @@ class CollectionCustomer(models.Model):
                 stage_changes.append((file["id"], file["stage_id"], stage_id))
 
         self.env["account.move"]._collection_write_rows(move_updates)
-        self._bulk_update("collection.customer", FILE_ENGINE_COLUMNS, file_updates)
+        # Most files are as they were yesterday: rewrite only those that changed, and mark all as done today.
+        changed = [row for row in file_updates
+                   if any(row[n] != files_by_id[row[0]][col] for n, col in enumerate(FILE_ENGINE_COLUMNS, 1))]
+        self._bulk_update("collection.customer", FILE_ENGINE_COLUMNS, changed)
+        self.env.cr.execute(SQL(
+            "UPDATE collection_customer SET checked_on = %s WHERE id IN %s", today, tuple(files_by_id),
+        ))
+        self.invalidate_model(["checked_on"])
         self.env["collection.history"]._insert_rows(history_rows)
         self._log_stage_changes(stage_changes, trigger)
         self._carry_out_actions(chased, trigger, today)
         self._invoice_interest_monthly(chased, today)
 
     def _fetch_files(self):
+        """The files as rows: their customer and what the escalation last wrote on them."""
         self.env.cr.execute(SQL(
-            "SELECT id, partner_id, stage_id, user_id, stage_date FROM collection_customer WHERE id IN %s ORDER BY id",
-            tuple(self.ids),
+            "SELECT id, partner_id, %s FROM collection_customer WHERE id IN %s ORDER BY id",
+            SQL(", ").join(SQL.identifier(col) for col in FILE_ENGINE_COLUMNS), tuple(self.ids),
         ))
         return self.env.cr.dictfetchall()
 
@@ -386,24 +400,23 @@ class CollectionCustomer(models.Model):
         return credits, last_payment
 
     def _fetch_soft_collection(self, company, partner_ids, last_payment):
-        """Broken promises and chasing actions carried out since each customer's last payment."""
+        """Broken promises and chasing actions carried out since each customer's last payment, counted in SQL
+        (the history grows every day; the rows it returns do not)."""
+        paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
         self.env.cr.execute(SQL(
             """
-            SELECT partner_id, event, date::date, state FROM collection_history
-             WHERE company_id = %s AND partner_id IN %s AND event IN ('promise_broken', 'action')
+            SELECT h.partner_id,
+                   count(*) FILTER (WHERE h.event = 'promise_broken'),
+                   count(*) FILTER (WHERE h.event = 'action' AND h.state = 'done')
+              FROM collection_history h
+              LEFT JOIN unnest(%s::int[], %s::date[]) AS paid(partner_id, day) ON paid.partner_id = h.partner_id
+             WHERE h.company_id = %s AND h.partner_id IN %s AND h.event IN ('promise_broken', 'action')
+               AND (paid.day IS NULL OR h.date::date > paid.day)
+             GROUP BY h.partner_id
             """,
-            company.id, partner_ids,
+            [p for p, _d in paid], [d for _p, d in paid], company.id, partner_ids,
         ))
-        counts = defaultdict(lambda: [0, 0])
-        for partner_id, event, day, state in self.env.cr.fetchall():
-            since = last_payment.get(partner_id)
-            if since and day <= since:
-                continue
-            if event == "promise_broken":
-                counts[partner_id][0] += 1
-            elif state == "done":
-                counts[partner_id][1] += 1
-        return {partner_id: tuple(c) for partner_id, c in counts.items()}
+        return {partner_id: (broken, actions) for partner_id, broken, actions in self.env.cr.fetchall()}
 
     @api.model
     def _classify_customer(self, invoices, rules, failed, credit, pauses, today):
