@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import create_index
 
 from ..tools import interest
 from ..tools.aging import AGING_BUCKETS
@@ -85,6 +86,13 @@ class AccountMove(models.Model):
     collection_receipt_by = fields.Char(string="Received By", copy=False)
     collection_receipt_proof = fields.Binary(string="Proof of Receipt", attachment=True, copy=False)
     collection_receipt_proof_filename = fields.Char(copy=False)
+
+    def init(self):
+        res = super().init()
+        # The escalation reads the open invoices of a batch of customers; account has no index for it.
+        create_index(self.env.cr, "account_move_collection_customer_idx", self._table,
+                     ["commercial_partner_id", "company_id"], where="move_type = 'out_invoice'")
+        return res
 
     # === Compute === #
     @api.depends("invoice_date_due")

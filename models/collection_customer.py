@@ -388,7 +388,9 @@ class CollectionCustomer(models.Model):
               JOIN res_partner p ON p.id = l.partner_id
               JOIN account_account a ON a.id = l.account_id
              WHERE l.company_id = %s AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
-               AND l.credit > 0 AND p.commercial_partner_id IN %s
+               AND l.credit > 0
+               -- through the partner index of the lines, not a scan of the whole ledger
+               AND l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id IN %s)
              GROUP BY p.commercial_partner_id
             """,
             company.id, partner_ids,
