@@ -91,12 +91,10 @@ class CollectionPause(models.Model):
             {(p.partner_id.id, p.company_id.id) for p in pauses}
         )
         file_by_key = {(f.partner_id.id, f.company_id.id): f for f in files}
+        open_amounts = pauses._open_amounts()
         for pause in pauses:
-            covered = pause._covered_invoices()
-            pause.write({
-                "customer_id": file_by_key[(pause.partner_id.id, pause.company_id.id)].id,
-                "amount_at_start": sum(covered.mapped("amount_residual_signed")),
-            })
+            pause.customer_id = file_by_key[(pause.partner_id.id, pause.company_id.id)]
+            pause.amount_at_start = open_amounts[pause.id]
             if pause.reason == "promise" and not pause.promise_amount:
                 pause.promise_amount = pause.amount_at_start
         pauses._log_history("pause")
@@ -125,14 +123,23 @@ class CollectionPause(models.Model):
         return action
 
     # === Business === #
-    def _covered_invoices(self):
-        self.ensure_one()
-        if self.move_ids:
-            return self.move_ids.filtered(lambda m: m.amount_residual > 0)
-        return self.env["account.move"].search([
-            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-        ])
+    def _open_amounts(self):
+        """{pause id: what its invoices still owe, in company currency}, for a whole group pause in one read."""
+        whole_customer = self.filtered(lambda p: not p.move_ids)
+        owed = {}
+        if whole_customer:
+            groups = self.env["account.move"]._read_group(
+                [("commercial_partner_id", "in", whole_customer.partner_id.ids),
+                 ("company_id", "in", whole_customer.company_id.ids), ("move_type", "=", "out_invoice"),
+                 ("state", "=", "posted"), ("amount_residual", ">", 0)],
+                ["commercial_partner_id", "company_id"], ["amount_residual_signed:sum"],
+            )
+            owed = {(partner.id, company.id): amount for partner, company, amount in groups}
+        return {
+            pause.id: sum(pause.move_ids.filtered(lambda m: m.amount_residual > 0).mapped("amount_residual_signed"))
+            if pause.move_ids else owed.get((pause.partner_id.id, pause.company_id.id), 0.0)
+            for pause in self
+        }
 
     def _end(self, state, note=None):
         self.write({"state": state, "ended_on": fields.Date.context_today(self), "ended_by_id": self.env.user.id})

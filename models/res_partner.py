@@ -94,8 +94,8 @@ class ResPartner(models.Model):
             ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
         ])
-        figures = moves._collection_interest(fields.Date.context_today(self), raise_errors=False)
         today = fields.Date.context_today(self)
+        figures = moves._collection_interest(today, raise_errors=False)
         totals = defaultdict(float)
         for move in moves:
             totals[move.commercial_partner_id.id] += move.currency_id._convert(
