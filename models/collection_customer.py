@@ -670,12 +670,16 @@ class CollectionCustomer(models.Model):
         hold = [("credit_hold", "=", True)]
         paused = [("not_chased_reason", "=", "paused")]
         overdue = [("overdue_count", ">", 0), ("not_chased_reason", "not in", ["covered_by_credit", "below_minimum"])]
+        # "!" negates the next term only: a domain of several leaves must be normalised ("&" made explicit) first.
+        def negate(domain):
+            return expression.distribute_not(["!", *expression.normalize_domain(domain)])
+
         earlier, domains = [], {}
         for status, domain in (("litigation", litigation), ("hold", hold), ("paused", paused),
                                ("overdue", overdue)):
-            domains[status] = expression.AND([domain, *(["!", *d] for d in earlier)]) if earlier else domain
+            domains[status] = expression.AND([domain, *(negate(d) for d in earlier)])
             earlier.append(domain)
-        domains["good"] = expression.AND([["!", *d] for d in earlier])
+        domains["good"] = expression.AND([negate(d) for d in earlier])
         return domains
 
     def _status(self):

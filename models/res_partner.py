@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .collection_policy import CUSTOMER_TYPES
 
@@ -89,8 +90,10 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_collection_interest_amount(self):
+        """A figure of the customer's own invoices in the current company: computed as superuser, so that a user
+        without Invoicing rights (a sales rep) can open the customer, whose invoices they may not read."""
         company = self.env.company
-        moves = self.env["account.move"].search([
+        moves = self.env["account.move"].sudo().search([
             ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
         ])
@@ -104,31 +107,38 @@ class ResPartner(models.Model):
             partner.collection_interest_amount = totals[partner.commercial_partner_id.id]
 
     def _search_collection_stage_id(self, operator, value):
-        return [("commercial_partner_id", "in", self._collection_file_partners([("stage_id", operator, value)]))]
+        return self._collection_file_domain([("stage_id", operator, value)])
 
     def _search_collection_credit_hold(self, operator, value):
         if operator not in ("=", "!="):
             raise NotImplementedError(self.env._("Unsupported search on credit hold: %s", operator))
-        held = self._collection_file_partners([("credit_hold", "=", True)])
-        positive = (operator == "=") == bool(value)
-        return [("commercial_partner_id", "in" if positive else "not in", held)]
+        held = self._collection_file_domain([("credit_hold", "=", True)])
+        return held if (operator == "=") == bool(value) else self._collection_negate(held)
 
     def _search_collection_status(self, operator, value):
+        """The partners whose file matches the status's domain: the same domains as the computed status, so a
+        search finds exactly the partners showing that status."""
         if operator not in ("=", "!=", "in", "not in"):
             raise NotImplementedError(self.env._("Unsupported search on collection status: %s", operator))
         wanted = {value} if isinstance(value, str) else set(value)
         domains = self.env["collection.customer"]._status_domains()
-        files_domain = expression.OR([domains[status] for status in wanted if status in domains])
-        domain = [("commercial_partner_id", "in", self._collection_file_partners(files_domain))]
+        domain = expression.OR([
+            self._collection_file_domain(domains[status]) for status in wanted if status in domains
+        ])
         if "good" in wanted:   # a customer without a collection file is in good standing too
-            domain = expression.OR([domain, [("commercial_partner_id", "not in", self._collection_file_partners([]))]])
-        return ["!", *domain] if operator in ("!=", "not in") else domain
+            domain = expression.OR([domain, self._collection_negate(self._collection_file_domain([]))])
+        return self._collection_negate(domain) if operator in ("!=", "not in") else domain
 
-    def _collection_file_partners(self, domain):
-        files = self.env["collection.customer"].sudo().search(
-            [("company_id", "=", self.env.company.id), *domain]
+    def _collection_file_domain(self, domain):
+        """Partners whose collection file in the current company matches `domain`, as one sub-query."""
+        files = self.env["collection.customer"].sudo()._search(
+            expression.AND([[("company_id", "=", self.env.company.id)], domain])
         )
-        return files.partner_id.ids
+        return [("commercial_partner_id", "in", files.subselect(SQL.identifier(files.table, "partner_id")))]
+
+    @api.model
+    def _collection_negate(self, domain):
+        return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
     # === CRUD === #
     def write(self, vals):

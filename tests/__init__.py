@@ -6,3 +6,5 @@ from . import test_pauses
 from . import test_escalation_run
 from . import test_access_rights
 from . import test_interest
+from . import test_partner_status
+from . import test_views_read

@@ -1,10 +1,12 @@
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TODAY, CollectionCommon
+from .test_views_read import view_spec
 
 
 @tagged("post_install", "-at_install")
@@ -61,6 +63,35 @@ class TestAccessRights(CollectionCommon):
         good = partners.search([("collection_status", "=", "good"), ("id", "in", (held | fine).ids)])
         self.assertEqual(good, fine)
         self.assertIn(held, partners.search([("collection_status", "!=", "good")]))
+
+    def test_users_without_invoicing_rights_open_the_customer(self):
+        """A sales rep, or a stock or HR user (no Invoicing rights), opens the customer form, list and kanban, and
+        reads the status, the total overdue and the oldest days overdue; not the collection team's work."""
+        self.policy.interest_rule_id = self.env.ref("account_collection_litigation.collection_interest_rule_prc_lpr")
+        self._invoice(40, amount=1000.0)
+        self._escalate()
+        stock_like = new_test_user(self.env, login="stock_test", groups="base.group_user,base.group_partner_manager",
+                                   company_id=self.company.id)
+        views = [(self.env.ref(f"base.{xmlid}").id, view_type) for view_type, xmlid in (
+            ("form", "view_partner_form"), ("list", "view_partner_tree"), ("kanban", "res_partner_kanban_view"))]
+        for user in (self.salesman, stock_like):
+            partners = self.env["res.partner"].with_user(user)
+            archs = {view_type: etree.fromstring(view["arch"])
+                     for view_type, view in partners.get_views(views)["views"].items()}
+            for view_type, arch in archs.items():
+                with self.subTest(user=user.login, view=view_type):
+                    spec = view_spec(partners, arch)
+                    self.assertLessEqual(
+                        {"collection_status", "collection_overdue_amount", "collection_days_overdue"}, set(spec))
+                    self.assertFalse({"collection_interest_amount", "collection_next_action_id"} & set(spec))
+                    if view_type == "form":
+                        values = partners.browse(self.customer.id).web_read(spec)[0]
+                    else:
+                        values = partners.web_search_read([("id", "=", self.customer.id)], spec)["records"][0]
+                    self.assertEqual((values["collection_status"], values["collection_overdue_amount"],
+                                      values["collection_days_overdue"]), ("overdue", 1000.0, 40))
+        # The figures the form shows to collectors compute for any user who reads them.
+        self.assertGreater(self.customer.with_user(self.salesman).collection_interest_amount, 0.0)
 
     def test_collector_works_but_does_not_configure(self):
         self._invoice(40)
