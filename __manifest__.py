@@ -33,4 +33,5 @@
     "demo": [
         "demo/collection_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }
