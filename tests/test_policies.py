@@ -51,6 +51,42 @@ class TestPolicies(CollectionCommon):
         # Hidden from every user by the record rules: only the system copies it.
         return self.env.ref(f"{MODULE}.collection_policy_template").sudo().with_context(active_test=False)
 
+    # === Bounds of a ladder and of a calendar === #
+    def test_stage_bounds_and_ladder_order(self):
+        stage_model = self.env["collection.stage"]
+        for days in (-400, -61, 3651):
+            with self.subTest(days=days), self._refused("day"):
+                stage_model.create({"name": f"Day {days}", "days_from": days, "policy_id": self.policy.id})
+        with self._refused("Pre-due"):
+            self.stages["Pre-due"].requires_failed_soft_collection = True
+        stage_model.create({"name": "Early pre-due", "days_from": -60, "policy_id": self.policy.id})
+        with self._refused("Legal"):
+            self.policies.create({"name": "Legal first", "company_id": self.company.id, "stage_ids": [
+                Command.create({"name": "Legal", "days_from": 91, "requires_failed_soft_collection": True}),
+                Command.create({"name": "Reminder", "days_from": 100}),
+            ]})
+        short = self.policies.create({"name": "Short", "company_id": self.company.id, "stage_ids": [
+            Command.create({"name": "Reminder", "days_from": 1}),
+            Command.create({"name": "Legal", "days_from": 91, "requires_failed_soft_collection": True}),
+        ]})
+        with self._refused("Legal"):
+            short.stage_ids.filtered(lambda s: s.days_from == 1).unlink()
+
+    def test_calendar_window_bounds(self):
+        action_model = self.env["collection.action"]
+        base = {"policy_id": self.policy.id, "action_type": "activity"}
+        bad = [
+            {"name": "Too early", "day_from": -61, "day_to": -1},
+            {"name": "Backwards", "day_from": 10, "day_to": 5},
+            {"name": "Too late", "day_from": 30, "day_to": 4000},
+            {"name": "Open too late", "day_from": 3700, "open_ended": True},
+            {"name": "Slow repeat", "day_from": 1, "day_to": 30, "repeat_every": 400},
+        ]
+        for vals in bad:
+            with self.subTest(vals["name"]), self._refused(vals["name"]):
+                action_model.create({**base, **vals})
+        action_model.create({**base, "name": "Fine", "day_from": -60, "day_to": 3650, "repeat_every": 365})
+
     # === Customer files are created by the escalation, not by hand === #
     def test_customer_files_offer_no_new(self):
         views = self.env["collection.customer"].get_views([(False, "list"), (False, "kanban"), (False, "form")])
