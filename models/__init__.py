@@ -13,3 +13,4 @@ from . import account_move
 from . import account_partial_reconcile
 from . import res_company
 from . import res_partner
+from . import ir_module_module
