@@ -28,6 +28,12 @@
         "wizard/collection_pause_wizard_views.xml",
         "wizard/collection_stage_wizard_views.xml",
         "wizard/collection_interest_invoice_wizard_views.xml",
+        "wizard/collection_aging_wizard_views.xml",
+        "report/collection_customer_reports.xml",
+        "report/collection_customer_templates.xml",
+        "report/collection_aging_reports.xml",
+        "report/collection_aging_templates.xml",
+        "data/reports_mail_template_data.xml",
         "views/account_collection_litigation_menus.xml",
     ],
     "demo": [

@@ -14,3 +14,4 @@ from . import account_partial_reconcile
 from . import res_company
 from . import res_partner
 from . import ir_module_module
+from . import collection_ledger
