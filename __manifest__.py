@@ -33,6 +33,7 @@
         "report/collection_customer_templates.xml",
         "report/collection_aging_reports.xml",
         "report/collection_aging_templates.xml",
+        "report/collection_aging_report_views.xml",
         "data/reports_mail_template_data.xml",
         "views/account_collection_litigation_menus.xml",
     ],

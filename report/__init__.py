@@ -1,1 +1,2 @@
 from . import collection_statement
+from . import collection_aging_report

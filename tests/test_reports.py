@@ -251,3 +251,48 @@ class TestReportPdf(CollectionCommon, HttpCase):
         wizard = env["collection.aging.wizard"].create({"company_id": main.id})
         self.assertTrue(wizard._aging_report_data()["ties"])
         self._render_pdf(env, f"{MODULE}.action_report_collection_aging", wizard.ids)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestAgingAnalysis(ReportLedgerMixin, CollectionCommon):
+    """The aging analysis (SQL view) ages today's open items like the printed report and ties too."""
+
+    def test_analysis_buckets_tie_and_drill_to_the_invoice(self):
+        today = fields.Date.context_today(self.env.user)
+        customer = self.customer
+        inv_10 = self._move(customer, 10, 1000.0)
+        inv_45 = self._move(customer, 45, 2000.0)
+        self._move(customer, 5, 700.0, due_in=30)
+        self._move(customer, 100, 400.0)
+        self._move(customer, 2, 250.0, move_type="out_refund")
+        self._pay(inv_45, 500.0, today - timedelta(days=5))
+        self._escalate()
+        report = self.env["collection.aging.report"]
+        domain = [("partner_id", "=", customer.id)]
+        totals = report._aging_totals(domain)
+        self.assertEqual(totals, {"not_due": 700.0, "1_30": 1000.0, "31_60": 1500.0, "90_plus": 400.0,
+                                  "credit": -250.0})
+        rows = report.search(domain)
+        self.assertEqual(sum(rows.mapped("amount_residual")), 3350.0)
+        self.assertEqual(sum(rows.mapped("amount_residual")), self.env["collection.ledger"]._receivable_balance(
+            self.company, today, customer.ids))
+        row = rows.filtered(lambda r: r.move_id == inv_10)
+        self.assertEqual((row.days_overdue, row.bucket, row.amount_1_30, row.document_type), (10, "1_30", 1000.0,
+                                                                                               "invoice"))
+        self.assertEqual(row.user_id, self.collector, "the collector of the customer's file")
+        self.assertEqual(row.stage_id, self.stages["Friendly reminder"])
+        action = row.action_open_move()
+        self.assertEqual((action["res_model"], action["res_id"]), ("account.move", inv_10.id))
+        # Grouped as the pivot does: by collector and stage, in the company currency.
+        groups = report._read_group(domain, ["user_id", "customer_stage_id"], ["amount_residual:sum"])
+        self.assertEqual(groups, [(self.collector, self.stages["Intensified"], 3350.0)])
+
+    def test_other_company_rows_are_not_read(self):
+        mine = self._move(self.customer, 40, 900.0)
+        other = self.setup_other_company()["company"]
+        theirs = self._invoices([(self.customer, 40, 800.0)], company=other)
+        report = self.env["collection.aging.report"]
+        self.assertEqual(report.sudo().search([("move_id", "in", (mine | theirs).ids)]).move_id, mine | theirs)
+        rows = report.with_user(self.collector).search([("move_id", "in", (mine | theirs).ids)])
+        self.assertEqual(rows.move_id, mine, "the collector works in one company only")
