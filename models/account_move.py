@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
+from odoo.tools.query import Query
 
 from ..tools import interest
 from ..tools.aging import AGING_BUCKETS
@@ -295,10 +296,23 @@ class AccountMove(models.Model):
         return created
 
     # === Business === #
-    def _collection_open(self):
-        return self.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.amount_residual > 0
+    @api.model
+    def _collection_open_domain(self):
+        """What collection chases: posted customer invoices with something left to pay (the one definition; the
+        filter and the SQL below are built from it)."""
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)]
+
+    @api.model
+    def _collection_open_sql(self, alias="account_move"):
+        """The same condition in SQL, on the table alias of account_move in a raw query."""
+        query = Query(self.env, alias, self._table_sql)
+        return SQL(" AND ").join(
+            self._condition_to_sql(alias, fname, operator, value, query)
+            for fname, operator, value in self._collection_open_domain()
         )
+
+    def _collection_open(self):
+        return self.filtered_domain(self._collection_open_domain())
 
     def _collection_check_team(self):
         if not self.env.user.has_group("account_collection_litigation.group_collection_collector"):
@@ -313,12 +327,3 @@ class AccountMove(models.Model):
 
     def _collection_mark_to_recheck(self):
         self._collection_files()._mark_to_recheck()
-
-    @api.model
-    def _collection_write_rows(self, rows):
-        """Write the escalation's results for a batch of invoices in one statement."""
-        self.env["collection.customer"]._bulk_update("account.move", [
-            "collection_customer_id", "collection_user_id", "collection_stage_id", "collection_bucket",
-            "collection_pause_id", "collection_pause_reason", "collection_not_chased_reason",
-            "collection_stage_note", "collection_stage_date",
-        ], rows)

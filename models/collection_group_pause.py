@@ -99,8 +99,8 @@ class CollectionGroupPause(models.Model):
         partners = self.env["res.partner"].search(domain) if criteria else self.env["res.partner"]
         partners |= self.partner_ids.commercial_partner_id
         with_open = self.env["account.move"]._read_group(
-            [("commercial_partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id),
-             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)],
+            [*self.env["account.move"]._collection_open_domain(),
+             ("commercial_partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id)],
             ["commercial_partner_id"],
         )
         return self.env["res.partner"].union(*(partner for (partner,) in with_open))

@@ -129,14 +129,14 @@ class CollectionPause(models.Model):
         owed = {}
         if whole_customer:
             groups = self.env["account.move"]._read_group(
-                [("commercial_partner_id", "in", whole_customer.partner_id.ids),
-                 ("company_id", "in", whole_customer.company_id.ids), ("move_type", "=", "out_invoice"),
-                 ("state", "=", "posted"), ("amount_residual", ">", 0)],
+                [*self.env["account.move"]._collection_open_domain(),
+                 ("commercial_partner_id", "in", whole_customer.partner_id.ids),
+                 ("company_id", "in", whole_customer.company_id.ids)],
                 ["commercial_partner_id", "company_id"], ["amount_residual_signed:sum"],
             )
             owed = {(partner.id, company.id): amount for partner, company, amount in groups}
         return {
-            pause.id: sum(pause.move_ids.filtered(lambda m: m.amount_residual > 0).mapped("amount_residual_signed"))
+            pause.id: sum(pause.move_ids._collection_open().mapped("amount_residual_signed"))
             if pause.move_ids else owed.get((pause.partner_id.id, pause.company_id.id), 0.0)
             for pause in self
         }
@@ -147,10 +147,12 @@ class CollectionPause(models.Model):
         self._log_history(event, note=note)
 
     def _log_history(self, event, note=None, trigger="manual"):
-        self.env["collection.history"]._insert_rows([
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        # sudo: the history is written by whoever pauses, as evidence; nobody may write it directly
+        self.env["collection.history"].sudo().create([
             {"company_id": p.company_id.id, "customer_id": p.customer_id.id, "partner_id": p.partner_id.id,
-             "event": event, "trigger": trigger,
-             "note": note or f"{dict(PAUSE_REASONS)[p.reason]}: {p.note or ''}".strip(" :")}
+             "event": event, "trigger": trigger, "user_id": self.env.uid,
+             "note": note or f"{reasons[p.reason]}: {p.note or ''}".strip(" :")}
             for p in self
         ])
 

@@ -91,8 +91,8 @@ class ResPartner(models.Model):
     def _compute_collection_interest_amount(self):
         company = self.env.company
         moves = self.env["account.move"].search([
+            *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
         ])
         today = fields.Date.context_today(self)
         figures = moves._collection_interest(today, raise_errors=False)

@@ -43,11 +43,15 @@ class TestStages(CollectionCommon):
         file = self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("soft collection failed", move.collection_stage_note)
+        # the note names the stage it reaches by days and what is still missing
+        self.assertIn("Legal", move.collection_stage_note)
+        self.assertIn("3 more chasing actions", move.collection_stage_note)
+        self.assertEqual(file.stage_note, move.collection_stage_note)
         self.assertTrue(file.credit_hold)  # Intensified already holds credit
         # Three chasing actions without a payment: soft collection has failed.
         self.assertGreaterEqual(self.policy.legal_min_actions, 3)
         history = self.env["collection.history"]
-        history._insert_rows([{
+        history.create([{
             "company_id": self.company.id, "customer_id": file.id, "partner_id": self.customer.id, "event": "action",
             "trigger": "manual", "action_id": self.actions["Daily follow-up"].id, "state": "done",
             "dedup_key": f"test-{n}",

@@ -28,7 +28,7 @@ class CollectionStageWizard(models.TransientModel):
         if files.policy_id and self.stage_id.policy_id not in files.policy_id or len(files.policy_id) > 1:
             raise UserError(self.env._("The invoices follow another policy than the stage %(stage)s.",
                               stage=self.stage_id.name))
-        self.env["collection.history"]._insert_rows([{
+        self.env["collection.history"].create([{
             "company_id": move.company_id.id, "customer_id": move.collection_customer_id.id or files[:1].id,
             "partner_id": move.commercial_partner_id.id, "move_id": move.id, "event": "stage", "trigger": "manual",
             "stage_from_id": move.collection_stage_id.id or None, "stage_to_id": self.stage_id.id,
