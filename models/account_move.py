@@ -326,4 +326,20 @@ class AccountMove(models.Model):
         )
 
     def _collection_mark_to_recheck(self):
-        self._collection_files()._mark_to_recheck()
+        self._collection_files_to_recheck()._mark_to_recheck()
+
+    def _collection_files_to_recheck(self):
+        """The files to queue for today's run when these entries change: those of the customers of customer
+        invoices (created when missing) and of those whose credit notes, payments or other receivable entries
+        change what they owe (when they have one: credit alone is never chased)."""
+        files = self._collection_files()
+        others = self.filtered(lambda m: m.move_type != "out_invoice")
+        pairs = {
+            (line.partner_id.commercial_partner_id.id, line.company_id.id)
+            for line in others.line_ids if line.account_type == "asset_receivable" and line.partner_id
+        }
+        if pairs:
+            files |= self.env["collection.customer"].sudo().search([
+                ("partner_id", "in", [p for p, _c in pairs]), ("company_id", "in", [c for _p, c in pairs]),
+            ]).filtered(lambda f: (f.partner_id.id, f.company_id.id) in pairs)
+        return files

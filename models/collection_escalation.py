@@ -176,6 +176,7 @@ class CollectionEscalation(models.AbstractModel):
                             locked=inv["locked"]) for inv in rows],
                 rules.ladder, today=today, soft_collection_failed=failed, credit=credits.get(partner_id, 0.0),
                 minimum_amount=rules.minimum_amount, pauses=pauses_by_partner.get(partner_id),
+                rounding=company.currency_id.rounding,
             )
             collector_id = file["user_id"] or rules.collector_id
             for inv, target in zip(rows, result.invoices, strict=True):

@@ -53,6 +53,7 @@ class InvoiceTarget:
     pause_reason: str | None = None
     reason: str | None = None
     blocked: StageRule | None = None   # a later stage its days reach, entered only after soft collection failed
+    claim: float = 0.0                 # what is left to claim on it once credit is applied
 
 
 @dataclass
@@ -86,12 +87,15 @@ def classify_customer(
     credit: float = 0.0,
     minimum_amount: float = 0.0,
     pauses: Mapping[int | None, Pause] | None = None,
+    rounding: float = 0.01,
 ) -> Classification:
     """Classify one customer's invoices.
 
     `pauses` maps an invoice id to the pause covering it, or None to a pause of the whole customer.
-    Credit (open credit notes, unapplied payments) is netted against the overdue amount being chased; nothing
-    is chased when it covers it all, or when what is left is below the minimum amount.
+    Credit (open credit notes, unapplied payments) is allocated to the invoices being chased, oldest due date
+    first: an invoice it covers is not chased, one it covers in part is chased for the rest. The claim is what
+    is left overdue after that (never negative); below the minimum amount, nothing overdue is chased.
+    `rounding` is the currency's smallest amount: less than half of it left on an invoice is nothing.
     """
     pauses = pauses or {}
     rank = {rule.id: (rule.days_from, rule.sequence) for rule in ladder}
@@ -119,17 +123,25 @@ def classify_customer(
         else:
             chased.append(target)
 
-    chased_overdue = sum(t.invoice.residual for t in chased if t.days > 0)
-    claim = max(0.0, chased_overdue - credit)
-    reason = None
-    if chased_overdue and claim <= 0:
-        reason = COVERED_BY_CREDIT
-    elif chased_overdue and claim < minimum_amount:
-        reason = BELOW_MINIMUM
+    # Credit goes to the oldest invoices first, as an accountant would apply it: what it covers is not chased,
+    # and the customer's stage follows the oldest invoice still open after netting.
+    left = max(0.0, credit)
+    covered = False
+    for target in sorted(chased, key=lambda t: (t.invoice.due or today, t.invoice.id)):
+        applied = min(left, target.invoice.residual)
+        left -= applied
+        target.claim = target.invoice.residual - applied
+        if target.claim < rounding / 2:
+            target.claim = 0.0
+            target.stage_id, target.reason = None, COVERED_BY_CREDIT
+            covered = True
+    chased = [t for t in chased if t.reason is None]
+    claim = sum(t.claim for t in chased if t.days > 0)
+    below_minimum = 0 < claim < minimum_amount
     staged = []
     for target in chased:
-        if reason and target.days > 0:
-            target.stage_id, target.reason = None, reason
+        if below_minimum and target.days > 0:
+            target.stage_id, target.reason = None, BELOW_MINIMUM
             continue
         if not target.invoice.locked:
             pick = _pick_stage(target.days, ladder, soft_collection_failed)
@@ -144,6 +156,8 @@ def classify_customer(
         result.stage_id = max((t.stage_id for t in staged), key=lambda stage_id: rank.get(stage_id, (0, 0)))
         result.days = max(t.days for t in staged)
         result.anchor = min(t.invoice.due for t in staged)
-    result.claim_amount = 0.0 if reason else claim
-    result.reason = None if staged else reason or (PAUSED if any_paused else NOTHING_DUE)
+    result.claim_amount = 0.0 if below_minimum else claim
+    if not staged:
+        result.reason = (BELOW_MINIMUM if below_minimum else COVERED_BY_CREDIT if covered
+                         else PAUSED if any_paused else NOTHING_DUE)
     return result

@@ -103,3 +103,66 @@ def test_credit_covering_everything_stops_chasing():
     assert result.reason == COVERED_BY_CREDIT
     assert result.claim_amount == 0.0
     assert not result.chased
+
+
+def test_credit_goes_to_the_oldest_invoice_first():
+    # 1,000 at 95 days and 500 at 20 days; a credit note of 1,000 pays the oldest: the customer is in the
+    # stage of the invoice still open after netting, and is claimed what is left.
+    result = classify([invoice(1, 95, 1000.0), invoice(2, 20, 500.0)], credit=1000.0)
+    oldest, younger = result.invoices
+    assert (oldest.stage_id, oldest.reason) == (None, COVERED_BY_CREDIT)
+    assert (younger.stage_id, younger.reason) == (FRIENDLY.id, None)
+    assert result.stage_id == FRIENDLY.id
+    assert (result.days, result.anchor) == (20, TODAY - timedelta(days=20))
+    assert result.claim_amount == 500.0
+    assert result.overdue_amount == 1500.0
+    assert result.reason is None
+
+
+def test_credit_covering_part_of_the_oldest_leaves_it_chased_for_the_rest():
+    result = classify([invoice(1, 95, 1000.0), invoice(2, 20, 500.0)], credit=400.0)
+    assert result.stage_id == INTENSIFIED.id
+    assert result.invoices[0].claim == 600.0
+    assert result.claim_amount == 1100.0
+
+
+def test_credit_left_over_covers_invoices_not_yet_due():
+    # Everything overdue is covered and the rest of the credit covers the invoice due in three days: nothing is
+    # chased, not even the pre-due reminder.
+    result = classify([invoice(1, 40, 200.0), invoice(2, -3, 100.0)], credit=300.0)
+    assert [t.reason for t in result.invoices] == [COVERED_BY_CREDIT, COVERED_BY_CREDIT]
+    assert result.reason == COVERED_BY_CREDIT
+    assert not result.chased
+
+
+def test_credit_covering_the_overdue_leaves_the_pre_due_reminder():
+    result = classify([invoice(1, 40, 200.0), invoice(2, -3, 100.0)], credit=250.0)
+    assert result.stage_id == PRE_DUE.id
+    assert result.claim_amount == 0.0
+    assert result.invoices[1].claim == 50.0
+
+
+def test_the_claim_is_never_negative():
+    result = classify([invoice(1, 40, 200.0)], credit=10_000.0)
+    assert result.claim_amount == 0.0
+    assert result.invoices[0].claim == 0.0
+
+
+def test_credit_is_not_spent_on_paused_invoices():
+    result = classify([invoice(1, 95, 1000.0), invoice(2, 20, 500.0)], credit=500.0,
+                      pauses={1: Pause(9, 'dispute')})
+    assert result.invoices[0].reason == PAUSED
+    assert result.invoices[1].reason == COVERED_BY_CREDIT
+    assert result.reason == COVERED_BY_CREDIT
+
+
+def test_a_rounding_difference_is_nothing_left():
+    result = classify([invoice(1, 40, 0.1 + 0.2)], credit=0.3)
+    assert result.invoices[0].reason == COVERED_BY_CREDIT
+
+
+def test_below_minimum_after_credit():
+    result = classify([invoice(1, 40, 1000.0), invoice(2, 10, 300.0)], credit=1000.0, minimum_amount=500.0)
+    assert [t.reason for t in result.invoices] == [COVERED_BY_CREDIT, BELOW_MINIMUM]
+    assert result.reason == BELOW_MINIMUM
+    assert result.claim_amount == 0.0
