@@ -93,6 +93,11 @@ class AccountMove(models.Model):
         # The escalation reads the open invoices of a batch of customers; account has no index for it.
         create_index(self.env.cr, "account_move_collection_customer_idx", self._table,
                      ["commercial_partner_id", "company_id"], where="move_type = 'out_invoice'")
+        # Every run looks for open invoices not linked to a customer file yet: few, once the escalation ran.
+        create_index(self.env.cr, "account_move_collection_unfiled_idx", self._table,
+                     ["commercial_partner_id", "company_id"],
+                     where="move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0 "
+                           "AND collection_customer_id IS NULL")
         return res
 
     # === Compute === #

@@ -45,7 +45,7 @@ class CollectionEscalation(models.AbstractModel):
         continues where it stopped; rows locked by a concurrent run are skipped, never waited for."""
         today = fields.Date.context_today(self)
         self.env["collection.history"]._send_deferred()
-        self._sync_customer_files(today)
+        self._sync_customer_files()
         files = self._lock_files_to_check(today, batch_size)
         if files:
             self._escalate(files, trigger="cron", today=today)
@@ -73,13 +73,12 @@ class CollectionEscalation(models.AbstractModel):
 
     # === SELECTION OF WORK === #
     @api.model
-    def _sync_customer_files(self, today):
-        """Create the files of customers with open invoices that have none yet (imports, first run)."""
-        self.env.cr.execute(SQL(
-            "SELECT 1 FROM collection_customer WHERE checked_on = %s LIMIT 1", today,
-        ))
-        if self.env.cr.rowcount:
-            return
+    def _sync_customer_files(self):
+        """Create the files of customers with open invoices that have none yet (data from before the install,
+        imports in SQL), on every call, whatever else ran today: they are escalated in this same run.
+
+        Only invoices not linked to a file yet are looked at (a partial index holds them: few once the run has
+        linked them)."""
         # One runner creates the missing files; a concurrent one skips this step instead of waiting for it.
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
         if not self.env.cr.fetchone()[0]:
@@ -91,7 +90,7 @@ class CollectionEscalation(models.AbstractModel):
             SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
                    now() at time zone 'UTC'
               FROM account_move m
-             WHERE %(open)s AND m.commercial_partner_id IS NOT NULL
+             WHERE %(open)s AND m.collection_customer_id IS NULL AND m.commercial_partner_id IS NOT NULL
                -- checked first so that rows another run is updating are never waited for
                AND NOT EXISTS (SELECT 1 FROM collection_customer c
                                 WHERE c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id)

@@ -73,6 +73,25 @@ class TestEscalationRun(CollectionCommon):
                                                        ("res_id", "in", files.ids)])
         self.assertEqual(len(activities), 10)
 
+    def test_customers_without_a_file_get_it_in_the_next_run(self):
+        """Invoices from before the install (or written in SQL) have no customer file: the next run creates it
+        and escalates the customer, even on a day when another file was checked already."""
+        earlier = self._customer("Checked Earlier Today")
+        self._invoice(10, partner=earlier)
+        self._escalate(earlier)
+        missed = self._customer("Invoiced Before The Install")
+        move = self._invoice(40, partner=missed)
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM collection_customer WHERE partner_id = %s", [missed.id])
+        self.env.invalidate_all()
+        self.assertFalse(self._file(missed))
+        self._run_to_the_end()
+        file = self._file(missed)
+        self.assertEqual(file.checked_on, fields.Date.today())
+        self.assertEqual(file.stage_id, self.stages["Formal notice"])
+        self.assertEqual(move.collection_customer_id, file)
+        self.assertEqual(move.collection_stage_id, self.stages["Formal notice"])
+
     def test_query_count_does_not_grow_with_invoices(self):
         """The same customers' batch costs as many queries with 20 invoices as with 200."""
         def batch(label, invoices):

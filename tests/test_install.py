@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 MODULE = "account_collection_litigation"
@@ -48,6 +49,20 @@ class TestInstall(TransactionCase):
         overdue = self.env.ref(f"{MODULE}.demo_invoice_03")   # 40 days overdue, PRC LPR × 1.5
         self.assertGreater(overdue.collection_interest_amount, 0.0)
         self.assertIn("Total interest", overdue.collection_interest_explanation)
+
+    def test_every_customer_with_an_overdue_invoice_has_its_file(self):
+        """The install's first run files every customer with an open overdue invoice, the standard demo's
+        (invoiced before the addon was installed) as well as this addon's."""
+        moves = self.env["account.move"].search([
+            *self.env["account.move"]._collection_open_domain(), ("invoice_date_due", "<", fields.Date.today()),
+        ])
+        if not moves:
+            self.skipTest("no overdue invoice in this database")
+        files = self.env["collection.customer"].search([("partner_id", "in", moves.commercial_partner_id.ids)])
+        filed = {(f.partner_id, f.company_id) for f in files if f.checked_on and f.overdue_count}
+        for move in moves:
+            with self.subTest(customer=move.commercial_partner_id.name):
+                self.assertIn((move.commercial_partner_id, move.company_id), filed)
 
     def test_every_menu_opens_for_each_group(self):
         root = self.env.ref(f"{MODULE}.collection_menu_root")
