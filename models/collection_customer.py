@@ -92,19 +92,25 @@ class CollectionCustomer(models.Model):
 
     @api.model
     def action_run_escalation(self):
-        """Run the daily escalation from the web client, batch after batch, and say what it did."""
+        """Start the scheduled action now, in the background, and say so: the run goes batch after batch in the
+        cron worker, not inside the user's request."""
         self.check_access("write")
-        done = 0
-        while processed := self.sudo()._cron_escalate():
-            done += processed
+        cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
+        cron.sudo()._trigger()
+        todo = self.env["collection.escalation"].sudo()._count_files_to_check(fields.Date.context_today(self))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success" if done else "info",
-                "message": self.env._("%(count)s customers escalated.", count=done) if done
-                else self.env._("Every customer was already escalated today: nothing to do."),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "type": "info",
+                "title": self.env._("Daily escalation started"),
+                "message": self.env._(
+                    "The scheduled action %(cron)s runs in the background: %(count)s customers to look at. "
+                    "Their files are up to date within a few minutes.", cron=cron.sudo().name, count=todo,
+                ) if todo else self.env._(
+                    "The scheduled action %(cron)s was started; every customer was already escalated today.",
+                    cron=cron.sudo().name,
+                ),
             },
         }
 

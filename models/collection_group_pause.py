@@ -58,13 +58,13 @@ class CollectionGroupPause(models.Model):
             partners = group._matching_partners()
             if not partners:
                 raise UserError(self.env._("No customer with open invoices matches this group pause."))
-            pauses = self.env["collection.pause"].with_context(collection_no_escalation=True).create([{
+            # each pause queues its customer for the run
+            self.env["collection.pause"].create([{
                 "partner_id": partner.id, "company_id": group.company_id.id, "reason": "group",
                 "date_from": group.date_from, "date_to": group.date_to, "group_pause_id": group.id,
                 "note": f"{group.name} ({dict(GROUP_PAUSE_REASONS)[group.reason]})",
             } for partner in partners])
             group.state = "confirmed"
-            pauses.customer_id._escalate(trigger="manual")
         return True
 
     def action_cancel(self):
@@ -72,7 +72,7 @@ class CollectionGroupPause(models.Model):
             active = group.pause_ids.filtered(lambda p: p.state == "active")
             if active:
                 active._end("ended", note=self.env._("Group pause cancelled."))
-                active.customer_id._escalate(trigger="manual")
+                active.customer_id._mark_to_recheck()
             group.state = "cancelled"
         return True
 

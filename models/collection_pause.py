@@ -98,8 +98,8 @@ class CollectionPause(models.Model):
             if pause.reason == "promise" and not pause.promise_amount:
                 pause.promise_amount = pause.amount_at_start
         pauses._log_history("pause")
-        if not self.env.context.get("collection_no_escalation"):
-            pauses.customer_id._escalate(trigger="manual")
+        # Chasing stops with the next run (triggered now), not inside the user's request.
+        pauses.customer_id._mark_to_recheck()
         return pauses
 
     # === Actions === #
@@ -108,7 +108,7 @@ class CollectionPause(models.Model):
         if not active:
             raise UserError(self.env._("Only active pauses can be resumed."))
         active._end("ended")
-        active.customer_id._escalate(trigger="manual")
+        active.customer_id._mark_to_recheck()
         return True
 
     @api.model

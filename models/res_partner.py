@@ -137,7 +137,7 @@ class ResPartner(models.Model):
             files = self.env["collection.customer"].sudo().search(
                 [("partner_id", "in", self.commercial_partner_id.ids)]
             )
-            files._escalate(trigger="policy")
+            files._mark_to_recheck()   # the run re-evaluates them, not the user's save
         return res
 
     # === Actions === #

@@ -3,6 +3,7 @@ from contextlib import nullcontext
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.exceptions import UserError
 from odoo.tests import RecordCapturer, TransactionCase, tagged
 
@@ -14,7 +15,7 @@ QUERIES_PER_BATCH = 46
 
 @tagged("post_install", "-at_install")
 @freeze_time(f"{TODAY} 04:00:00")
-class TestEscalationRun(CollectionCommon):
+class TestEscalationRun(CollectionCommon, CronMixinCase):
     """The daily run: batches, idempotence, resuming after a crash, and a flat query count."""
 
     def _our_files(self, partners):
@@ -45,12 +46,84 @@ class TestEscalationRun(CollectionCommon):
         self.assertFalse(history.records)
         self.assertFalse(messages.records)
 
-    def test_run_from_the_web_client(self):
+    def test_run_from_the_web_client_starts_the_scheduled_action(self):
+        """*Run Escalation Now* starts the cron and says so; it escalates nothing inside the request."""
         self._invoice(4)
-        result = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
-        self.assertEqual(result["params"]["type"], "success")
-        again = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
-        self.assertEqual(again["params"]["type"], "info")
+        file = self._file()
+        with self.capture_triggers("account_collection_litigation.ir_cron_collection_escalate") as triggers, \
+                RecordCapturer(self.env["collection.history"], []) as history:
+            result = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
+        self.assertEqual(len(triggers.records), 1)
+        self.assertLessEqual(triggers.records.call_at, fields.Datetime.now())
+        self.assertFalse(history.records)
+        self.assertFalse(file.checked_on)
+        self.assertIn("started", result["params"]["title"])
+        self.assertIn("Collections: daily escalation", result["params"]["message"])
+
+    def test_saving_forms_only_queues_the_customers(self):
+        """Changing a customer's type, pausing, resuming, a group pause and the stage wizard queue the customers
+        for the run and start it; nothing is escalated, sent or scheduled inside the user's request. Only
+        *Escalate Now* acts at once."""
+        strict = self.env["collection.policy"].create({
+            "name": "Occasional: strict", "customer_type": "occasional", "collector_id": self.collector.id,
+            "stage_ids": [(0, 0, {"name": "Formal at once", "days_from": 1})],
+        })
+        move = self._invoice(40)
+        file = self._escalate()
+        stage = file.stage_id
+
+        def saving(label, save):
+            with self.subTest(form=label), \
+                    self.capture_triggers("account_collection_litigation.ir_cron_collection_escalate") as triggers, \
+                    RecordCapturer(self.env["collection.history"], [("event", "=", "action")]) as actions, \
+                    RecordCapturer(self.env["mail.activity"], []) as activities, \
+                    RecordCapturer(self.env["mail.mail"], []) as mails:
+                save()
+                self.assertFalse(file.checked_on, "the customer waits for the run")
+                self.assertTrue(triggers.records, "the run is started")
+                self.assertFalse(actions.records or activities.records or mails.records)
+
+        saving("customer type", lambda: self.customer.write({"collection_customer_type": "occasional"}))
+        self.assertNotEqual(file.policy_id, strict)
+        self._escalate()
+        self.assertEqual(file.policy_id, strict)
+        self.customer.collection_customer_type = False
+        self._escalate()
+
+        pauses = []
+        saving("pause", lambda: pauses.append(self.env["collection.pause"].with_user(self.collector).create({
+            "partner_id": self.customer.id, "reason": "dispute", "note": "Quality claim"})))
+        pause = pauses[0]
+        self.assertFalse(move.collection_pause_id)
+        self._escalate()
+        self.assertEqual(move.collection_pause_id, pause)
+        saving("resume", pause.with_user(self.collector).action_resume)
+        self.assertEqual(move.collection_pause_id, pause)
+        self._escalate()
+        self.assertFalse(move.collection_pause_id)
+
+        group = self.env["collection.group.pause"].with_user(self.manager).create({
+            "name": "Typhoon", "date_from": TODAY, "date_to": "2026-03-20", "partner_ids": self.customer.ids,
+        })
+        saving("group pause", group.action_confirm)
+        self.assertFalse(move.collection_pause_id)
+        self._escalate()
+        self.assertEqual(move.collection_pause_reason, "group")
+        group.action_cancel()
+        self._escalate()
+
+        wizard = self.env["collection.stage.wizard"].with_user(self.collector).create({
+            "move_ids": move.ids, "stage_id": self.stages["Intensified"].id, "note": "Stopped answering",
+        })
+        saving("stage wizard", wizard.action_confirm)
+        self.assertEqual(file.stage_id, stage)
+        self._escalate()
+        self.assertEqual(file.stage_id, self.stages["Intensified"])
+
+        # Escalate Now on chosen customers is the one action that escalates at once.
+        file._mark_to_recheck()
+        file.with_user(self.collector).action_escalate_now()
+        self.assertEqual(file.checked_on, fields.Date.today())
 
     def test_run_interrupted_after_first_batch_resumes_without_duplicates(self):
         partners = self.env["res.partner"].union(*(self._customer(f"Batch {n}") for n in range(5)))

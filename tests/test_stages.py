@@ -68,6 +68,7 @@ class TestStages(CollectionCommon):
             "partner_id": self.customer.id, "reason": "promise", "date_from": "2026-02-10",
             "date_to": "2026-02-20", "promise_amount": 500.0, "note": "Will pay half",
         })
+        self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
         self.assertTrue(self.env["collection.history"].search_count([
             ("partner_id", "=", self.customer.id), ("event", "=", "promise_broken")]))
@@ -101,7 +102,9 @@ class TestStages(CollectionCommon):
             "move_ids": move.ids, "stage_id": self.stages["Intensified"].id, "note": "Customer stopped answering",
         }).action_confirm()
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
+        self.assertFalse(self._file().checked_on, "the customer's stage follows with the next run")
         self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Intensified"])
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         move.with_user(self.collector).action_collection_escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Friendly reminder"])
@@ -117,5 +120,7 @@ class TestStages(CollectionCommon):
         self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Friendly reminder"])
         self.customer.collection_customer_type = "occasional"
+        self.assertFalse(self._file().checked_on, "saving the customer queues it for the run")
+        self._escalate()
         self.assertEqual(move.collection_stage_id, strict.stage_ids)
         self.assertEqual(self._file().policy_id, strict)

@@ -38,5 +38,5 @@ class CollectionStageWizard(models.TransientModel):
             "collection_stage_id": self.stage_id.id, "collection_stage_locked": True,
             "collection_stage_date": fields.Date.context_today(self),
         })
-        files._escalate(trigger="manual")
+        files._mark_to_recheck()   # the customers' stage follows with the next run
         return True
