@@ -54,9 +54,10 @@ class CollectionHistory(models.Model):
     date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True,
-                                  ondelete="cascade")
+                                  ondelete="cascade", check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null")
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null",
+                              check_company=True)
     event = fields.Selection(HISTORY_EVENTS, required=True, readonly=True)
     trigger = fields.Selection(HISTORY_TRIGGERS, required=True, readonly=True, default="manual")
     stage_from_id = fields.Many2one("collection.stage", string="From Stage", readonly=True)

@@ -111,6 +111,23 @@ class TestStages(CollectionCommon):
         triggers = move.collection_history_ids.sorted("id").mapped("trigger")
         self.assertEqual(triggers, ["cron", "manual", "manual"])
 
+    def test_stage_wizard_writes_history_on_each_invoice_s_customer(self):
+        """Invoices of three customers, two of them not escalated yet: each row of the history names its own
+        customer's file, written through the ORM as the user who set the stage."""
+        second, third = self._customer("Second Customer"), self._customer("Third Customer")
+        moves = self._invoice(10) | self._invoice(12, partner=second) | self._invoice(14, partner=third)
+        self._escalate()
+        self.assertEqual(len(moves.collection_customer_id), 1, "two invoices not escalated yet")
+        self.env["collection.stage.wizard"].with_user(self.collector).create({
+            "move_ids": moves.ids, "stage_id": self.stages["Formal notice"].id, "note": "All late",
+        }).action_confirm()
+        for move in moves:
+            row = self.env["collection.history"].search([("move_id", "=", move.id), ("trigger", "=", "manual")])
+            self.assertEqual(row.customer_id, self._file(move.partner_id))
+            self.assertEqual(row.partner_id, move.partner_id)
+            self.assertEqual((row.user_id, row.create_uid), (self.collector, self.collector))
+            self.assertEqual(row.note, "All late")
+
     def test_changing_customer_type_re_evaluates(self):
         strict = self.env["collection.policy"].create({
             "name": "Occasional: strict", "customer_type": "occasional", "collector_id": self.collector.id,
