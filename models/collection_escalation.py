@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -42,14 +44,15 @@ class CollectionEscalation(models.AbstractModel):
         """One batch of customer files per call; the cron runner commits and calls again while work remains.
 
         A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
-        continues where it stopped; rows locked by a concurrent run are skipped, never waited for."""
+        continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
+        rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
         today = fields.Date.context_today(self)
         self.env["collection.history"]._send_deferred()
         self._sync_customer_files()
-        files = self._lock_files_to_check(today, batch_size)
+        files, skipped = self._lock_files_to_check(today, batch_size)
         if files:
             self._escalate(files, trigger="cron", today=today)
-        remaining = self._count_files_to_check(today) if len(files) == batch_size else 0
+        remaining = self._count_files_to_check(today) if len(files) == batch_size or skipped else 0
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
 
@@ -84,7 +87,7 @@ class CollectionEscalation(models.AbstractModel):
         if not self.env.cr.fetchone()[0]:
             return
         self.env["account.move"].flush_model()
-        self.env.cr.execute(SQL(
+        self._execute_unless_done_concurrently(SQL(
             """
             INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
             SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
@@ -108,12 +111,36 @@ class CollectionEscalation(models.AbstractModel):
 
     @api.model
     def _lock_files_to_check(self, today, limit):
+        """Lock the next batch of files to check: (files, whether some candidates were left to another run).
+
+        Rows a concurrent run holds are skipped (SKIP LOCKED). Rows it committed after this transaction began
+        cannot be locked at all under REPEATABLE READ (a serialization failure): then the candidates are
+        locked one by one, each in its own savepoint, and those are left out, quietly."""
         self.env["collection.customer"].flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT c.id FROM collection_customer c WHERE %s ORDER BY c.id LIMIT %s FOR UPDATE SKIP LOCKED",
-            self._files_to_check_sql(today), limit,
-        ))
-        return self.env["collection.customer"].browse(row[0] for row in self.env.cr.fetchall())
+        candidates = SQL("SELECT c.id FROM collection_customer c WHERE %s ORDER BY c.id LIMIT %s",
+                         self._files_to_check_sql(today), limit)
+        file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE SKIP LOCKED", candidates))
+        skipped = file_ids is None
+        if skipped:
+            self.env.cr.execute(candidates)
+            file_ids = [
+                file_id for (file_id,) in self.env.cr.fetchall()
+                if self._execute_unless_done_concurrently(SQL(
+                    "SELECT id FROM collection_customer WHERE id = %s FOR UPDATE SKIP LOCKED", file_id))
+            ]
+        return self.env["collection.customer"].browse(file_ids), skipped
+
+    @api.model
+    def _execute_unless_done_concurrently(self, query):
+        """Run a query in a savepoint and return the first column of its rows, or None when it met rows that a
+        concurrent run changed and committed after this transaction began (REPEATABLE READ): the savepoint is
+        rolled back, nothing is logged, and the caller goes on without them."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()] if self.env.cr.description else []
+        except SerializationFailure:
+            return None
 
     @api.model
     def _count_files_to_check(self, today):

@@ -300,8 +300,14 @@ class CollectionHistory(models.Model):
 
     @api.model
     def _send_deferred(self):
-        """Send the SMS held back by quiet hours whose time has come."""
-        self.search([("state", "=", "deferred"), ("scheduled_at", "<=", fields.Datetime.now())])._send_sms()
+        """Send the SMS held back by quiet hours whose time has come (those a concurrent run is not sending)."""
+        due = self.search([("state", "=", "deferred"), ("scheduled_at", "<=", fields.Datetime.now())])
+        if due:
+            locked = self.env["collection.escalation"]._execute_unless_done_concurrently(SQL(
+                "SELECT id FROM collection_history WHERE id IN %s AND state = 'deferred' FOR UPDATE SKIP LOCKED",
+                tuple(due.ids),
+            ))
+            self.browse(locked or [])._send_sms()
 
     def _send_email(self, reviewer=None):
         """Send the action's email now, or schedule it for the end of the customer's quiet hours."""

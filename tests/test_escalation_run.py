@@ -227,3 +227,37 @@ class TestConcurrentRuns(TransactionCase):
             for cr in (cr_a, cr_b):
                 cr.rollback()
                 cr.close()
+
+    @freeze_time("2030-01-07 04:00:00")
+    def test_rows_another_run_committed_meanwhile_are_skipped(self):
+        """B's transaction began before A committed its batch (REPEATABLE READ): locking A's rows fails with a
+        serialization failure. B leaves them out quietly and escalates the others."""
+        today = fields.Date.today()
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+        env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        model_b = env_b["collection.customer"]
+        done_by_a = {}
+        try:
+            cr_a.execute("SELECT id, checked_on FROM collection_customer ORDER BY id LIMIT 3")
+            done_by_a = dict(cr_a.fetchall())
+            if len(done_by_a) < 3 or env_a["collection.customer"].search_count([]) < 6:
+                self.skipTest("needs the demo customers")
+            cr_b.execute("SELECT 1")   # B's transaction, and its snapshot, begin here
+            # A finishes its batch and commits (only the mark of a file done today matters here).
+            cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id IN %s", [today, tuple(done_by_a)])
+            cr_a.commit()
+            with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                done = model_b._cron_escalate(batch_size=5)
+            self.assertGreater(done, 0)
+            done_by_b = model_b.search([("checked_on", "=", today), ("id", "not in", list(done_by_a))])
+            self.assertEqual(len(done_by_b), done)
+            self.assertFalse(set(done_by_b.ids) & set(done_by_a))
+        finally:
+            cr_b.rollback()
+            cr_b.close()
+            # Leave the database as it was: A's commit is undone by hand.
+            for file_id, checked_on in done_by_a.items():
+                cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id = %s", [checked_on, file_id])
+            cr_a.commit()
+            cr_a.close()
