@@ -103,9 +103,12 @@ class AccountMove(models.Model):
     # === Compute === #
     @api.depends("invoice_date_due")
     def _compute_collection_days_overdue(self):
-        today = fields.Date.context_today(self)
-        for move in self:
-            move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
+        # on the company's clock, as the escalation counts them, whatever the reader's time zone
+        escalation = self.env["collection.escalation"]
+        for company, moves in self.grouped("company_id").items():
+            today = escalation._today(company)
+            for move in moves:
+                move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
 
     @api.depends("amount_residual", "invoice_date_due", "collection_interest_rule_id", "collection_waiver_ids.state")
     @api.depends_context("company")
@@ -124,7 +127,7 @@ class AccountMove(models.Model):
         flip = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
         if operator not in flip or not isinstance(value, int):
             raise NotImplementedError(self.env._("Unsupported search on days overdue: %s", operator))
-        cutoff = fields.Date.context_today(self) - timedelta(days=value)
+        cutoff = self.env["collection.escalation"]._today(self.env.company) - timedelta(days=value)
         return [("invoice_date_due", flip[operator], cutoff)]
 
     # === CRUD === #

@@ -97,7 +97,7 @@ class CollectionCustomer(models.Model):
         self.check_access("write")
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
         cron.sudo()._trigger()
-        todo = self.env["collection.escalation"].sudo()._count_files_to_check(fields.Date.context_today(self))
+        todo = self.env["collection.escalation"].sudo()._count_files_to_check()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from ..tools.calendar_actions import next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
+from ..tools.dates import local_today, zone_name
 from ..tools.stages import actions_missing, soft_collection_failed
 
 # Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
@@ -46,22 +47,21 @@ class CollectionEscalation(models.AbstractModel):
         A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
         continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
         rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
-        today = fields.Date.context_today(self)
         self.env["collection.history"]._send_deferred()
         self._sync_customer_files()
-        files, skipped = self._lock_files_to_check(today, batch_size)
+        files, skipped = self._lock_files_to_check(batch_size)
         if files:
-            self._escalate(files, trigger="cron", today=today)
-        remaining = self._count_files_to_check(today) if len(files) == batch_size or skipped else 0
+            self._escalate(files, trigger="cron")
+        remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
 
     @api.model
     def _escalate(self, files, trigger="cron", today=None):
-        """Classify the invoices of these files and carry out the calendar actions due today."""
+        """Classify the invoices of these files and carry out the calendar actions due today, each company on
+        its own day (see `_today`) unless a day is given."""
         if not files:
             return
-        today = today or fields.Date.context_today(self)
         if trigger == "manual":
             self._lock_for_manual_run(files)
         self.env.flush_all()
@@ -71,8 +71,25 @@ class CollectionEscalation(models.AbstractModel):
         ))
         for company_id, file_ids in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            self.sudo().with_company(company)._escalate_company(files.sudo().browse(file_ids), trigger, today)
+            self.sudo().with_company(company)._escalate_company(
+                files.sudo().browse(file_ids), trigger, today or self._today(company))
         self.env.invalidate_all()
+
+    # === TODAY === #
+    @api.model
+    def _today(self, company):
+        """Today for a company: the date in the time zone of its partner (UTC when it has none). The one rule
+        for the run, the days overdue shown on invoices and the history, whoever runs or reads them."""
+        return local_today(fields.Datetime.now(), company.sudo().partner_id.tz)
+
+    @api.model
+    def _company_days(self):
+        """SQL rows (company_id, today) of every company, to select the work of each on its own day."""
+        companies = self.env["res.company"].sudo().search([], limit=None)   # a handful
+        return SQL(
+            "unnest(%s::int[], %s::date[]) AS d(company_id, today)",
+            companies.ids, [self._today(company) for company in companies],
+        )
 
     # === SELECTION OF WORK === #
     @api.model
@@ -103,23 +120,24 @@ class CollectionEscalation(models.AbstractModel):
         ))
 
     @api.model
-    def _files_to_check_sql(self, today):
+    def _files_to_check_sql(self):
+        """FROM and WHERE of the files still to check today, each on its company's day."""
         return SQL(
-            "(c.checked_on IS NULL OR (c.checked_on < %(today)s AND (c.open_count > 0 OR c.stage_id IS NOT NULL)))",
-            today=today,
+            "collection_customer c JOIN %s ON d.company_id = c.company_id "
+            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL)))",
+            self._company_days(),
         )
 
     @api.model
-    def _lock_files_to_check(self, today, limit):
+    def _lock_files_to_check(self, limit):
         """Lock the next batch of files to check: (files, whether some candidates were left to another run).
 
         Rows a concurrent run holds are skipped (SKIP LOCKED). Rows it committed after this transaction began
         cannot be locked at all under REPEATABLE READ (a serialization failure): then the candidates are
         locked one by one, each in its own savepoint, and those are left out, quietly."""
         self.env["collection.customer"].flush_model()
-        candidates = SQL("SELECT c.id FROM collection_customer c WHERE %s ORDER BY c.id LIMIT %s",
-                         self._files_to_check_sql(today), limit)
-        file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE SKIP LOCKED", candidates))
+        candidates = SQL("SELECT c.id FROM %s ORDER BY c.id LIMIT %s", self._files_to_check_sql(), limit)
+        file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE OF c SKIP LOCKED", candidates))
         skipped = file_ids is None
         if skipped:
             self.env.cr.execute(candidates)
@@ -143,10 +161,8 @@ class CollectionEscalation(models.AbstractModel):
             return None
 
     @api.model
-    def _count_files_to_check(self, today):
-        self.env.cr.execute(SQL(
-            "SELECT count(*) FROM collection_customer c WHERE %s", self._files_to_check_sql(today),
-        ))
+    def _count_files_to_check(self):
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", self._files_to_check_sql()))
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -315,7 +331,8 @@ class CollectionEscalation(models.AbstractModel):
     @api.model
     def _fetch_soft_collection(self, company, partner_ids, last_payment):
         """Broken promises and chasing actions carried out since each customer's last payment, counted in SQL
-        (the history grows every day; the rows it returns do not)."""
+        (the history grows every day; the rows it returns do not). A payment's accounting date is compared
+        with the day of the history row on the company's clock, never with a UTC timestamp's date."""
         paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
         self.env.cr.execute(SQL(
             """
@@ -325,10 +342,11 @@ class CollectionEscalation(models.AbstractModel):
               FROM collection_history h
               LEFT JOIN unnest(%s::int[], %s::date[]) AS paid(partner_id, day) ON paid.partner_id = h.partner_id
              WHERE h.company_id = %s AND h.partner_id IN %s AND h.event IN ('promise_broken', 'action')
-               AND (paid.day IS NULL OR h.date::date > paid.day)
+               AND (paid.day IS NULL OR (h.date AT TIME ZONE 'UTC' AT TIME ZONE %s)::date > paid.day)
              GROUP BY h.partner_id
             """,
             [p for p, _d in paid], [d for _p, d in paid], company.id, partner_ids,
+            zone_name(company.partner_id.tz),
         ))
         return {partner_id: (broken, actions) for partner_id, broken, actions in self.env.cr.fetchall()}
 

@@ -25,7 +25,8 @@ class CollectionGroupPause(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     reason = fields.Selection(GROUP_PAUSE_REASONS, required=True, default="disaster", tracking=True)
     note = fields.Text()
-    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_from = fields.Date(required=True, tracking=True,
+                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
     date_to = fields.Date(required=True, tracking=True)
     category_ids = fields.Many2many("res.partner.category", string="Customer Tags")
     country_ids = fields.Many2many("res.country", string="Countries")

@@ -206,7 +206,8 @@ class CollectionHistory(models.Model):
         todo = [row for row in candidates if row["dedup_key"] in inserted]
         files = self.env["collection.customer"].browse(row["customer_id"] for row in todo)
         actions = self.env["collection.action"].browse(row["action_id"] for row in todo)
-        self.browse(inserted[row["dedup_key"]] for row in todo)._execute(list(zip(files, actions, strict=True)))
+        self.browse(inserted[row["dedup_key"]] for row in todo)._execute(
+            list(zip(files, actions, strict=True)), today)
 
     @api.model
     def _create_activities_batch(self, vals_list):
@@ -225,8 +226,9 @@ class CollectionHistory(models.Model):
             self.env[model].sudo().browse(res_ids).message_subscribe(partner_ids=partner.ids)
         return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
-    def _execute(self, file_actions):
-        """Carry out freshly logged calendar actions; self[i] is the history row of file_actions[i]."""
+    def _execute(self, file_actions, today):
+        """Carry out freshly logged calendar actions on the run's day; self[i] is the history row of
+        file_actions[i]."""
         activity_rows = []
         for row, (file, action) in zip(self, file_actions, strict=True):
             if action.action_type in ("activity", "letter"):
@@ -235,13 +237,12 @@ class CollectionHistory(models.Model):
                 row._send_email()
             elif action.action_type == "sms":
                 row._send_sms()
-        self._create_action_activities(activity_rows)
+        self._create_action_activities(activity_rows, today)
 
-    def _create_action_activities(self, activity_rows):
+    def _create_action_activities(self, activity_rows, today):
         """One batched create; a follow-up still open from the same action is moved to today instead."""
         if not activity_rows:
             return
-        today = fields.Date.context_today(self)
         files = self.env["collection.customer"].union(*(file for _row, file, _action in activity_rows))
         self.env.cr.execute(SQL(
             """

@@ -48,7 +48,8 @@ class CollectionPause(models.Model):
     reason = fields.Selection(PAUSE_REASONS, required=True, default="excluded", tracking=True)
     note = fields.Text()
     user_id = fields.Many2one("res.users", string="Paused By", readonly=True, default=lambda self: self.env.user)
-    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_from = fields.Date(required=True, tracking=True,
+                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
     date_to = fields.Date(string="Until", tracking=True, help="Chasing resumes by itself after this day.")
     state = fields.Selection(PAUSE_STATES, required=True, default="active", readonly=True, tracking=True)
     ended_on = fields.Date(readonly=True)
@@ -142,7 +143,9 @@ class CollectionPause(models.Model):
         }
 
     def _end(self, state, note=None):
-        self.write({"state": state, "ended_on": fields.Date.context_today(self), "ended_by_id": self.env.user.id})
+        for company, pauses in self.grouped("company_id").items():
+            pauses.write({"state": state, "ended_on": self.env["collection.escalation"]._today(company),
+                          "ended_by_id": self.env.user.id})
         event = {"ended": "resume", "kept": "promise_kept", "broken": "promise_broken"}[state]
         self._log_history(event, note=note)
 
