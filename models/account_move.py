@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 from odoo.tools.misc import format_date, formatLang
+from odoo.tools.query import Query
 
 from ..tools import interest
 from ..tools.aging import AGING_BUCKETS
@@ -107,14 +108,22 @@ class AccountMove(models.Model):
         # The escalation reads the open invoices of a batch of customers; account has no index for it.
         create_index(self.env.cr, "account_move_collection_customer_idx", self._table,
                      ["commercial_partner_id", "company_id"], where="move_type = 'out_invoice'")
+        # Every run looks for open invoices not linked to a customer file yet: few, once the escalation ran.
+        create_index(self.env.cr, "account_move_collection_unfiled_idx", self._table,
+                     ["commercial_partner_id", "company_id"],
+                     where="move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0 "
+                           "AND collection_customer_id IS NULL")
         return res
 
     # === Compute === #
     @api.depends("invoice_date_due")
     def _compute_collection_days_overdue(self):
-        today = fields.Date.context_today(self)
-        for move in self:
-            move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
+        # on the company's clock, as the escalation counts them, whatever the reader's time zone
+        escalation = self.env["collection.escalation"]
+        for company, moves in self.grouped("company_id").items():
+            today = escalation._today(company)
+            for move in moves:
+                move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
 
     @api.depends("amount_residual", "invoice_date_due", "collection_interest_rule_id", "commercial_partner_id",
                  "collection_waiver_ids.state", "collection_waiver_ids.amount", "collection_waiver_ids.share",
@@ -137,7 +146,7 @@ class AccountMove(models.Model):
         flip = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
         if operator not in flip or not isinstance(value, int):
             raise NotImplementedError(self.env._("Unsupported search on days overdue: %s", operator))
-        cutoff = fields.Date.context_today(self) - timedelta(days=value)
+        cutoff = self.env["collection.escalation"]._today(self.env.company) - timedelta(days=value)
         return [("invoice_date_due", flip[operator], cutoff)]
 
     # === CRUD === #
@@ -485,10 +494,23 @@ class AccountMove(models.Model):
         return created
 
     # === Business === #
-    def _collection_open(self):
-        return self.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.amount_residual > 0
+    @api.model
+    def _collection_open_domain(self):
+        """What collection chases: posted customer invoices with something left to pay (the one definition; the
+        filter and the SQL below are built from it)."""
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)]
+
+    @api.model
+    def _collection_open_sql(self, alias="account_move"):
+        """The same condition in SQL, on the table alias of account_move in a raw query."""
+        query = Query(self.env, alias, self._table_sql)
+        return SQL(" AND ").join(
+            self._condition_to_sql(alias, fname, operator, value, query)
+            for fname, operator, value in self._collection_open_domain()
         )
+
+    def _collection_open(self):
+        return self.filtered_domain(self._collection_open_domain())
 
     def _collection_check_team(self):
         if not self.env.user.has_group("account_collection_litigation.group_collection_collector"):
@@ -502,13 +524,20 @@ class AccountMove(models.Model):
         )
 
     def _collection_mark_to_recheck(self):
-        self._collection_files()._mark_to_recheck()
+        self._collection_files_to_recheck()._mark_to_recheck()
 
-    @api.model
-    def _collection_write_rows(self, rows):
-        """Write the escalation's results for a batch of invoices in one statement."""
-        self.env["collection.customer"]._bulk_update("account.move", [
-            "collection_customer_id", "collection_user_id", "collection_stage_id", "collection_bucket",
-            "collection_pause_id", "collection_pause_reason", "collection_not_chased_reason",
-            "collection_stage_note", "collection_stage_date",
-        ], rows)
+    def _collection_files_to_recheck(self):
+        """The files to queue for today's run when these entries change: those of the customers of customer
+        invoices (created when missing) and of those whose credit notes, payments or other receivable entries
+        change what they owe (when they have one: credit alone is never chased)."""
+        files = self._collection_files()
+        others = self.filtered(lambda m: m.move_type != "out_invoice")
+        pairs = {
+            (line.partner_id.commercial_partner_id.id, line.company_id.id)
+            for line in others.line_ids if line.account_type == "asset_receivable" and line.partner_id
+        }
+        if pairs:
+            files |= self.env["collection.customer"].sudo().search([
+                ("partner_id", "in", [p for p, _c in pairs]), ("company_id", "in", [c for _p, c in pairs]),
+            ]).filtered(lambda f: (f.partner_id.id, f.company_id.id) in pairs)
+        return files
