@@ -11,3 +11,5 @@ from . import test_views_read
 from . import test_uninstall
 from . import test_policies
 from . import test_reports
+from . import test_interest_waiver
+from . import test_today
