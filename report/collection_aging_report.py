@@ -14,7 +14,7 @@ REPORT_BUCKETS = [*AGING_BUCKETS, ("credit", "Unapplied credit")]
 
 
 class CollectionAgingReport(models.Model):
-    """Open receivables, one row per open journal item of a receivable account, aged as of today in the
+    """Open receivables, one row per open journal item of a receivable account, aged as of its company's today in the
     company currency, with the collection file's collector and stage. Unapplied credits are rows of their own
     (bucket "Unapplied credit"), so that the open total is the receivable accounts' balance."""
 
@@ -70,8 +70,7 @@ class CollectionAgingReport(models.Model):
     # === Query === #
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
-        days = SQL("(%s::date - COALESCE(l.date_maturity, l.date))", today)
+        days = SQL("(d.today - COALESCE(l.date_maturity, l.date))")
         bucket = SQL(
             """CASE WHEN l.amount_residual < 0 THEN 'credit' WHEN %(d)s <= 0 THEN 'not_due'
                     WHEN %(d)s <= 30 THEN '1_30' WHEN %(d)s <= 60 THEN '31_60' WHEN %(d)s <= 90 THEN '61_90'
@@ -105,6 +104,7 @@ class CollectionAgingReport(models.Model):
                        AS amount_90_plus,
                    LEAST(l.amount_residual, 0) AS amount_credit
               FROM account_move_line l
+              JOIN %(company_days)s ON d.company_id = l.company_id
               JOIN account_move m ON m.id = l.move_id
               LEFT JOIN res_partner p ON p.id = l.partner_id
               LEFT JOIN collection_customer c
@@ -112,6 +112,7 @@ class CollectionAgingReport(models.Model):
              WHERE %(receivable)s AND NOT l.reconciled AND l.amount_residual != 0
             """,
             days=days, bucket=bucket, receivable=self.env["collection.ledger"]._receivable_sql(),
+            company_days=self.env["collection.escalation"]._company_days(),
         )
 
     # === Actions === #

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 
 MODULE = "account_collection_litigation"
 
@@ -31,7 +31,7 @@ class ReportCollectionStatement(models.AbstractModel):
         Read as superuser within one company: the collection team prints statements of invoices it may not be
         allowed to open one by one (the report itself is for the collection team only)."""
         self.env["account.move"]._collection_check_team()
-        as_of = as_of or fields.Date.context_today(self)
+        as_of = as_of or self.env["collection.escalation"]._today(company)
         lines = self.env["account.move.line"].sudo().search([
             ("company_id", "=", company.id), ("parent_state", "=", "posted"),
             ("account_id.account_type", "=", "asset_receivable"), ("reconciled", "=", False),

@@ -12,7 +12,8 @@ class CollectionAgingWizard(models.TransientModel):
     _check_company_auto = True
 
     # === Fields === #
-    date = fields.Date(string="As of", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="As of", required=True,
+                       default=lambda self: self.env["collection.escalation"]._today(self.env.company))
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
                                  domain=lambda self: [("id", "in", self.env.companies.ids)])
     currency_id = fields.Many2one(related="company_id.currency_id")
