@@ -16,3 +16,4 @@ from . import res_company
 from . import res_partner
 from . import ir_module_module
 from . import collection_ledger
+from . import collection_kpi_target

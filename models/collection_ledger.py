@@ -155,14 +155,15 @@ class CollectionLedger(models.AbstractModel):
     @api.model
     def _settlements(self, company, date_from, date_to, group_by=None):
         """How customer invoices were settled in the period (a partial counts on its date), grouped by
-        None, 'collector', 'partner' or 'month': {key: {'collected', 'credited', 'written_off'}}.
+        None, 'collector' (the invoice's, else its customer file's), 'partner' or 'month':
+        {key: {'collected', 'credited', 'written_off'}}.
 
         Collected: against a bank, cash or card journal. Credited: against a credit note. Written off: against
         a miscellaneous entry other than an exchange difference."""
         self.env.flush_all()
         keys = {
             None: SQL("NULL::int"),
-            "collector": SQL("m.collection_user_id"),
+            "collector": SQL("COALESCE(m.collection_user_id, c.user_id)"),
             "partner": SQL("m.commercial_partner_id"),
             "month": SQL("date_trunc('month', pr.max_date)::date"),
         }
@@ -177,6 +178,8 @@ class CollectionLedger(models.AbstractModel):
               FROM account_partial_reconcile pr
               JOIN account_move_line dl ON dl.id = pr.debit_move_id
               JOIN account_move m ON m.id = dl.move_id AND m.move_type = 'out_invoice'
+              LEFT JOIN collection_customer c
+                     ON c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id
               JOIN account_move_line cl ON cl.id = pr.credit_move_id
               JOIN account_move cm ON cm.id = cl.move_id
               JOIN account_journal cj ON cj.id = cm.journal_id
@@ -196,10 +199,10 @@ class CollectionLedger(models.AbstractModel):
         the end of the due day, and what of it was collected after that day up to the end of the period.
         Grouped by None or 'collector': {key: (put into collection, collected)}."""
         self.env.flush_all()
-        key = SQL("m.collection_user_id") if group_by == "collector" else SQL("NULL::int")
+        key = SQL("COALESCE(m.collection_user_id, c.user_id)") if group_by == "collector" else SQL("NULL::int")
         self.env.cr.execute(SQL(
             """
-            SELECT c.key, COALESCE(SUM(c.open_at_due), 0), COALESCE(SUM(c.collected), 0)
+            SELECT x.key, COALESCE(SUM(x.open_at_due), 0), COALESCE(SUM(x.collected), 0)
               FROM (
                     SELECT %(key)s AS key,
                            l.balance - COALESCE(SUM(pr.amount) FILTER (WHERE pr.max_date <= l.date_maturity), 0)
@@ -209,15 +212,17 @@ class CollectionLedger(models.AbstractModel):
                                AS collected
                       FROM account_move_line l
                       JOIN account_move m ON m.id = l.move_id AND m.move_type = 'out_invoice'
+                      LEFT JOIN collection_customer c
+                             ON c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id
                       LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
                       LEFT JOIN account_move_line cl ON cl.id = pr.credit_move_id
                       LEFT JOIN account_journal cj ON cj.id = cl.journal_id
                      WHERE %(receivable)s AND l.company_id = %(company)s AND l.balance > 0
                        AND l.date_maturity BETWEEN %(first_due)s AND %(last_due)s
-                     GROUP BY l.id, m.id
-              ) c
-             WHERE c.open_at_due > 0
-             GROUP BY c.key
+                     GROUP BY l.id, m.id, c.id
+              ) x
+             WHERE x.open_at_due > 0
+             GROUP BY x.key
             """,
             key=key, date_to=date_to, cash=self._cash_journal_sql("cj"), receivable=self._receivable_sql(),
             company=company.id, first_due=date_from - timedelta(days=1), last_due=date_to - timedelta(days=1),

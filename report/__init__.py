@@ -1,2 +1,3 @@
 from . import collection_statement
 from . import collection_aging_report
+from . import collection_kpi_dashboard

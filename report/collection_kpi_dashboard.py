@@ -1,0 +1,331 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools import kpi
+from ..tools.dates import zone_name
+
+# The figures of the dashboard; each is computed by _compute_kpis from one _kpi_data() call.
+KPI_FIELDS = (
+    "dso", "sales", "receivable_start", "receivable_end", "overdue_rate", "open_amount", "overdue_amount",
+    "collected", "success_rate", "put_into_collection", "collected_from_put", "bad_debt_rate", "written_off",
+    "promise_kept_rate", "promises_kept", "promises_broken", "avg_cycle_days", "avg_days_late", "paid_count",
+    "legal_cost_ratio", "legal_costs", "legal_recovered", "legal_cost_note",
+)
+SECTION_TEMPLATES = {
+    "stage_html": "account_collection_litigation.collection_kpi_stage_table",
+    "collector_html": "account_collection_litigation.collection_kpi_collector_table",
+    "channel_html": "account_collection_litigation.collection_kpi_channel_table",
+    "hour_html": "account_collection_litigation.collection_kpi_hour_table",
+    "target_html": "account_collection_litigation.collection_kpi_target_table",
+    "trend_html": "account_collection_litigation.collection_kpi_trend_table",
+}
+
+
+class CollectionKpiDashboard(models.TransientModel):
+    """The collection KPIs of a company over a period, each with its definition, read with grouped SQL over the
+    whole ledger and collection history (collection.ledger): nothing is computed record by record."""
+
+    _name = "collection.kpi.dashboard"
+    _description = "Collection: KPI Dashboard"
+    _check_company_auto = True
+
+    def _default_date_from(self):
+        today = self.env["collection.escalation"]._today(self.env.company)
+        return today.replace(day=1) - relativedelta(months=11)
+
+    def _default_date_to(self):
+        return self.env["collection.escalation"]._today(self.env.company)
+
+    # === Period === #
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
+                                 domain=lambda self: [("id", "in", self.env.companies.ids)])
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(string="From", required=True, default=lambda self: self._default_date_from())
+    date_to = fields.Date(string="To", required=True, default=lambda self: self._default_date_to())
+
+    # === Cash and receivables === #
+    dso = fields.Float(string="DSO", digits=(16, 1), compute="_compute_kpis")
+    sales = fields.Monetary(string="Invoiced", compute="_compute_kpis")
+    receivable_start = fields.Monetary(string="Receivables at the Start", compute="_compute_kpis")
+    receivable_end = fields.Monetary(string="Receivables at the End", compute="_compute_kpis")
+    overdue_rate = fields.Float(compute="_compute_kpis")
+    open_amount = fields.Monetary(string="Open Receivables", compute="_compute_kpis")
+    overdue_amount = fields.Monetary(string="Overdue Receivables", compute="_compute_kpis")
+    collected = fields.Monetary(compute="_compute_kpis")
+    # === Collection === #
+    success_rate = fields.Float(string="Collection Success Rate", compute="_compute_kpis")
+    put_into_collection = fields.Monetary(compute="_compute_kpis")
+    collected_from_put = fields.Monetary(string="Collected of It", compute="_compute_kpis")
+    bad_debt_rate = fields.Float(compute="_compute_kpis")
+    written_off = fields.Monetary(compute="_compute_kpis")
+    promise_kept_rate = fields.Float(compute="_compute_kpis")
+    promises_kept = fields.Integer(compute="_compute_kpis")
+    promises_broken = fields.Integer(compute="_compute_kpis")
+    avg_cycle_days = fields.Float(string="Average Collection Cycle", digits=(16, 2), compute="_compute_kpis")
+    avg_days_late = fields.Float(string="Average Days Late", digits=(16, 2), compute="_compute_kpis")
+    paid_count = fields.Integer(string="Invoices Paid", compute="_compute_kpis")
+    legal_cost_ratio = fields.Float(compute="_compute_kpis")
+    legal_costs = fields.Monetary(compute="_compute_kpis")
+    legal_recovered = fields.Monetary(string="Recovered Through Legal Cases", compute="_compute_kpis")
+    legal_cost_note = fields.Char(compute="_compute_kpis")
+    # === Breakdowns === #
+    stage_html = fields.Html(string="Success per Stage", compute="_compute_kpis", sanitize=False)
+    collector_html = fields.Html(string="Collector Productivity", compute="_compute_kpis", sanitize=False)
+    channel_html = fields.Html(string="Results by Channel", compute="_compute_kpis", sanitize=False)
+    hour_html = fields.Html(string="Results by Hour", compute="_compute_kpis", sanitize=False)
+    target_html = fields.Html(string="Targets", compute="_compute_kpis", sanitize=False)
+    trend_html = fields.Html(string="Trends by Month", compute="_compute_kpis", sanitize=False)
+
+    # === Compute === #
+    @api.depends("company_id", "date_from", "date_to")
+    def _compute_kpis(self):
+        for dashboard in self:
+            if not (dashboard.date_from and dashboard.date_to) or dashboard.date_from > dashboard.date_to:
+                dashboard.update(dict.fromkeys(KPI_FIELDS, False) | dict.fromkeys(SECTION_TEMPLATES, False))
+                continue
+            data = dashboard._kpi_data()
+            dashboard.update({name: data[name] for name in KPI_FIELDS})
+            qweb = self.env["ir.qweb"]
+            for name, template in SECTION_TEMPLATES.items():
+                dashboard[name] = qweb._render(template, {**data, "currency": data["company"].currency_id})
+
+    # === Constraints === #
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        if any(dashboard.date_from > dashboard.date_to for dashboard in self):
+            raise ValidationError(self.env._("The period of the dashboard ends before it starts."))
+
+    # === Business === #
+    def _kpi_data(self):
+        """Every figure of the dashboard for its company and period, as plain values."""
+        self.ensure_one()
+        self.env["account.move"]._collection_check_team()
+        # The company field is shown to multi-company users only: the others work in their current company.
+        company, date_from, date_to = self.company_id or self.env.company, self.date_from, self.date_to
+        if company not in self.env.companies:
+            raise ValidationError(self.env._("Choose one of your companies."))
+        ledger = self.env["collection.ledger"]
+        days = kpi.period_days(date_from, date_to)
+        start_day = date_from - timedelta(days=1)
+        receivable_start = ledger._receivable_balance(company, start_day)
+        receivable_end = ledger._receivable_balance(company, date_to)
+        sales = ledger._sales(company, date_from, date_to)
+        open_amount, overdue_amount = ledger._open_and_overdue(company, [date_to])[date_to]
+        settled = ledger._settlements(company, date_from, date_to).get(None, {})
+        put, collected_from_put = ledger._put_into_collection(company, date_from, date_to).get(None, (0.0, 0.0))
+        kept, broken = self._promises(company, date_from, date_to).get(None, (0, 0))
+        paid_count, cycle, late, _amount = ledger._paid_items(company, date_from, date_to).get(None, (0, 0, 0, 0))
+        legal = self._legal_costs(company, date_from, date_to)
+        written_off = settled.get("written_off", 0.0)
+        return {
+            "company": company, "date_from": date_from, "date_to": date_to,
+            "dso": kpi.dso(receivable_start, receivable_end, sales, days),
+            "sales": sales, "receivable_start": receivable_start, "receivable_end": receivable_end,
+            "overdue_rate": kpi.overdue_rate(overdue_amount, open_amount),
+            "open_amount": open_amount, "overdue_amount": overdue_amount,
+            "collected": settled.get("collected", 0.0),
+            "success_rate": kpi.success_rate(collected_from_put, put),
+            "put_into_collection": put, "collected_from_put": collected_from_put,
+            "bad_debt_rate": kpi.bad_debt_rate(written_off, open_amount), "written_off": written_off,
+            "promise_kept_rate": kpi.promise_kept_rate(kept, broken),
+            "promises_kept": kept, "promises_broken": broken,
+            "avg_cycle_days": cycle or 0.0, "avg_days_late": late or 0.0, "paid_count": paid_count,
+            "legal_cost_ratio": kpi.ratio(legal["costs"], legal["recovered"]),
+            "legal_costs": legal["costs"], "legal_recovered": legal["recovered"], "legal_cost_note": legal["note"],
+            "stages": self._stage_success(company, date_from, date_to),
+            "collectors": self._collector_rows(company, date_from, date_to),
+            "channels": self._channel_rows(company, date_from, date_to, "channel"),
+            "hours": self._channel_rows(company, date_from, date_to, "hour"),
+            "targets": self._target_rows(company, date_from, date_to),
+            "months": self._month_rows(company, date_from, date_to),
+        }
+
+    @api.model
+    def _local_date_sql(self, company, column):
+        """A UTC datetime column as a date on the company's clock."""
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, zone_name(company.sudo().partner_id.tz))
+
+    @api.model
+    def _promises(self, company, date_from, date_to, group_by=None):
+        """Promises to pay settled (kept or broken) in the period: {key: (kept, broken)}, by None or 'collector'."""
+        self.env.flush_all()
+        key = SQL("c.user_id") if group_by == "collector" else SQL("NULL::int")
+        self.env.cr.execute(SQL(
+            """
+            SELECT %(key)s, count(*) FILTER (WHERE p.state = 'kept'), count(*) FILTER (WHERE p.state = 'broken')
+              FROM collection_pause p LEFT JOIN collection_customer c ON c.id = p.customer_id
+             WHERE p.company_id = %(company)s AND p.reason = 'promise' AND p.state IN ('kept', 'broken')
+               AND p.ended_on BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY 1
+            """,
+            key=key, company=company.id, date_from=date_from, date_to=date_to,
+        ))
+        return {key: (kept, broken) for key, kept, broken in self.env.cr.fetchall()}
+
+    @api.model
+    def _legal_costs(self, company, date_from, date_to):
+        """Costs of legal action and what legal cases recovered in the period. Without legal cases recorded,
+        zero, with a note saying so."""
+        return {"costs": 0.0, "recovered": 0.0,
+                "note": self.env._("No legal case costs are recorded: the ratio is 0 until legal cases carry costs.")}
+
+    @api.model
+    def _stage_success(self, company, date_from, date_to):
+        """Per stage: the invoices that entered it in the period, and those of them paid while in it (their
+        next stage change was the payment's), by number and amount."""
+        self.env.flush_all()
+        local_date = self._local_date_sql(company, SQL("h.date"))
+        self.env.cr.execute(SQL(
+            """
+            WITH entry AS (
+                SELECT DISTINCT ON (h.move_id, h.stage_to_id) h.move_id, h.stage_to_id AS stage_id, h.date
+                  FROM collection_history h
+                 WHERE h.company_id = %(company)s AND h.event = 'stage' AND h.move_id IS NOT NULL
+                   AND h.stage_to_id IS NOT NULL AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
+                 ORDER BY h.move_id, h.stage_to_id, h.date
+            )
+            SELECT e.stage_id, count(*), COALESCE(SUM(m.amount_total_signed), 0),
+                   count(*) FILTER (WHERE paid.id IS NOT NULL),
+                   COALESCE(SUM(m.amount_total_signed) FILTER (WHERE paid.id IS NOT NULL), 0)
+              FROM entry e
+              JOIN account_move m ON m.id = e.move_id
+              LEFT JOIN LATERAL (
+                    SELECT x.id FROM collection_history x
+                     WHERE x.move_id = e.move_id AND x.event = 'stage' AND x.stage_from_id = e.stage_id
+                       AND x.date >= e.date AND x.trigger = 'payment'
+                     LIMIT 1) paid ON TRUE
+             GROUP BY e.stage_id
+            """,
+            company=company.id, local_date=local_date, date_from=date_from, date_to=date_to,
+        ))
+        rows = self.env.cr.fetchall()
+        stages = self.env["collection.stage"].sudo().browse([row[0] for row in rows])
+        several_policies = len(stages.policy_id) > 1
+        result = []
+        for stage_id, entered, entered_amount, paid, paid_amount in rows:
+            stage = stages.browse(stage_id)
+            result.append({
+                "name": f"{stage.name} ({stage.policy_id.name})" if several_policies else stage.name,
+                "order": (stage.policy_id.id, stage.days_from),
+                "entered": entered, "entered_amount": entered_amount, "paid": paid, "paid_amount": paid_amount,
+                "rate": kpi.ratio(paid, entered), "amount_rate": kpi.ratio(paid_amount, entered_amount),
+            })
+        return sorted(result, key=lambda row: row["order"])
+
+    @api.model
+    def _actions_by_collector(self, company, date_from, date_to):
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT c.user_id, count(*)
+              FROM collection_history h JOIN collection_customer c ON c.id = h.customer_id
+             WHERE h.company_id = %(company)s AND h.event = 'action' AND h.state = 'done'
+               AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY c.user_id
+            """,
+            company=company.id, local_date=self._local_date_sql(company, SQL("h.date")), date_from=date_from,
+            date_to=date_to,
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _collector_rows(self, company, date_from, date_to):
+        """Per collector: customers and overdue amount in their hands today, actions carried out, cash collected
+        and success rate in the period, promises kept and broken."""
+        ledger = self.env["collection.ledger"]
+        workload = {
+            user.id: (count, overdue) for user, count, overdue in self.env["collection.customer"].sudo()._read_group(
+                [("company_id", "=", company.id), ("open_count", ">", 0)], ["user_id"],
+                ["__count", "overdue_amount:sum"])
+        }
+        actions = self._actions_by_collector(company, date_from, date_to)
+        settled = ledger._settlements(company, date_from, date_to, group_by="collector")
+        cohort = ledger._put_into_collection(company, date_from, date_to, group_by="collector")
+        promises = self._promises(company, date_from, date_to, group_by="collector")
+        user_ids = {*workload, *actions, *settled, *cohort, *promises}
+        users = self.env["res.users"].sudo().browse([uid for uid in user_ids if uid])
+        names = {user.id: user.name for user in users}
+        rows = []
+        for user_id in user_ids:
+            customers, overdue = workload.get(user_id, (0, 0.0))
+            put, collected_from_put = cohort.get(user_id, (0.0, 0.0))
+            kept, broken = promises.get(user_id, (0, 0))
+            collected = settled.get(user_id, {}).get("collected", 0.0)
+            rows.append({
+                "name": names.get(user_id) or self.env._("(no collector)"), "user_id": user_id,
+                "customers": customers, "overdue": overdue, "actions": actions.get(user_id, 0),
+                "collected": collected, "per_customer": kpi.ratio(collected, customers),
+                "success_rate": kpi.success_rate(collected_from_put, put), "kept": kept, "broken": broken,
+            })
+        return sorted(rows, key=lambda row: (-row["collected"], row["name"]))
+
+    @api.model
+    def _channel_rows(self, company, date_from, date_to, by):
+        """Calendar actions carried out in the period, by channel or by hour of the day (company clock), and
+        the share of them followed by a cash payment of the customer within kpi.RESULT_DAYS days."""
+        self.env.flush_all()
+        tz = zone_name(company.sudo().partner_id.tz)
+        key = SQL("a.action_type") if by == "channel" else SQL(
+            "EXTRACT(hour FROM h.date AT TIME ZONE 'UTC' AT TIME ZONE %s)::int", tz)
+        local_date = self._local_date_sql(company, SQL("h.date"))
+        self.env.cr.execute(SQL(
+            """
+            SELECT %(key)s, count(*),
+                   count(*) FILTER (WHERE EXISTS (
+                        SELECT 1
+                          FROM account_partial_reconcile pr
+                          JOIN account_move_line dl ON dl.id = pr.debit_move_id
+                          JOIN account_move_line cl ON cl.id = pr.credit_move_id
+                          JOIN account_journal cj ON cj.id = cl.journal_id
+                         WHERE pr.company_id = h.company_id AND %(cash)s
+                           AND dl.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = h.partner_id)
+                           AND pr.max_date BETWEEN %(local_date)s AND %(local_date)s + %(days)s))
+              FROM collection_history h JOIN collection_action a ON a.id = h.action_id
+             WHERE h.company_id = %(company)s AND h.event = 'action' AND h.state = 'done'
+               AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY 1 ORDER BY 1
+            """,
+            key=key, cash=self.env["collection.ledger"]._cash_journal_sql("cj"), local_date=local_date,
+            days=kpi.RESULT_DAYS, company=company.id, date_from=date_from, date_to=date_to,
+        ))
+        labels = dict(self.env["collection.action"]._fields["action_type"]._description_selection(self.env))
+        rows = []
+        for key_value, count, followed in self.env.cr.fetchall():
+            name = labels.get(key_value, key_value) if by == "channel" else f"{key_value:02d}:00"
+            rows.append({"name": name, "count": count, "followed": followed, "rate": kpi.ratio(followed, count)})
+        return rows
+
+    @api.model
+    def _target_rows(self, company, date_from, date_to):
+        targets = self.env["collection.kpi.target"].search([
+            ("company_id", "=", company.id), ("date_from", "<=", date_to), ("date_to", ">=", date_from),
+        ])
+        return [{
+            "name": target.display_name, "target_amount": target.target_amount, "actual_amount": target.actual_amount,
+            "attainment": target.attainment, "target_rate": target.target_rate, "actual_rate": target.actual_rate,
+        } for target in targets]
+
+    @api.model
+    def _month_rows(self, company, date_from, date_to):
+        """Per month of the period: invoiced, collected, written off, and the overdue rate at its end."""
+        ledger = self.env["collection.ledger"]
+        months = kpi.month_starts(date_from, date_to)
+        ends = {month: min(date_to, month + relativedelta(months=1, days=-1)) for month in months}
+        sales = ledger._sales(company, date_from, date_to, group_month=True)
+        settled = ledger._settlements(company, date_from, date_to, group_by="month")
+        balances = ledger._open_and_overdue(company, sorted(ends.values()))
+        rows = []
+        for month in months:
+            gross, overdue = balances.get(ends[month], (0.0, 0.0))
+            month_settled = settled.get(month, {})
+            rows.append({
+                "month": month, "sales": sales.get(month, 0.0), "collected": month_settled.get("collected", 0.0),
+                "written_off": month_settled.get("written_off", 0.0), "open": gross, "overdue": overdue,
+                "overdue_rate": kpi.overdue_rate(overdue, gross),
+            })
+        return rows
