@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools import kpi
+from ..tools.aging import AGING_BUCKETS, aging_bucket
 from ..tools.dates import zone_name
 
 # The figures of the dashboard; each is computed by _compute_kpis from one _kpi_data() call.
@@ -80,6 +81,9 @@ class CollectionKpiDashboard(models.TransientModel):
     hour_html = fields.Html(string="Results by Hour", compute="_compute_kpis", sanitize=False)
     target_html = fields.Html(string="Targets", compute="_compute_kpis", sanitize=False)
     trend_html = fields.Html(string="Trends by Month", compute="_compute_kpis", sanitize=False)
+    # === Cash forecast, from today === #
+    forecast_weeks = fields.Integer(string="Weeks Ahead", default=12)
+    forecast_html = fields.Html(string="Cash Forecast", compute="_compute_forecast", sanitize=False)
 
     # === Compute === #
     @api.depends("company_id", "date_from", "date_to")
@@ -93,6 +97,17 @@ class CollectionKpiDashboard(models.TransientModel):
             qweb = self.env["ir.qweb"]
             for name, template in SECTION_TEMPLATES.items():
                 dashboard[name] = qweb._render(template, {**data, "currency": data["company"].currency_id})
+
+    @api.depends("company_id", "forecast_weeks")
+    def _compute_forecast(self):
+        for dashboard in self:
+            company = dashboard.company_id or self.env.company
+            weeks = min(max(dashboard.forecast_weeks, 1), 104)
+            data = dashboard._forecast(company, weeks)
+            dashboard.forecast_html = self.env["ir.qweb"]._render(
+                "account_collection_litigation.collection_kpi_forecast_table",
+                {**data, "currency": company.currency_id},
+            )
 
     # === Constraints === #
     @api.constrains("date_from", "date_to")
@@ -144,6 +159,86 @@ class CollectionKpiDashboard(models.TransientModel):
             "targets": self._target_rows(company, date_from, date_to),
             "months": self._month_rows(company, date_from, date_to),
         }
+
+    @api.model
+    def _forecast(self, company, weeks, today=None):
+        """Expected collections per week from today: promises to pay on their date, weighted by the promise-kept
+        rate of the last 12 months; plan instalments on their date, weighted by the same rate; every other open
+        receivable on its due date (this week when overdue), weighted by the historical collection rate of the
+        aging bucket it is in today (see collection.ledger._bucket_history)."""
+        self.env["account.move"]._collection_check_team()
+        today = today or self.env["collection.escalation"]._today(company)
+        ledger = self.env["collection.ledger"]
+        history = ledger._bucket_history(company, kpi.rate_snapshots(today), kpi.RATE_WINDOW_DAYS)
+        buckets = [bucket for bucket, _label in AGING_BUCKETS]
+        rates = kpi.bucket_rates({b: values[0] for b, values in history.items()},
+                                 {b: values[1] for b, values in history.items()}, buckets)
+        kept, broken = self._promises(company, today - timedelta(days=365), today).get(None, (0, 0))
+        promise_rate = kpi.promise_kept_rate(kept, broken) if kept + broken else 1.0
+        items = [kpi.ForecastItem("promise", day, amount, promise_rate)
+                 for day, amount in self._promised_amounts(company, today)]
+        items += [kpi.ForecastItem("plan", day, amount, promise_rate)
+                  for day, amount in self._plan_instalments(company, today)]
+        items += [kpi.ForecastItem("due", due, amount, rates[aging_bucket((today - due).days)])
+                  for due, amount in self._open_by_due_date(company, today)]
+        labels = dict(AGING_BUCKETS)
+        return {
+            "today": today, "weeks": kpi.forecast_by_week(items, today, weeks), "promise_rate": promise_rate,
+            "rates": [{"name": labels[bucket], "rate": rates[bucket],
+                       "history": bucket in history} for bucket in buckets],
+        }
+
+    @api.model
+    def _covered_by_arrangement_sql(self, today):
+        """A receivable item covered by an active promise or payment plan (whole customer or its invoice)."""
+        return SQL(
+            """EXISTS (SELECT 1 FROM collection_pause cp
+                        WHERE cp.company_id = l.company_id AND cp.state = 'active'
+                          AND cp.reason IN ('promise', 'payment_plan') AND cp.date_from <= %(today)s
+                          AND cp.partner_id = COALESCE(p.commercial_partner_id, l.partner_id)
+                          AND (NOT EXISTS (SELECT 1 FROM collection_pause_move_rel r WHERE r.pause_id = cp.id)
+                               OR EXISTS (SELECT 1 FROM collection_pause_move_rel r
+                                           WHERE r.pause_id = cp.id AND r.move_id = l.move_id)))""",
+            today=today,
+        )
+
+    @api.model
+    def _open_by_due_date(self, company, today):
+        """Open receivable debits not covered by a promise or a plan, summed by due date."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT COALESCE(l.date_maturity, l.date), SUM(l.amount_residual)
+              FROM account_move_line l LEFT JOIN res_partner p ON p.id = l.partner_id
+             WHERE %(receivable)s AND l.company_id = %(company)s AND NOT l.reconciled AND l.amount_residual > 0
+               AND NOT %(covered)s
+             GROUP BY 1
+            """,
+            receivable=self.env["collection.ledger"]._receivable_sql(), company=company.id,
+            covered=self._covered_by_arrangement_sql(today),
+        ))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _promised_amounts(self, company, today):
+        """Amounts promised by active promises to pay, by promised date."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT date_to, SUM(promise_amount) FROM collection_pause
+             WHERE company_id = %s AND reason = 'promise' AND state = 'active' AND date_from <= %s
+               AND date_to IS NOT NULL AND promise_amount > 0
+             GROUP BY 1
+            """,
+            company.id, today,
+        ))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _plan_instalments(self, company, today):
+        """Instalments of active payment plans still to be paid, by date: none until payment plans are
+        recorded with their instalments."""
+        return []
 
     @api.model
     def _local_date_sql(self, company, column):

@@ -231,6 +231,62 @@ class TestKpiDemo(CollectionCommon):
         self.assertEqual(form.currency_id, main.currency_id, "amounts are shown in its currency")
         for name in ("dso", "sales", "open_amount", "overdue_amount", "overdue_rate", "collected", "success_rate"):
             self.assertGreater(form[name], 0, name)
-        for name in ("collector_html", "stage_html", "trend_html"):
+        for name in ("collector_html", "stage_html", "trend_html", "forecast_html"):
             self.assertIn("<table", str(form[name]), name)
         self.assertIn("Chen Jing", str(form.collector_html))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestForecast(KpiLedgerMixin, CollectionCommon):
+    """The cash forecast of Monday 2 March 2026, against a hand computation."""
+
+    def test_forecast_matches_the_hand_computation(self):
+        self.company.partner_id.tz = False
+        d = date
+        # History. On Feb 1 (the only month start both existed on): H1 was 12 days overdue (1-30) with 1,000 open,
+        # 500 of which were paid within 30 days; H2 was not due with 2,000 open, 1,600 paid within 30 days.
+        h1 = self._invoice_on(d(2026, 1, 10), d(2026, 1, 20), 1000.0)
+        h2 = self._invoice_on(d(2026, 1, 5), d(2026, 2, 15), 2000.0)
+        self._pay(h1, 500.0, d(2026, 2, 10))
+        self._pay(h2, 1600.0, d(2026, 2, 20))
+        # Rates: not due 1,600 / 2,000 = 80%; 1-30: 500 / 1,000 = 50%; other buckets: overall 2,100 / 3,000 = 70%.
+        f1 = self._invoice_on(d(2026, 2, 25), d(2026, 3, 12), 1000.0)   # not due: week of Mar 9
+        f2 = self._invoice_on(d(2026, 3, 1), d(2026, 4, 20), 600.0)     # not due: week of Apr 20 (8th week)
+        # A promise of 600 by Mar 5 on an invoice of 900: the invoice itself is not expected on its due date.
+        promiser = self._customer("Promiser")
+        p1 = self._move(promiser, 29, 900.0)
+        self.env["collection.pause"].create({
+            "partner_id": promiser.id, "reason": "promise", "move_ids": [Command.set(p1.ids)],
+            "date_from": d(2026, 3, 1), "date_to": d(2026, 3, 5), "promise_amount": 600.0,
+        })
+        # Promises settled in the last 12 months: one kept, one broken -> 50%.
+        other = self._customer("Former Promiser")
+        for state in ("kept", "broken"):
+            self.env["collection.pause"].create({
+                "partner_id": other.id, "reason": "promise", "date_from": d(2025, 10, 1),
+                "date_to": d(2025, 10, 15), "promise_amount": 100.0,
+            }).write({"state": state, "ended_on": d(2025, 10, 20)})
+
+        data = self.env["collection.kpi.dashboard"]._forecast(self.company, 12)
+        rates = {row["name"]: row["rate"] for row in data["rates"]}
+        self.assertEqual((rates["Not due"], rates["1-30 days"], rates["31-60 days"]), (0.8, 0.5, 0.7))
+        self.assertEqual(data["promise_rate"], 0.5)
+        weeks = data["weeks"]
+        self.assertEqual(len(weeks), 12)
+        # This week: H1's 500 left (41 days overdue, 31-60: 70%) = 350 and H2's 400 left (15 days, 1-30: 50%) = 200;
+        # the promise: 600 at 50% = 300. Total 850.
+        this_week = weeks[0]
+        self.assertEqual(this_week["week"], d(2026, 3, 2))
+        self.assertEqual((this_week["due_amount"], this_week["promise_amount"]), (900.0, 600.0))
+        self.assertAlmostEqual(this_week["due_expected"], 550.0)
+        self.assertAlmostEqual(this_week["promise_expected"], 300.0)
+        self.assertAlmostEqual(this_week["expected"], 850.0)
+        # Next week: F1's 1,000 at 80% = 800. Week of Apr 20: F2's 600 at 80% = 480. Nothing else.
+        self.assertAlmostEqual(weeks[1]["expected"], 800.0)
+        self.assertAlmostEqual(weeks[7]["expected"], 480.0)
+        self.assertEqual(sum(row["expected"] for row in weeks), 850.0 + 800.0 + 480.0)
+        self.assertTrue(f1 and f2)
+
+        dashboard = self._dashboard()
+        self.assertIn("850.00", str(dashboard.forecast_html))
