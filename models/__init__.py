@@ -17,3 +17,6 @@ from . import res_partner
 from . import ir_module_module
 from . import collection_ledger
 from . import collection_kpi_target
+from . import collection_credit_grade
+from . import collection_credit_rating
+from . import collection_credit_proposal

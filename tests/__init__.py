@@ -14,3 +14,4 @@ from . import test_reports
 from . import test_interest_waiver
 from . import test_today
 from . import test_kpi
+from . import test_credit_grades
