@@ -7,7 +7,7 @@
     "author": "account_collection_litigation contributors",
     "website": "https://github.com/account-collection-litigation/account_collection_litigation",
     "depends": ["account", "mail", "resource", "sms"],
-    "external_dependencies": {"python": ["docxtpl", "docx", "cn2an"]},
+    "external_dependencies": {"python": ["docxtpl", "cn2an"]},
     "data": [
         "security/account_collection_litigation_groups.xml",
         "security/ir.model.access.csv",
