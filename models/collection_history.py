@@ -13,6 +13,7 @@ HISTORY_EVENTS = [
     ("promise_kept", "Promise kept"),
     ("waiver", "Interest waived"),
     ("waiver_reversed", "Interest waiver reversed"),
+    ("letter", "Letter"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),
@@ -29,7 +30,7 @@ ACTION_STATES = [
 INSERT_COLUMNS = ["company_id", "customer_id", "partner_id", "move_id", "event", "trigger", "stage_from_id",
                   "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note"]
 # Only the delivery state of an action moves after the fact; everything else is evidence.
-MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id"}
+MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id", "letter_id"}
 
 
 HISTORY_COLUMN_TYPES = {"event": "varchar", "trigger": "varchar", "dedup_key": "varchar", "state": "varchar",
@@ -71,6 +72,8 @@ class CollectionHistory(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="set null",
+                                groups="account_collection_litigation.group_collection_collector")
 
     _sql_constraints = [
         ("dedup_key_unique", "UNIQUE(dedup_key)", "This calendar action was already carried out."),
@@ -147,13 +150,15 @@ class CollectionHistory(models.Model):
         """Carry out freshly logged calendar actions; self[i] is the history row of file_actions[i]."""
         activity_rows = []
         for row, (file, action) in zip(self, file_actions, strict=True):
-            if action.action_type in ("activity", "letter"):
+            if action.action_type == "activity":
                 activity_rows.append((row, file, action))
             elif action.action_type == "email" and row.state == "done":
                 row._send_email()
             elif action.action_type == "sms":
                 row._send_sms()
         self._create_activities(activity_rows)
+        letters = [(file, action) for file, action in file_actions if action.action_type == "letter"]
+        self.env["collection.letter"]._generate_for_calendar([f for f, _a in letters], [a for _f, a in letters])
 
     def _create_activities(self, activity_rows):
         """One batched create; a follow-up still open from the same action is moved to today instead."""

@@ -6,3 +6,4 @@ from . import test_pauses
 from . import test_escalation_run
 from . import test_access_rights
 from . import test_interest
+from . import test_letters
