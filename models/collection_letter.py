@@ -259,8 +259,8 @@ class CollectionLetter(models.Model):
             raise UserError(self.env._("Select the letters to download."))
         attachment = self.env["ir.attachment"].create({
             "name": self.env._("letters-%(date)s.zip", date=fields.Date.context_today(self)),
+            # linked to no record: only its creator can download it
             "raw": self._zip_documents(), "mimetype": "application/zip",
-            "res_model": "collection.letter", "res_id": self[:1].id,
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
                 "target": "self"}

@@ -167,17 +167,22 @@ class CollectionLetterEngine(models.AbstractModel):
         """{(file, currency): invoices} of the customer files, chased (not paused), open and, except for
         balance confirmations and agreements, overdue on the day."""
         domain = [
-            ("collection_customer_id", "in", files.ids), ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"), ("amount_residual", ">", 0), ("collection_pause_id", "=", False),
+            ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+            ("collection_pause_id", "=", False),
         ]
         if kind not in ALL_OPEN_KINDS:
             domain.append(("invoice_date_due", "<", day))
         if moves is not None:
             domain.append(("id", "in", moves.ids))
+        # by customer and company, not by the escalation's link: an invoice posted since the last run counts too
+        file_of = {(file.partner_id.id, file.company_id.id): file for file in files}
         invoices = self.env["account.move"].search(domain, order="invoice_date_due, id")
         groups = defaultdict(lambda: self.env["account.move"])
         for move in invoices:
-            groups[(move.collection_customer_id, move.currency_id)] |= move
+            file = file_of.get((move.commercial_partner_id.id, move.company_id.id))
+            if file:
+                groups[(file, move.currency_id)] |= move
         return dict(groups)
 
     @api.model
@@ -282,8 +287,9 @@ class CollectionLetterEngine(models.AbstractModel):
             return format_date(value, "long", locale=lang) if value else ""
 
         def address_lines(contact):
-            return [line.strip() for line in contact._display_address(without_company=True).split("\n")
-                    if line.strip()]
+            lines = (line.strip().strip(",").strip() for line in
+                     contact._display_address(without_company=True).split("\n"))
+            return [line for line in lines if line]
 
         company_lines = address_lines(company.partner_id)
         recipient_lines = address_lines(recipient)

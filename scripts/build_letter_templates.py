@@ -563,13 +563,14 @@ def build(kind, lang):
         if kind != "balance_confirmation":
             bank_details(doc, common)
         for line in text["consequences"]:
-            para(doc, line, common, space_after=6)
-        para(doc, common["paid"], common, space_after=6)
-    para(doc, common["contact"], common, space_after=10)
+            para(doc, line, common, space_after=6, keep=True)
+        para(doc, common["paid"], common, space_after=6, keep=True)
+    # the closing stays on one page with the signature
+    para(doc, common["contact"], common, space_after=10, keep=kind not in AGREEMENTS)
     if kind not in AGREEMENTS:
-        para(doc, common["regards"], common, space_after=14)
+        para(doc, common["regards"], common, space_after=14, keep=True)
         signer = ("{{ lawyer.firm or company.name }}" if kind == "lawyer" else "{{ company.name }}")
-        para(doc, signer + "  " + common["seal"], common, bold=True, space_after=0)
+        para(doc, signer + "  " + common["seal"], common, bold=True, space_after=0, keep=True)
         if kind == "lawyer":
             para(doc, "{%p if lawyer.name %}", common, space_after=0)
             para(doc, "{{ lawyer.name }}{% if lawyer.phone %}, {{ lawyer.phone }}{% endif %}"

@@ -249,6 +249,12 @@ class TestLetters(CollectionCommon):
         letter = self.env["collection.letter"].browse(action["res_id"])
         self.assertEqual(letter.line_ids.move_id, chosen)
         self.assertEqual(letter.kind, "formal_demand")
+        # an invoice posted since the last escalation run is written about too
+        fresh = self._invoice(8, amount=640.0)
+        self.assertFalse(fresh.collection_customer_id)
+        action = self._wizard(active_model="account.move", active_ids=fresh.ids).create(
+            {"kind": "reminder_2"}).action_generate()
+        self.assertEqual(self.env["collection.letter"].browse(action["res_id"]).line_ids.move_id, fresh)
 
     def test_payment_plan_instalments(self):
         wizard = self._wizard(active_model="collection.customer", active_ids=self.file.ids).create({
