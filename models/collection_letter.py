@@ -60,11 +60,14 @@ class CollectionLetter(models.Model):
                                  default=lambda self: self.env.company)
     customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, readonly=True,
                                   index=True, ondelete="cascade", check_company=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True,
+                                 ondelete="cascade")
     recipient_id = fields.Many2one("res.partner", string="Addressed To", readonly=True)
     recipient_address = fields.Text(readonly=True)
     recipient_email = fields.Char(readonly=True)
-    template_id = fields.Many2one("collection.letter.template", required=True, readonly=True, check_company=True)
+    # the letter keeps its document: removing the template it came from takes nothing away from it
+    template_id = fields.Many2one("collection.letter.template", readonly=True, ondelete="set null",
+                                  check_company=True)
     kind = fields.Selection(LETTER_KINDS, required=True, readonly=True, index=True)
     lang = fields.Selection(selection=lang_selection, string="Language", readonly=True)
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
@@ -413,7 +416,8 @@ class CollectionLetterLine(models.Model):
     letter_id = fields.Many2one("collection.letter", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="letter_id.company_id", store=True)
     currency_id = fields.Many2one(related="letter_id.currency_id")
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="restrict")
+    # the line keeps the number and amounts as written: it outlives the invoice it came from
+    move_id = fields.Many2one("account.move", string="Invoice", index=True, ondelete="set null")
     number = fields.Char(required=True)
     contract_ref = fields.Char(string="Contract")
     invoice_date = fields.Date()

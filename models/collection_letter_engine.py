@@ -152,6 +152,9 @@ class CollectionLetterEngine(models.AbstractModel):
     @api.model
     def _regenerate(self, letters):
         for letter in letters:
+            if not letter.template_id:
+                raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
+                                           letter=letter.name))
             invoices = letter.line_ids.move_id
             figures = invoices._collection_interest(letter.date, raise_errors=False)
             vals = self._prepare_letter_vals(letter.customer_id, letter.currency_id, invoices, letter.kind,

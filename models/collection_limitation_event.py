@@ -23,11 +23,12 @@ class CollectionLimitationEvent(models.Model):
 
     # === Fields === #
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Debtor", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Debtor", required=True, readonly=True, index=True,
+                                 ondelete="cascade")
     date = fields.Date(required=True, readonly=True, index=True,
                        help="The day the demand arrived or the debtor acknowledged the debt.")
     event_type = fields.Selection(LIMITATION_EVENT_TYPES, string="Event", required=True, readonly=True)
-    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="restrict",
+    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="set null",
                                 check_company=True)
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True,
                                 relation="collection_limitation_event_move_rel", column1="event_id",
