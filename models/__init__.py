@@ -15,3 +15,9 @@ from . import account_partial_reconcile
 from . import res_company
 from . import res_partner
 from . import ir_module_module
+from . import collection_letter_phrase
+from . import collection_letter_template
+from . import collection_letter
+from . import collection_letter_batch
+from . import collection_letter_engine
+from . import collection_limitation_event

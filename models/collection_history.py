@@ -17,6 +17,7 @@ HISTORY_EVENTS = [
     ("promise_kept", "Promise kept"),
     ("waiver", "Interest waived"),
     ("waiver_reversed", "Interest waiver reversed"),
+    ("letter", "Letter"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),
@@ -34,7 +35,7 @@ ACTION_STATES = [
 ENGINE_COLUMNS = ("date", "user_id", "company_id", "customer_id", "partner_id", "move_id", "event", "trigger",
                   "stage_from_id", "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note")
 # Only the delivery state of an action moves after the fact; everything else is evidence.
-MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id"}
+MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id", "letter_id"}
 
 
 class CollectionHistory(models.Model):
@@ -74,6 +75,8 @@ class CollectionHistory(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="set null",
+                                groups="account_collection_litigation.group_collection_collector")
 
     _sql_constraints = [
         ("dedup_key_unique", "UNIQUE(dedup_key)", "This calendar action was already carried out."),
@@ -231,13 +234,15 @@ class CollectionHistory(models.Model):
         file_actions[i]."""
         activity_rows = []
         for row, (file, action) in zip(self, file_actions, strict=True):
-            if action.action_type in ("activity", "letter"):
+            if action.action_type == "activity":
                 activity_rows.append((row, file, action))
             elif action.action_type == "email" and row.state == "done":
                 row._send_email()
             elif action.action_type == "sms":
                 row._send_sms()
         self._create_action_activities(activity_rows, today)
+        letters = [(file, action) for file, action in file_actions if action.action_type == "letter"]
+        self.env["collection.letter"]._generate_for_calendar([f for f, _a in letters], [a for _f, a in letters])
 
     def _create_action_activities(self, activity_rows, today):
         """One batched create; a follow-up still open from the same action is moved to today instead."""
@@ -253,25 +258,18 @@ class CollectionHistory(models.Model):
             tuple(files.ids),
         ))
         open_activity = {(cid, aid): act for cid, aid, act in self.env.cr.fetchall()}
-        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
         model_id = self.env["ir.model"]._get_id("collection.customer")
-        letter_kinds = dict(self.env["collection.action"]._fields["letter_kind"]._description_selection(self.env))
         to_create, created_for, reused = [], [], defaultdict(list)
         for row, file, action in activity_rows:
             existing = open_activity.get((file.id, action.id))
             if existing:
                 reused[existing].append(row)
                 continue
-            if action.action_type == "letter":
-                activity_type = letter_type
-                summary = self.env._("Letter to send: %(kind)s", kind=letter_kinds.get(action.letter_kind))
-            else:
-                activity_type = action.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
-                summary = action.name
+            activity_type = action.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
             to_create.append({
                 "res_model_id": model_id, "res_id": file.id, "activity_type_id": activity_type.id,
                 "user_id": file._responsible_user(action.assignee).id, "date_deadline": today,
-                "summary": summary, "automated": True,
+                "summary": action.name, "automated": True,
             })
             created_for.append(row)
         activities = self._create_activities_batch(to_create)

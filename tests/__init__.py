@@ -12,3 +12,4 @@ from . import test_uninstall
 from . import test_policies
 from . import test_interest_waiver
 from . import test_today
+from . import test_letters

@@ -43,14 +43,15 @@ class TestCalendar(CollectionCommon):
         self.assertNotIn("First reminder letter", self._names())
         self._run_on("2026-03-02")
         self.assertIn("First reminder letter", self._names())
-        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
-        letters = self.env["mail.activity"].search([
-            ("res_model", "=", "collection.customer"), ("res_id", "=", self._file().id),
-            ("activity_type_id", "=", letter_type.id),
-        ])
+        # the letter is drafted into the review queue by the letter cron, not left as an activity to write it
+        with freeze_time("2026-03-02 04:00:00"):
+            self.env["collection.letter.engine"]._cron_generate_letters()
+        letters = self.env["collection.letter"].search([("customer_id", "=", self._file().id)])
         self.assertEqual(len(letters), 1)
-        self.assertEqual(letters.user_id, self.collector)
-        self.assertEqual(letters.date_deadline, fields.Date.to_date("2026-03-02"))
+        self.assertEqual((letters.kind, letters.state, letters.trigger), ("reminder_1", "draft", "calendar"))
+        self.assertEqual(letters.date, fields.Date.to_date("2026-03-02"))
+        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
+        self.assertFalse(self.env["mail.activity"].search([("activity_type_id", "=", letter_type.id)]))
 
     def test_catch_up_after_missed_days_fires_once(self):
         # Due Monday 2026-02-23; the run was off on days 3 and 4 (Thu, Fri): it catches up on Monday, day 7.
