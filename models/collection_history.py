@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
 
-from ..tools.calendar_actions import action_slot, dedup_key, fires_today, slot_bounds
-
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
     ("action", "Calendar action"),
@@ -169,27 +167,9 @@ class CollectionHistory(models.Model):
         self._create_activities_batch(activities)
 
     @api.model
-    def _carry_out_actions(self, chased, trigger, today):
-        """Calendar actions due today, once per customer, window and period (dedup key in the history).
-
-        `chased` holds (file row, policy rules, classification) of the customers being chased."""
-        company = self.env.company
-        calendar = company.resource_calendar_id
-        working = calendar._works_on_date(today) if calendar else today.weekday() < 5
-        candidates = []
-        for file, rules, result in chased:
-            for action_id, window, review in rules.windows:
-                slot = action_slot(result.days, window)
-                if slot is None:
-                    continue
-                start, end = slot_bounds(result.anchor, window, slot)
-                if not fires_today(today, start, end, lambda _day: working):
-                    continue
-                candidates.append(self._engine_row(
-                    company, file, "action", trigger, action_id=action_id, days_overdue=result.days,
-                    dedup_key=dedup_key(file["partner_id"], company.id, action_id, result.anchor, slot),
-                    state="to_review" if review else "done",
-                ))
+    def _carry_out_actions(self, candidates, today):
+        """Log and carry out the calendar actions due today (rows planned by the escalation), once per customer,
+        action and period or episode: the dedup key of a row carried out before is skipped."""
         if not candidates:
             return
         # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.

@@ -7,3 +7,4 @@ from . import test_escalation_run
 from . import test_access_rights
 from . import test_interest
 from . import test_today
+from . import test_going_live

@@ -30,8 +30,20 @@ class TestCalendar(CollectionCommon):
 
     @freeze_time(f"{TODAY} 04:00:00")   # a Monday
     def test_letter_window_edges(self):
-        self._assert_fires_on_days("First reminder letter", {2: False, 3: True, 7: True, 8: False})
-        self._assert_fires_on_days("Second reminder letter", {14: False, 15: True, 20: True, 21: False})
+        # A customer never chased starts with the first reminder from its window's first day, whatever its age;
+        # no later letter ever comes first.
+        self._assert_fires_on_days("First reminder letter", {2: False, 3: True, 7: True, 8: True, 25: True})
+        self._assert_fires_on_days("Second reminder letter", {15: False, 20: False, 61: False})
+
+    def test_letters_follow_their_sequence(self):
+        with freeze_time("2026-02-20 04:00:00"):
+            self._invoice(0)        # due Friday 20 February
+        self._run_on("2026-02-25")   # day 5: the first reminder
+        self.assertIn("First reminder letter", self._names())
+        self._run_on("2026-03-06")   # day 14: the second reminder's window is not open yet
+        self.assertNotIn("Second reminder letter", self._names())
+        self._run_on("2026-03-09")   # day 17
+        self.assertIn("Second reminder letter", self._names())
 
     def test_weekend_inside_window_fires_on_monday(self):
         # Due on Wednesday 2026-02-25: day 3 is Saturday the 28th, day 5 Monday 2 March.
@@ -65,11 +77,12 @@ class TestCalendar(CollectionCommon):
 
     @freeze_time(f"{TODAY} 04:00:00")
     def test_late_invoice_gets_one_action_not_a_burst(self):
-        # Imported 25 days overdue: the letters of days 3-7 and 15-20 are past; only what applies at 25 runs.
+        # Imported 25 days overdue: the week-1 call and visit are past; what applies at 25 runs, and the letters
+        # start at the beginning of their sequence (one letter, not the two whose windows passed).
         self._invoice(25)
         self._escalate()
-        self.assertEqual(self._names(), {"Follow-up every 3 days"})
-        self.assertEqual(len(self._actions_done()), 1)
+        self.assertEqual(self._names(), {"Follow-up every 3 days", "First reminder letter"})
+        self.assertEqual(len(self._actions_done()), 2)
 
     def test_repeat_band_every_three_days(self):
         with freeze_time("2026-02-20 04:00:00"):
