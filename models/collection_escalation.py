@@ -25,7 +25,7 @@ MOVE_ENGINE_COLUMNS = (
 FILE_ENGINE_COLUMNS = (
     "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
     "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
-    "next_action_id", "next_action_date", "chased_since",
+    "next_action_id", "next_action_date", "chased_since", "peak_days", "peak_stage_id",
 )
 
 
@@ -246,6 +246,12 @@ class CollectionEscalation(models.AbstractModel):
             stage_id = result.stage_id
             if result.chased:
                 chased.append((file, rules, result))
+            # The episode lasts while something is overdue; it remembers how far the customer went.
+            in_episode = bool(result.overdue_count)
+            peak_stage_id = max(
+                filter(None, (file["peak_stage_id"] if in_episode else None, stage_id)),
+                key=lambda sid: rules.stage_rank.get(sid, (0, 0)), default=None,
+            )
             file["_values"] = {
                 "policy_id": rules.id, "user_id": collector_id, "stage_id": stage_id,
                 "stage_date": today if stage_id != file["stage_id"] else file["stage_date"],
@@ -256,15 +262,19 @@ class CollectionEscalation(models.AbstractModel):
                 "open_count": result.open_count, "not_chased_reason": result.reason,
                 "stage_note": result.blocked and self._stage_note(notes, result.blocked, lacks) or None,
                 "next_action_id": None, "next_action_date": None,
-                # the episode ends once nothing is overdue any more
-                "chased_since": file["chased_since"] if result.overdue_count else None,
+                "chased_since": file["chased_since"] if in_episode else None,
+                "peak_days": max(file["peak_days"] or 0, result.days) if in_episode else 0,
+                "peak_stage_id": peak_stage_id,
             }
             if stage_id != file["stage_id"]:
                 history_rows.append(history._engine_row(
                     company, file, "stage", trigger, stage_from_id=file["stage_id"], stage_to_id=stage_id,
                     days_overdue=result.days,
                 ))
-                stage_changes.append((file["id"], file["stage_id"], stage_id))
+                # people are told once per stage entry in an episode: only beyond the furthest stage reached
+                beyond = bool(stage_id) and (not in_episode or not file["peak_stage_id"] or rules.stage_rank.get(
+                    stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
+                stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
 
         planned = self._plan_actions(company, chased, today, trigger)
         for file in file_rows:
@@ -302,7 +312,7 @@ class CollectionEscalation(models.AbstractModel):
                      for action_id, window, _review in rules.windows),
                     key=lambda action, letters=letters: letters.get(action.id, -1),
                 )
-            episode = Episode(file["chased_since"], episodes.get(file["id"], {}))
+            episode = Episode(file["chased_since"], episodes.get(file["id"], {}), file["_values"]["peak_days"])
             due = due_actions(calendars[rules.id], days=result.days, anchor=result.anchor, today=today,
                               working_day=working_day, episode=episode, letter_spacing=rules.letter_spacing_days)
             due_by_file[file["id"]] = due

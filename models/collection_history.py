@@ -124,7 +124,8 @@ class CollectionHistory(models.Model):
     # === Business: side effects of the escalation === #
     @api.model
     def _log_stage_changes(self, stage_changes, trigger):
-        """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
+        """One chatter note per customer whose stage changed; tell salespeople and the legal team when the
+        customer enters a stage beyond the furthest it reached this episode (`told` in each change), once."""
         if not stage_changes:
             return
         trigger_label = dict(self._fields["trigger"]._description_selection(self.env))[trigger]
@@ -138,13 +139,13 @@ class CollectionHistory(models.Model):
         files = self.env["collection.customer"].browse(change[0] for change in stage_changes)   # prefetched together
         stages = self.env["collection.stage"]
         none = self.env._("none")
-        for file_id, old_id, new_id in stage_changes:
+        for file_id, old_id, new_id, told in stage_changes:
             file = files.browse(file_id).with_prefetch(files._prefetch_ids)
             old, new = stages.browse(old_id), stages.browse(new_id)
             bodies[file.id] = Markup("%s: %s → %s (%s)") % (
                 self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
             )
-            if not new or (old and old.days_from >= new.days_from):
+            if not told:
                 continue
             salesperson = file.partner_id.user_id
             if new.notify_salesperson and salesperson:

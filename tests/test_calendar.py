@@ -175,3 +175,72 @@ class TestCalendar(CollectionCommon):
         self.assertEqual(len(sms), 1)
         self.assertIn("Huaxin Materials", sms.body)
         self.assertEqual(row.state, "done")
+
+    def _run_days(self, first, last):
+        day, last = fields.Date.to_date(first), fields.Date.to_date(last)
+        while day <= last:
+            if day.weekday() < 5:
+                self._run_on(day)
+            day += timedelta(days=1)
+
+    def _logged(self, action_name, partner=None):
+        return self.env["collection.history"].search([
+            ("partner_id", "=", (partner or self.customer).id), ("action_id", "=", self.actions[action_name].id),
+        ])
+
+    def test_the_calendar_does_not_go_backwards_after_a_payment(self):
+        """A customer 70 days overdue gets every letter; a payment of its oldest invoice brings it down to
+        10 days: no second week-2 email, no third reminder after the lawyer letter."""
+        self.policy.letter_spacing_days = 0
+        with freeze_time("2026-03-02 04:00:00"):
+            oldest, _younger = self._invoices([(self.customer, 70, 1000.0), (self.customer, 10, 500.0)])
+        self._run_days("2026-03-02", "2026-03-05")   # one letter a day: the first reminder to the lawyer letter
+        self.assertEqual(len(self._logged("Lawyer letter (legal team approves)")), 1)
+        self.assertEqual(self._file().stage_id, self.stages["Intensified"])
+        with freeze_time("2026-03-06 04:00:00"):
+            self._pay(oldest, 1000.0)
+        self._run_days("2026-03-06", "2026-03-13")
+        file = self._file()
+        self.assertEqual(file.stage_id, self.stages["Friendly reminder"])
+        for name in ("First reminder letter", "Second reminder letter", "Third reminder letter",
+                     "Reminder email (week 2)"):
+            with self.subTest(action=name):
+                self.assertLessEqual(len(self._logged(name)), 1)
+        self.assertFalse(self._logged("Reminder email (week 2)"), "its window (8-14) was passed at 70 days")
+        self.assertTrue(self._logged("Follow-up every 3 days"), "the follow-ups keep the current cadence")
+        # 30 days later the younger invoice enters the third reminder's window: still no third reminder again.
+        self._run_days("2026-04-06", "2026-04-08")
+        self.assertEqual(len(self._logged("Third reminder letter")), 1)
+        self.assertEqual(file.peak_days, 73, "Thursday 5 March, before the payment")
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_a_moved_oldest_due_date_does_not_log_an_action_again_the_same_day(self):
+        oldest, _younger = self._invoices([(self.customer, 12, 1000.0), (self.customer, 10, 500.0)])
+        self._escalate()
+        fired = self._actions_done()
+        self.assertIn("Follow-up every 3 days", fired.mapped("name"))
+        self.assertIn("Reminder email (week 2)", fired.mapped("name"))
+        self._pay(oldest, 1000.0)   # the oldest chased due date moves two days on, the same day
+        self._escalate()
+        history = self.env["collection.history"].search([("partner_id", "=", self.customer.id),
+                                                         ("event", "=", "action")])
+        self.assertEqual(len(history), len(history.action_id), "each action once today")
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_the_salesperson_is_told_once_per_stage_entry(self):
+        self.customer.user_id = self.salesman
+        oldest, _younger = self._invoices([(self.customer, 40, 1000.0), (self.customer, 20, 500.0)])
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Formal notice"])
+        payment = self._pay(oldest, 1000.0)
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Friendly reminder"])
+        payment.action_draft()
+        payment.action_cancel()   # the payment bounced: back to Formal notice the same day
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Formal notice"])
+        told = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("user_id", "=", self.salesman.id),
+        ])
+        self.assertEqual(len(told), 1)
+        self.assertIn("Formal notice", told.summary)

@@ -96,6 +96,7 @@ class Episode:
 
     started: date | None = None
     fired: Mapping[int, date] = field(default_factory=dict)   # action id -> last day carried out this episode
+    peak_days: int = 0   # the most days overdue the customer reached this episode
 
 
 @dataclass(frozen=True)
@@ -124,25 +125,39 @@ def due_actions(
     Letters follow their sequence, whatever the customer's age: the next letter after the last one sent this
     episode (the first one for a customer never chased), once its own window has opened and at least
     `letter_spacing` days after the previous letter. Reminders and the formal demand thus always come
-    before the lawyer letter."""
+    before the lawyer letter.
+
+    The calendar never goes backwards in an episode: when a pause, a payment or a credit brings the customer's
+    days down (its oldest chased invoice is younger), a once-only action whose window it had passed already
+    (the window ends before the most days reached) or that was carried out already is not done again,
+    letters never go back in their sequence, and nothing is done twice the same day when the oldest due date
+    moved. Repeating bands (follow-ups) keep the cadence of the customer's current days."""
     if not working_day:
         return []
     episode_day = episode.started or today
     due = []
     letters = [action for action in actions if action.letter]
     for action in actions:
-        if action.letter:
-            continue
         window = action.window
+        if action.letter or episode.fired.get(action.id) == today:
+            continue
         slot = action_slot(days, window)
         if slot is None:
             continue
         start, end = slot_bounds(anchor, window, slot)
-        if fires_today(today, start, end, lambda _day: True):
-            due.append(DueAction(action.id, anchor, slot, overdue=window.day_from > 0))
+        if not fires_today(today, start, end, lambda _day: True):
+            continue
+        overdue = window.day_from > 0
+        if overdue and window.repeat_every == 0:
+            if action.id in episode.fired or window.day_to is not None and window.day_to < episode.peak_days:
+                continue   # done this episode already, or a window the customer had passed
+            # once an episode, whatever its oldest due date: keyed by the episode
+            due.append(DueAction(action.id, episode_day, 0, overdue=True))
+        else:
+            due.append(DueAction(action.id, anchor, slot, overdue=overdue))
     sent = [index for index, letter in enumerate(letters) if letter.id in episode.fired]
     following = letters[max(sent) + 1:] if sent else letters
-    if following and days >= following[0].window.day_from:
+    if following and days >= following[0].window.day_from and episode.fired.get(following[0].id) != today:
         last_sent = max((episode.fired[letters[index].id] for index in sent), default=None)
         if last_sent is None or (today - last_sent).days >= letter_spacing:
             due.append(DueAction(following[0].id, episode_day, 0, overdue=True))

@@ -105,3 +105,44 @@ def test_the_oldest_debt_first_between_equal_claims():
     candidates = [NewCustomer('young', 'alice', cap=1, claim=50.0, days=10),
                   NewCustomer('old', 'alice', cap=1, claim=50.0, days=200)]
     assert start_today(candidates, {}) == {'old'}
+
+
+EMAIL_WEEK_2 = CalendarAction(4, ActionWindow(8, 14))
+EVERY_3_DAYS = CalendarAction(5, ActionWindow(8, 30, 3))
+WITH_EMAIL = (*CALENDAR, EMAIL_WEEK_2, EVERY_3_DAYS)
+
+
+def due_with_email(days, episode, today=TODAY):
+    return due_actions(WITH_EMAIL, days=days, anchor=today - timedelta(days=days), today=today,
+                       working_day=True, episode=episode, letter_spacing=7)
+
+
+def test_the_calendar_does_not_go_backwards_after_a_payment():
+    # The customer reached 70 days and got every letter; paying its oldest invoices brings it down to 10 days.
+    started = TODAY - timedelta(days=65)
+    episode = Episode(started=started, peak_days=70, fired={
+        REMINDER_1.id: started, REMINDER_2.id: started + timedelta(days=12),
+        REMINDER_3.id: started + timedelta(days=27), LAWYER.id: started + timedelta(days=57)})
+    assert ids(due_with_email(10, episode)) == {EVERY_3_DAYS.id}, "no week-2 email again; the follow-ups go on"
+    assert ids(due_with_email(35, episode)) == set(), "no third reminder after the lawyer letter"
+    never_sent = Episode(started=started, peak_days=70)
+    assert EMAIL_WEEK_2.id not in ids(due_with_email(10, never_sent)), "a window passed during a pause"
+    assert ids(due_with_email(71, episode)) == {FOLLOW_UP.id}, "what is ahead goes on"
+
+
+def test_a_once_only_action_is_done_once_an_episode_whatever_the_oldest_due_date():
+    episode = Episode(started=TODAY - timedelta(days=3), peak_days=9,
+                      fired={EMAIL_WEEK_2.id: TODAY - timedelta(days=1)})
+    assert EMAIL_WEEK_2.id not in ids(due_with_email(9, episode))
+    (email,) = [a for a in due_with_email(9, Episode(started=TODAY - timedelta(days=3), peak_days=9))
+                if a.action_id == EMAIL_WEEK_2.id]
+    assert (email.key_day, email.slot) == (TODAY - timedelta(days=3), 0)
+
+
+def test_nothing_twice_the_same_day_when_the_oldest_due_date_moves():
+    # The follow-up of today was logged for an older anchor; a payment moved the anchor: not again today.
+    episode = Episode(started=TODAY - timedelta(days=20), peak_days=20, fired={EVERY_3_DAYS.id: TODAY})
+    assert EVERY_3_DAYS.id not in ids(due_with_email(11, episode))
+    yesterday = Episode(started=TODAY - timedelta(days=20), peak_days=20,
+                        fired={EVERY_3_DAYS.id: TODAY - timedelta(days=1)})
+    assert EVERY_3_DAYS.id in ids(due_with_email(11, yesterday))
