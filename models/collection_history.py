@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
 
-from ..tools.calendar_actions import action_slot, dedup_key, fires_today, slot_bounds
-
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
     ("action", "Calendar action"),
@@ -129,7 +127,8 @@ class CollectionHistory(models.Model):
     # === Business: side effects of the escalation === #
     @api.model
     def _log_stage_changes(self, stage_changes, trigger):
-        """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
+        """One chatter note per customer whose stage changed; tell salespeople and the legal team when the
+        customer enters a stage beyond the furthest it reached this episode (`told` in each change), once."""
         if not stage_changes:
             return
         trigger_label = dict(self._fields["trigger"]._description_selection(self.env))[trigger]
@@ -143,13 +142,13 @@ class CollectionHistory(models.Model):
         files = self.env["collection.customer"].browse(change[0] for change in stage_changes)   # prefetched together
         stages = self.env["collection.stage"]
         none = self.env._("none")
-        for file_id, old_id, new_id in stage_changes:
+        for file_id, old_id, new_id, told in stage_changes:
             file = files.browse(file_id).with_prefetch(files._prefetch_ids)
             old, new = stages.browse(old_id), stages.browse(new_id)
             bodies[file.id] = Markup("%s: %s → %s (%s)") % (
                 self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
             )
-            if not new or (old and old.days_from >= new.days_from):
+            if not told:
                 continue
             salesperson = file.partner_id.user_id
             if new.notify_salesperson and salesperson:
@@ -172,27 +171,9 @@ class CollectionHistory(models.Model):
         self._create_activities_batch(activities)
 
     @api.model
-    def _carry_out_actions(self, chased, trigger, today):
-        """Calendar actions due today, once per customer, window and period (dedup key in the history).
-
-        `chased` holds (file row, policy rules, classification) of the customers being chased."""
-        company = self.env.company
-        calendar = company.resource_calendar_id
-        working = calendar._works_on_date(today) if calendar else today.weekday() < 5
-        candidates = []
-        for file, rules, result in chased:
-            for action_id, window, review in rules.windows:
-                slot = action_slot(result.days, window)
-                if slot is None:
-                    continue
-                start, end = slot_bounds(result.anchor, window, slot)
-                if not fires_today(today, start, end, lambda _day: working):
-                    continue
-                candidates.append(self._engine_row(
-                    company, file, "action", trigger, action_id=action_id, days_overdue=result.days,
-                    dedup_key=dedup_key(file["partner_id"], company.id, action_id, result.anchor, slot),
-                    state="to_review" if review else "done",
-                ))
+    def _carry_out_actions(self, candidates, today):
+        """Log and carry out the calendar actions due today (rows planned by the escalation), once per customer,
+        action and period or episode: the dedup key of a row carried out before is skipped."""
         if not candidates:
             return
         # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.

@@ -13,3 +13,4 @@ from . import test_policies
 from . import test_interest_waiver
 from . import test_today
 from . import test_letters
+from . import test_going_live

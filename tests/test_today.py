@@ -50,7 +50,7 @@ class TestToday(CollectionCommon):
     def test_chasing_after_a_payment_is_dated_on_the_company_clock(self):
         """An email sent at 07:00 on 2 March in Shanghai (23:00 on 1 March UTC) came after a payment booked on
         1 March: it counts towards soft collection, whatever the UTC date of its timestamp."""
-        self.policy.legal_min_actions = 1
+        self.policy.write({"legal_min_actions": 1, "legal_min_days": 0})
         move = self._invoice(95, amount=1000.0)
         self._pay(move, 100.0, date="2026-03-01")
         self.env["collection.history"].create({
