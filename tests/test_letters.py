@@ -273,7 +273,9 @@ class TestLetters(CollectionCommon):
             [self._escalate(partner).id for partner in others])
         self.engine._draft_calendar_letters(self.engine._pending_calendar_rows())   # the calendar's, first
         with patch.object(collection_letter_wizard, "SYNC_LIMIT", 2):
-            action = self._wizard(active_model="collection.customer", active_ids=files.ids).create({}).action_generate()
+            # a formal demand: the calendar drafted today's first reminders of these never-chased customers already
+            action = self._wizard(active_model="collection.customer", active_ids=files.ids).create(
+                {"kind": "formal_demand"}).action_generate()
         batch = self.env["collection.letter.batch"].browse(action["res_id"])
         self.assertEqual(batch.state, "queued")
         self.assertFalse(batch.letter_ids)
