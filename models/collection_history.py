@@ -13,6 +13,7 @@ HISTORY_EVENTS = [
     ("promise_kept", "Promise kept"),
     ("waiver", "Interest waived"),
     ("waiver_reversed", "Interest waiver reversed"),
+    ("contact", "Contact"), ("plan_broken", "Payment plan broken"), ("approval", "Approval"), ("override", "Override"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),

@@ -9,3 +9,5 @@ from . import test_interest
 from . import test_partner_status
 from . import test_views_read
 from . import test_uninstall
+from . import test_collector_day
+from . import test_payment_plans

@@ -12,12 +12,18 @@ class CollectionPauseWizard(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers")
     move_ids = fields.Many2many("account.move", string="Invoices")
-    reason = fields.Selection(
-        [r for r in PAUSE_REASONS if r[0] in ("excluded", "dispute", "promise")], required=True, default="excluded"
-    )
+    # every reason a user may pause for (a group pause comes from its own record)
+    reason = fields.Selection([r for r in PAUSE_REASONS if r[0] != "group"], required=True, default="excluded")
+    title = fields.Char(compute="_compute_title")
     date_to = fields.Date(string="Until")
     promise_amount = fields.Float(string="Promised Amount", help="Leave empty: everything that is open.")
     note = fields.Text(required=True)
+
+    @api.depends("reason")
+    def _compute_title(self):
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        for wizard in self:
+            wizard.title = self.env._("Pause: %(reason)s", reason=reasons.get(wizard.reason, ""))
 
     @api.onchange("reason")
     def _onchange_reason(self):
