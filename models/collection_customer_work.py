@@ -40,13 +40,13 @@ class CollectionCustomer(models.Model):
                                    help="A collector was given to the customer when it entered collection.")
     # === Who to call === #
     ap_contact_id = fields.Many2one(
-        "res.partner", string="Accounts Payable Contact", compute="_compute_ap_contact_id", store=True,
-        readonly=False, domain="[('commercial_partner_id', '=', partner_id)]",
-        help="Who to call: by default the customer's invoice address, else the customer itself.",
+        "res.partner", string="Accounts Payable Contact", compute="_compute_ap_contact_id",
+        help="Who to call: the customer's invoice address (a contact of type Invoice on the customer), else a "
+        "contact with a phone number, else the customer itself.",
     )
-    ap_phone = fields.Char(related="ap_contact_id.phone", string="Phone", readonly=True)
-    ap_mobile = fields.Char(related="ap_contact_id.mobile", string="Mobile", readonly=True)
-    ap_email = fields.Char(related="ap_contact_id.email", string="Email", readonly=True)
+    ap_phone = fields.Char(string="Phone", compute="_compute_ap_contact_id")
+    ap_mobile = fields.Char(string="Mobile", compute="_compute_ap_contact_id")
+    ap_email = fields.Char(string="Email", compute="_compute_ap_contact_id")
     customer_tz = fields.Selection(related="partner_id.tz", string="Customer's Time Zone", readonly=True)
     customer_local_time = fields.Char(string="Local Time", compute="_compute_call_windows")
     call_windows = fields.Char(string="Best Call Windows", compute="_compute_call_windows")
@@ -87,13 +87,18 @@ class CollectionCustomer(models.Model):
     needs_management_owner = fields.Boolean(compute="_compute_needs_management_owner", store=True)
 
     # === Compute === #
-    @api.depends("partner_id")
+    @api.depends("partner_id.phone", "partner_id.email", "partner_id.child_ids.type", "partner_id.child_ids.phone",
+                 "partner_id.child_ids.mobile", "partner_id.child_ids.email")
     def _compute_ap_contact_id(self):
         for file in self:
             children = file.partner_id.child_ids
-            file.ap_contact_id = (children.filtered(lambda c: c.type == "invoice")[:1]
-                                  or children.filtered(lambda c: c.type == "contact" and (c.phone or c.mobile))[:1]
-                                  or file.partner_id)
+            contact = (children.filtered(lambda c: c.type == "invoice")[:1]
+                       or children.filtered(lambda c: c.type == "contact" and (c.phone or c.mobile))[:1]
+                       or file.partner_id)
+            file.ap_contact_id = contact
+            file.ap_phone = contact.phone or file.partner_id.phone
+            file.ap_mobile = contact.mobile
+            file.ap_email = contact.email or file.partner_id.email
 
     @api.depends_context("uid")
     def _compute_call_windows(self):
@@ -243,6 +248,7 @@ class CollectionCustomer(models.Model):
         """Every morning, after the escalation: a collector for the customers that entered collection, then the
         priority of every file in collection, one batch per call (done for the day once computed)."""
         today = fields.Date.context_today(self)
+        self._complete_new_files()
         self._assign_collectors()
         domain = [("work_checked_on", "!=", today), "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
         files = self.search(domain, limit=batch_size, order="id")
@@ -252,6 +258,14 @@ class CollectionCustomer(models.Model):
         return len(files)
 
     # === Business: the worklist === #
+    @api.model
+    def _complete_new_files(self):
+        """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
+        file: its importance and risk, hence whether it needs a management owner."""
+        new = self.search([("importance", "=", False)])
+        new._compute_importance()
+        new._compute_risk_level()
+
     def _timezone(self):
         self.ensure_one()
         return self.partner_id.tz or self.company_id.partner_id.tz or "UTC"

@@ -276,6 +276,20 @@ class TestWorklist(CollectorDayCommon):
         files[big]._compute_work_priorities()
         self.assertEqual(files[big].work_priority, 50)   # 90 of 180 days
 
+    def test_priorities_cost_the_same_queries_for_5_or_40_customers(self):
+        partners = [self._customer(f"Queue {n}") for n in range(40)]
+        self._invoices([(partner, 10 + n, 100.0 * (n + 1)) for n, partner in enumerate(partners)])
+        files = self.env["collection.customer"].search([("partner_id", "in", [p.id for p in partners])])
+        files[5:10]._compute_work_priorities()   # warm-up: what is read once per process
+        counts = []
+        for subset in (files[:5], files):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            subset._compute_work_priorities()
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], "set-based: one read, one write, whatever the number of files")
+        self.assertEqual(files.sorted("claim_amount")[-1].work_priority, max(files.mapped("work_priority")))
+
     def test_worklist_buttons_and_who_to_call(self):
         self.customer.write({"child_ids": [(0, 0, {"name": "Wang Lei", "type": "invoice", "phone": "+86 21 5555 0101",
                                                    "email": "wang@customer.example"})]})
@@ -341,3 +355,47 @@ class TestWorklist(CollectorDayCommon):
         self.assertEqual(ask.user_id, self.supervisor)
         file.management_owner_id = self.manager
         self.assertFalse(file.needs_management_owner)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorDayData(CollectorDayCommon):
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_files_created_in_bulk_are_completed_by_the_morning_cron(self):
+        """The escalation creates files with one INSERT: the morning cron gives them what this module stores."""
+        key_account = self._customer("Key Account", collection_customer_type="core")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "INSERT INTO collection_customer (partner_id, company_id, overdue_count) VALUES (%s, %s, 1) RETURNING id",
+            (key_account.id, self.company.id))
+        file = self.env["collection.customer"].browse(self.env.cr.fetchone()[0])
+        self.assertFalse(file.importance)
+        self.env.ref(f"{MODULE}.ir_cron_collection_worklists").method_direct_trigger()
+        self.assertEqual((file.importance, file.risk_level), ("important", "low"))
+        self.assertTrue(file.needs_management_owner, "a key customer gets a management owner")
+        self.assertEqual(file.work_checked_on.isoformat(), TODAY)
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_other_company_work_is_hidden(self):
+        other = self.setup_other_company(name="Hidden Work Co")["company"]
+        self._invoices([(self.customer, 40, 500.0)], company=other)
+        file = self._file(company=other)
+        self.env["collection.contact"].create({"customer_id": file.id, "outcome": "reached"})
+        self.env["collection.promise"].create({"customer_id": file.id, "amount": 100.0, "date": "2026-03-10"})
+        for model in ("collection.contact", "collection.promise", "collection.worklist", "collection.history"):
+            with self.subTest(model=model):
+                self.assertFalse(self.env[model].with_user(self.collector).search([("company_id", "=", other.id)]))
+
+    def test_demo_lets_a_collector_work_a_day(self):
+        collector = self.env.ref(f"{MODULE}.demo_user_collector", raise_if_not_found=False)
+        if not collector:
+            self.skipTest("installed without demo data")
+        rows = self.env["collection.worklist"].with_user(collector).search([("user_id", "=", collector.id)])
+        self.assertTrue(rows.filtered("is_due"), "calls due today")
+        promised = rows.filtered("promise_date")
+        self.assertEqual(promised.partner_id, self.env.ref(f"{MODULE}.demo_customer_03"))
+        self.assertTrue(promised.is_due, "the promise falls due today (the collector's today may be tomorrow)")
+        self.assertEqual(rows[0].is_due, True, "what is due comes first")
+        self.assertEqual(self.env.ref(f"{MODULE}.demo_dispute_quality").with_user(collector).state, "open")
+        plan = self.env.ref(f"{MODULE}.demo_plan").with_user(collector)
+        self.assertEqual((plan.state, plan.line_ids.mapped("state")[:2]), ("active", ["paid", "open"]))
+        self.assertEqual(collector.action_id.id, self.env.ref(f"{MODULE}.collection_worklist_action_my").id)
