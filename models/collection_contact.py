@@ -256,11 +256,14 @@ class CollectionContact(models.Model):
         return " · ".join(parts)
 
     def _log(self):
+        """History (the escalation counts a row of event 'contact' in state 'done' as chasing carried out: an
+        outbound contact; one the customer started has no state), chatter, and the next step as an activity."""
         self.env["collection.history"].sudo().create([{
             "company_id": contact.company_id.id, "customer_id": contact.customer_id.id,
             "partner_id": contact.partner_id.id,
             "move_id": contact.move_ids.id if len(contact.move_ids) == 1 else False, "event": "contact",
             "trigger": "manual", "user_id": contact.user_id.id, "note": contact._summary(),
+            "state": "done" if contact.direction == "outbound" else False,
         } for contact in self])
         bodies = defaultdict(list)
         for contact in self:

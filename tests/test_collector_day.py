@@ -44,6 +44,7 @@ class TestContactLog(CollectorDayCommon):
         self.assertFalse(call.exists(), "the matching activity is done")
         history = self.env["collection.history"].search([("customer_id", "=", file.id), ("event", "=", "contact")])
         self.assertEqual(len(history), 1)
+        self.assertEqual(history.state, "done", "chasing carried out, for the escalation's count")
         self.assertIn("Spoke to the payables clerk", history.note)
         self.assertTrue(file.message_ids.filtered(lambda m: "Spoke to the payables clerk" in (m.body or "")))
         follow_up = file.activity_ids.filtered(lambda a: a.summary == "Call back")
@@ -81,8 +82,10 @@ class TestContactLog(CollectorDayCommon):
         self._contact(file, channel="email", outcome="no_answer")
         with self.assertRaises(UserError):
             self._contact(file, channel="call", outcome="no_answer")   # the 6 attempts of the day are used up
-        # an inbound contact is the customer's doing: it does not count
-        self._contact(file, channel="call", direction="inbound")
+        # an inbound contact is the customer's doing: it does not count, nor is it chasing carried out
+        self._contact(file, channel="call", direction="inbound", note="They called about the bank details")
+        inbound = self.env["collection.history"].search([("note", "ilike", "They called about the bank details")])
+        self.assertFalse(inbound.state)
         overrides = self.env["collection.history"].search([("customer_id", "=", file.id), ("event", "=", "override")])
         self.assertEqual(len(overrides), 1)
         self.assertIn("The customer asked us to text the bank details", overrides.note)
