@@ -24,6 +24,8 @@ class TestGoingLive(CollectionCommon):
                 with freeze_time(f"{day} 04:00:00"):
                     while self.env["collection.customer"]._cron_escalate():
                         pass
+                    while self.env["collection.letter.engine"]._cron_generate_letters():
+                        pass
             day += timedelta(days=1)
 
     def _letters(self, partner=None):
@@ -47,10 +49,13 @@ class TestGoingLive(CollectionCommon):
     def test_soft_collection_fails_only_on_chasing_carried_out(self):
         with freeze_time("2026-03-02 04:00:00"):
             move = self._invoice(120)
-        # Six weeks of runs schedule calls and letters nobody carries out: soft collection has not failed.
+        # Six weeks of runs schedule calls and draft letters nobody carries out: soft collection has not failed.
         self._run_days("2026-03-02", "2026-04-10")
         file = self._file()
-        self.assertGreater(len(file.activity_ids), 2)
+        self.assertTrue(file.activity_ids)
+        letters = self.env["collection.letter"].search([("customer_id", "=", file.id)], order="date")
+        self.assertGreaterEqual(len(letters), 2)
+        self.assertEqual(set(letters.mapped("state")), {"draft"})
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("Legal", file.stage_note)
         self.assertIn("3 more chasing actions and 30 more days", file.stage_note)
@@ -68,7 +73,8 @@ class TestGoingLive(CollectionCommon):
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("1 more chasing actions and 16 more days", file.stage_note)
         with freeze_time("2026-05-13 04:00:00"):
-            file.activity_ids[0].with_user(self.collector).action_feedback(feedback="Letter sent")
+            letters[0].write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
+            letters[0].with_user(self.collector).action_mark_sent()
         self._run_days("2026-05-13", "2026-05-13")
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
 
