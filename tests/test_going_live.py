@@ -99,3 +99,25 @@ class TestGoingLive(CollectionCommon):
         self._run_days("2026-03-04", "2026-03-04")
         self.assertTrue(all(file.chased_since for file in files))
         self.assertTrue(all(self._actions_done(partner) for partner in partners))
+
+    def test_contacts_logged_count_as_chasing_carried_out(self):
+        """Three calls logged by the collector over a month are soft collection carried out; the same calls
+        logged as the customer's inbound contacts are not (the collector did not chase)."""
+        self.policy.legal_min_actions = 3
+        self.policy.action_ids.unlink()   # only the collector's calls chase here
+        with freeze_time("2026-03-02 04:00:00"):
+            move = self._invoice(120)
+            file = self._escalate()
+        for day, direction in (("2026-03-02", "inbound"), ("2026-03-03", "outbound"), ("2026-03-16", "outbound")):
+            with freeze_time(f"{day} 04:00:00"):
+                self.env["collection.contact"].with_user(self.collector).create({
+                    "customer_id": file.id, "outcome": "no_answer", "channel": "call", "direction": direction,
+                })
+        with freeze_time("2026-04-06 04:00:00"):
+            self._escalate()
+            self.assertEqual(move.collection_stage_id, self.stages["Intensified"], "two calls made, not three")
+            self.env["collection.contact"].with_user(self.collector).create({
+                "customer_id": file.id, "outcome": "no_answer", "channel": "call", "direction": "outbound",
+            })
+            self._escalate()
+            self.assertEqual(move.collection_stage_id, self.stages["Legal"])
