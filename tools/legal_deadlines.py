@@ -32,6 +32,7 @@ ALERT_DAYS_BY_KIND = {
     'preservation_renew': 'procedural_alert_days',
     'suit_due': 'procedural_alert_days',
     'appeal': 'procedural_alert_days',
+    'hearing': 'procedural_alert_days',
     'enforcement_apply': 'limitation_warning_days',
     'asset_recheck': 'procedural_alert_days',
 }
