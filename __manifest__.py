@@ -49,4 +49,5 @@
     "demo": [
         "demo/collection_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -2,6 +2,7 @@ from . import collection_policy
 from . import collection_stage
 from . import collection_action
 from . import collection_customer
+from . import collection_escalation
 from . import collection_pause
 from . import collection_group_pause
 from . import collection_history
@@ -28,3 +29,4 @@ from . import collection_customer_litigation
 from . import account_move_litigation
 from . import res_partner_legal
 from . import res_company_legal
+from . import ir_module_module

@@ -1,10 +1,13 @@
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
+from odoo.tools.misc import format_date, formatLang
+from odoo.tools.query import Query
 
 from ..tools import interest
 from ..tools.aging import AGING_BUCKETS
@@ -18,6 +21,12 @@ RECEIPT_METHODS = [
     ("portal", "Customer portal"),
     ("in_person", "Handed over in person"),
     ("other", "Other"),
+]
+# Where the interest rule of an invoice comes from, most specific first.
+INTEREST_RULE_SOURCES = [
+    ("invoice", "This invoice"),
+    ("customer", "The customer"),
+    ("policy", "The collection policy"),
 ]
 # Fields only the escalation and the collection team change; everyone else reads them.
 ENGINE_FIELDS = {
@@ -63,6 +72,13 @@ class AccountMove(models.Model):
         "collection.interest.rule", string="Interest Rule", copy=False, check_company=True,
         help="Overrides the customer's and the policy's interest rule for this invoice.",
     )
+    collection_interest_rule_applied_id = fields.Many2one(
+        "collection.interest.rule", string="Interest Rule Applied", compute="_compute_collection_interest",
+        help="The invoice's own rule, else the customer's, else the one of the customer's collection policy.",
+    )
+    collection_interest_rule_source = fields.Selection(
+        INTEREST_RULE_SOURCES, string="Rule Taken From", compute="_compute_collection_interest",
+    )
     collection_interest_amount = fields.Monetary(string="Accrued Interest", compute="_compute_collection_interest")
     collection_compensation_amount = fields.Monetary(string="Compensation", compute="_compute_collection_interest")
     collection_interest_waived = fields.Monetary(string="Waived", compute="_compute_collection_interest")
@@ -92,21 +108,33 @@ class AccountMove(models.Model):
         # The escalation reads the open invoices of a batch of customers; account has no index for it.
         create_index(self.env.cr, "account_move_collection_customer_idx", self._table,
                      ["commercial_partner_id", "company_id"], where="move_type = 'out_invoice'")
+        # Every run looks for open invoices not linked to a customer file yet: few, once the escalation ran.
+        create_index(self.env.cr, "account_move_collection_unfiled_idx", self._table,
+                     ["commercial_partner_id", "company_id"],
+                     where="move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0 "
+                           "AND collection_customer_id IS NULL")
         return res
 
     # === Compute === #
     @api.depends("invoice_date_due")
     def _compute_collection_days_overdue(self):
-        today = fields.Date.context_today(self)
-        for move in self:
-            move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
+        # on the company's clock, as the escalation counts them, whatever the reader's time zone
+        escalation = self.env["collection.escalation"]
+        for company, moves in self.grouped("company_id").items():
+            today = escalation._today(company)
+            for move in moves:
+                move.collection_days_overdue = (today - move.invoice_date_due).days if move.invoice_date_due else 0
 
-    @api.depends("amount_residual", "invoice_date_due", "collection_interest_rule_id", "collection_waiver_ids.state")
-    @api.depends_context("company")
+    @api.depends("amount_residual", "invoice_date_due", "collection_interest_rule_id", "commercial_partner_id",
+                 "collection_waiver_ids.state", "collection_waiver_ids.amount", "collection_waiver_ids.share",
+                 "collection_interest_invoice_ids.amount")
+    @api.depends_context("company", "lang")
     def _compute_collection_interest(self):
         figures = self._collection_interest(fields.Date.context_today(self), raise_errors=False)
         for move in self:
             values = figures.get(move.id) or {}
+            move.collection_interest_rule_applied_id = values.get("rule") or False
+            move.collection_interest_rule_source = values.get("source") or False
             move.collection_interest_amount = values.get("interest", 0.0)
             move.collection_compensation_amount = values.get("compensation", 0.0)
             move.collection_interest_waived = values.get("waived", 0.0)
@@ -118,7 +146,7 @@ class AccountMove(models.Model):
         flip = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
         if operator not in flip or not isinstance(value, int):
             raise NotImplementedError(self.env._("Unsupported search on days overdue: %s", operator))
-        cutoff = fields.Date.context_today(self) - timedelta(days=value)
+        cutoff = self.env["collection.escalation"]._today(self.env.company) - timedelta(days=value)
         return [("invoice_date_due", flip[operator], cutoff)]
 
     # === CRUD === #
@@ -192,69 +220,240 @@ class AccountMove(models.Model):
         return self._collection_policies()[self.id]
 
     def _collection_interest_rules(self):
-        """{move id: interest rule}: the invoice's own, else its customer's in the company, else its policy's."""
+        """{move id: (interest rule, where it was set, policy)}: the invoice's own rule, else its customer's in the
+        company, else its policy's; the source is a key of INTEREST_RULE_SOURCES (False when no rule applies)."""
         policies = self._collection_policies()
-        return {
-            move.id: move.collection_interest_rule_id
-            or move.commercial_partner_id.with_company(move.company_id).collection_interest_rule_id
-            or policies[move.id].interest_rule_id
-            for move in self
-        }
+        origins = {}
+        for move in self:
+            policy = policies[move.id]
+            candidates = (
+                ("invoice", move.collection_interest_rule_id),
+                ("customer", move.commercial_partner_id.with_company(move.company_id).collection_interest_rule_id),
+                ("policy", policy.interest_rule_id),
+            )
+            source, rule = next(((key, rule) for key, rule in candidates if rule),
+                                (False, self.env["collection.interest.rule"]))
+            origins[move.id] = (rule, source, policy)
+        return origins
 
     def _collection_interest_movements(self):
-        """Payments and credit notes applied to the invoice, in its currency, from the day they apply."""
+        """Payments and credit notes applied to the invoice, in its currency, on the day they apply."""
         self.ensure_one()
         partials = self.line_ids.filtered(lambda line: line.display_type == "payment_term").matched_credit_ids
         return [interest.Movement(p.max_date, Decimal(str(p.debit_amount_currency))) for p in partials]
 
     def _collection_interest(self, as_of, raise_errors=True):
         """{move id: figures} as of a day, for posted customer invoices: principal, interest, compensation, waived,
-        invoiced and claimable amounts in the invoice's currency, with the line-by-line explanation."""
+        invoiced and claimable amounts in the invoice's currency, the rule and where it was set, the most the
+        invoice can ever claim (`bound`, None when interest keeps running without a cap) and the explanation,
+        worded in the user's language."""
         moves = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.invoice_date_due)
-        rules = moves._collection_interest_rules()
+        origins = moves._collection_interest_rules()
         rates = {table: table._rate_points() for table in self.env["collection.interest.rule"].union(
-            *rules.values()).rate_table_id}
+            *(rule for rule, _source, _policy in origins.values())).rate_table_id}
         figures = {}
         for move in moves:
-            rule = rules[move.id]
-            values = {"interest": 0.0, "compensation": 0.0, "explanation": [], "rule": rule}
+            rule, source, policy = origins[move.id]
+            values = {"interest": 0.0, "compensation": 0.0, "rule": rule, "source": source, "policy": policy,
+                      "explanation": move._collection_interest_header(rule, source, policy)}
             # Before the due date nothing accrues; asked for explicitly (posting, letters), it is an error.
             if rule and rule.method != "none" and (raise_errors or as_of >= move.invoice_date_due):
                 try:
-                    values.update(move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of))
+                    computed = move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of)
                 except interest.InterestError as error:
                     if raise_errors:
                         raise UserError(self.env._("Interest of %(invoice)s: %(error)s", invoice=move.name,
-                                                   error=error)) from error
-                    values["explanation"] = [str(error)]
+                                                   error=move._collection_interest_error_text(error, rule))) from error
+                    values["explanation"].append(move._collection_interest_error_text(error, rule))
+                else:
+                    values.update(computed, explanation=values["explanation"] + computed["explanation"])
             gross = values["interest"] + values["compensation"]
             waived = sum(w._value(gross) for w in move.collection_waiver_ids if w.state == "approved")
             invoiced = sum(move.collection_interest_invoice_ids.mapped("amount"))
             values.update(gross=gross, waived=min(waived, gross), invoiced=invoiced,
-                          claimable=move.currency_id.round(max(0.0, gross - waived - invoiced)))
+                          claimable=move.currency_id.round(max(0.0, gross - waived - invoiced)),
+                          bound=move._collection_interest_bound(rule, values, as_of))
             figures[move.id] = values
         return figures
 
-    def _collection_interest_of(self, rule, rates, as_of):
+    def _collection_interest_conversion(self, currency):
+        """Rate turning an amount in `currency` into the invoice's currency, at the invoice date."""
+        self.ensure_one()
+        if not currency or currency == self.currency_id:
+            return Decimal(1)
+        return Decimal(str(self.env["res.currency"]._get_conversion_rate(
+            currency, self.currency_id, self.company_id, self.invoice_date or self.invoice_date_due)))
+
+    def _collection_interest_engine_rule(self, rule):
+        """The rule as plain data for this invoice: a cap "not above the principal" is the invoice total, a fixed
+        cap is converted into the invoice's currency at the invoice date."""
         self.ensure_one()
         principal = Decimal(str(self.amount_total))
+        cap_amount = None
+        if rule.cap == "amount":
+            cap_amount = Decimal(str(rule.cap_amount)) * self._collection_interest_conversion(rule.cap_currency_id)
+        return principal, rule._engine_rule(principal, cap_amount=cap_amount)
+
+    def _collection_interest_of(self, rule, rates, as_of):
+        self.ensure_one()
+        principal, engine_rule = self._collection_interest_engine_rule(rule)
         compensation_rate = Decimal(1)
-        comp_currency = rule.compensation_currency_id
-        if rule.compensation != "none" and comp_currency and comp_currency != self.currency_id:
-            compensation_rate = Decimal(str(self.env["res.currency"]._get_conversion_rate(
-                comp_currency, self.currency_id, self.company_id,
-                self.invoice_date or self.invoice_date_due)))
+        if rule.compensation != "none":
+            compensation_rate = self._collection_interest_conversion(rule.compensation_currency_id)
         result = interest.compute_interest(
-            principal, self.invoice_date_due, self._collection_interest_movements(), rule._engine_rule(principal),
+            principal, self.invoice_date_due, self._collection_interest_movements(), engine_rule,
             rates, as_of, digits=self.currency_id.decimal_places, compensation_rate=compensation_rate,
         )
+        explanation = interest.explain(result, engine_rule, self.invoice_date_due)
         return {
             "principal_open": float(result.principal_open),
             "interest": float(result.interest),
             "compensation": float(result.compensation),
             "lines": result.lines,
-            "explanation": interest.explain(result),
+            "explanation": [self._collection_interest_line_text(line, rule) for line in explanation],
         }
+
+    def _collection_interest_bound(self, rule, values, as_of):
+        """The most interest and compensation this invoice can ever claim, in its currency, or None when interest
+        keeps running without a cap: what a waiver of a share can remove over its life."""
+        self.ensure_one()
+        if not rule or rule.method == "none":
+            return 0.0
+        principal, engine_rule = self._collection_interest_engine_rule(rule)
+        compensation = 0.0
+        if rule.compensation != "none":
+            # The fixed sum it comes to once overdue (nothing accrues on it, so no rate is needed).
+            overdue_on = max(as_of, self.invoice_date_due + timedelta(days=rule.grace_days + 1))
+            compensation = float(interest.compute_interest(
+                principal, self.invoice_date_due, [], replace(engine_rule, method="compensation_only"), (),
+                overdue_on, digits=self.currency_id.decimal_places,
+                compensation_rate=self._collection_interest_conversion(rule.compensation_currency_id),
+            ).compensation)
+        if rule.method == "compensation_only":
+            return compensation
+        if "principal_open" in values and not values["principal_open"]:
+            return values["interest"] + compensation    # paid in full: interest is frozen
+        if "principal_open" not in values and self.currency_id.is_zero(self.amount_residual):
+            return compensation                          # paid before anything accrued
+        if engine_rule.cap is not None:
+            return float(interest.round_half_up(engine_rule.cap, self.currency_id.decimal_places)) + compensation
+        return None
+
+    # --- wording of the explanation (tools.interest returns codes; the user reads them in their language) --- #
+    def _collection_interest_header(self, rule, source, policy):
+        """First line: which rule applies and where it was set."""
+        if not rule:
+            return [self.env._("No interest rule applies: none is set on the invoice, its customer or the "
+                               "collection policy %(policy)s.", policy=policy.display_name or "-")]
+        header = {
+            "invoice": self.env._("Rule: %(rule)s, set on this invoice.", rule=rule.display_name),
+            "customer": self.env._("Rule: %(rule)s, set on the customer %(customer)s.", rule=rule.display_name,
+                                   customer=self.commercial_partner_id.display_name),
+            "policy": self.env._("Rule: %(rule)s, from the collection policy %(policy)s.", rule=rule.display_name,
+                                 policy=policy.display_name),
+        }[source]
+        if rule.method == "none":
+            return [header, self.env._("This rule claims no interest and no compensation.")]
+        return [header]
+
+    def _collection_interest_amount_text(self, amount):
+        digits = self.currency_id.decimal_places
+        return formatLang(self.env, float(interest.round_half_up(Decimal(amount), digits)), digits=digits)
+
+    def _collection_interest_number_text(self, value, minimum=2):
+        """A rate, margin or multiplier with as many decimals as it has (at least `minimum`)."""
+        return formatLang(self.env, float(value), digits=interest.rate_digits(Decimal(value), minimum))
+
+    def _collection_interest_rate_text(self, params, rule):
+        """How a reference rate was derived, e.g. "LPR 3.00 % × 1.5 = 4.50 %"."""
+        table = rule.rate_table_id
+        reference = self._collection_interest_number_text(params["reference_rate"])
+        formula = f"{table.short_name or table.name} {reference} %"
+        if params["multiplier"] != 1:
+            formula += f" × {self._collection_interest_number_text(params['multiplier'], minimum=0)}"
+        if params["margin"]:
+            formula += f" + {self._collection_interest_number_text(params['margin'])}"
+        if params["floored"]:
+            return self.env._(
+                "Rate: %(formula)s below zero, taken as 0 %% (%(table)s in force on %(date)s; a negative rate never "
+                "turns interest into a refund).", formula=formula, table=table.name,
+                date=format_date(self.env, params["reference_date"]))
+        formula += f" = {self._collection_interest_number_text(params['rate'])} %"
+        return self.env._("Rate: %(formula)s a year (%(table)s in force on %(date)s).", formula=formula,
+                          table=table.name, date=format_date(self.env, params["reference_date"]))
+
+    def _collection_interest_period_text(self, params):
+        """One period, its arithmetic written out: base × rate × days (/ days in a year) = amount."""
+        days = self.env._("1 day") if params["days"] == 1 else self.env._("%(count)s days", count=params["days"])
+        values = {
+            "date_from": format_date(self.env, params["date_from"]),
+            "date_to": format_date(self.env, params["date_to"]),
+            "days": days, "count": params["days"], "base": self._collection_interest_amount_text(params["base"]),
+            "rate": self._collection_interest_number_text(params["rate"]),
+            "amount": self._collection_interest_amount_text(params["amount"]),
+        }
+        if params["rate_unit"] == "day":
+            return self.env._("%(date_from)s – %(date_to)s · %(days)s · %(base)s × %(rate)s %% × %(count)s "
+                              "= %(amount)s", **values)
+        return self.env._("%(date_from)s – %(date_to)s · %(days)s · %(base)s × %(rate)s %% × %(count)s / %(basis)s "
+                          "= %(amount)s", basis=int(params["basis"]), **values)
+
+    def _collection_interest_line_text(self, line, rule):
+        """One line of the explanation, from its code and parameters, in the user's language."""
+        params = line.params
+        code = line.code
+        if code == "first_day":
+            if params["grace_days"]:
+                return self.env._("Due on %(due)s; after %(grace)s days of grace, interest runs from %(first)s.",
+                                  due=format_date(self.env, params["due_date"]), grace=params["grace_days"],
+                                  first=format_date(self.env, params["first_day"]))
+            return self.env._("Due on %(due)s; interest runs from %(first)s.",
+                              due=format_date(self.env, params["due_date"]),
+                              first=format_date(self.env, params["first_day"]))
+        if code == "day_count":
+            basis = 360 if params["day_count"] == "actual_360" else 365
+            return self.env._(
+                "Every day counts, the first and the last included; a payment or credit note still bears interest on "
+                "the day it is made (to the date of actual payment) and reduces the base from the next day. A yearly "
+                "rate is divided by %(basis)s, in leap years too.", basis=basis)
+        if code == "rate_fixed":
+            rate = self._collection_interest_number_text(params["rate"])
+            if params["rate_unit"] == "day":
+                return self.env._("Rate: %(rate)s %% a day.", rate=rate)
+            return self.env._("Rate: %(rate)s %% a year.", rate=rate)
+        if code == "rate_reference":
+            return self._collection_interest_rate_text(params, rule)
+        if code == "period":
+            return self._collection_interest_period_text(params)
+        if code == "paid_on":
+            return self.env._("Paid in full on %(date)s: interest ran up to and including that day.",
+                              date=format_date(self.env, params["date"]))
+        if code == "not_started":
+            return self.env._("Nothing has accrued yet: interest starts on %(date)s.",
+                              date=format_date(self.env, params["first_day"]))
+        if code == "total":
+            return self.env._("Total interest = %(amount)s",
+                              amount=self._collection_interest_amount_text(params["amount"]))
+        if code == "total_capped":
+            return self.env._("Total interest = %(amount)s (capped; the periods add up to %(uncapped)s)",
+                              amount=self._collection_interest_amount_text(params["amount"]),
+                              uncapped=self._collection_interest_amount_text(params["uncapped"]))
+        if code == "compensation":
+            amount = self._collection_interest_amount_text(params["amount"])
+            if params["scheme"] == "uk_scale":
+                return self.env._("Compensation = %(amount)s (UK scale by the size of the debt)", amount=amount)
+            return self.env._("Compensation = %(amount)s (fixed sum per overdue invoice)", amount=amount)
+        raise ValueError(f"Unknown interest explanation code {code!r}")
+
+    def _collection_interest_error_text(self, error, rule):
+        """An interest error worded for the user."""
+        if error.code == "no_rate":
+            return self.env._("No rate of %(table)s is in force on %(date)s: add it under Reference Rates.",
+                              table=rule.rate_table_id.name, date=format_date(self.env, error.params["date"]))
+        if error.code == "before_due":
+            return self.env._("Interest cannot be computed before the due date, %(date)s.",
+                              date=format_date(self.env, error.params["due_date"]))
+        return str(error)
 
     def _collection_invoice_interest(self, as_of):
         """Invoice the claimable interest accrued up to a day: one interest invoice per customer, each overdue
@@ -295,10 +494,23 @@ class AccountMove(models.Model):
         return created
 
     # === Business === #
-    def _collection_open(self):
-        return self.filtered(
-            lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.amount_residual > 0
+    @api.model
+    def _collection_open_domain(self):
+        """What collection chases: posted customer invoices with something left to pay (the one definition; the
+        filter and the SQL below are built from it)."""
+        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)]
+
+    @api.model
+    def _collection_open_sql(self, alias="account_move"):
+        """The same condition in SQL, on the table alias of account_move in a raw query."""
+        query = Query(self.env, alias, self._table_sql)
+        return SQL(" AND ").join(
+            self._condition_to_sql(alias, fname, operator, value, query)
+            for fname, operator, value in self._collection_open_domain()
         )
+
+    def _collection_open(self):
+        return self.filtered_domain(self._collection_open_domain())
 
     def _collection_check_team(self):
         if not self.env.user.has_group("account_collection_litigation.group_collection_collector"):
@@ -312,13 +524,20 @@ class AccountMove(models.Model):
         )
 
     def _collection_mark_to_recheck(self):
-        self._collection_files()._mark_to_recheck()
+        self._collection_files_to_recheck()._mark_to_recheck()
 
-    @api.model
-    def _collection_write_rows(self, rows):
-        """Write the escalation's results for a batch of invoices in one statement."""
-        self.env["collection.customer"]._bulk_update("account.move", [
-            "collection_customer_id", "collection_user_id", "collection_stage_id", "collection_bucket",
-            "collection_pause_id", "collection_pause_reason", "collection_not_chased_reason",
-            "collection_stage_note", "collection_stage_date",
-        ], rows)
+    def _collection_files_to_recheck(self):
+        """The files to queue for today's run when these entries change: those of the customers of customer
+        invoices (created when missing) and of those whose credit notes, payments or other receivable entries
+        change what they owe (when they have one: credit alone is never chased)."""
+        files = self._collection_files()
+        others = self.filtered(lambda m: m.move_type != "out_invoice")
+        pairs = {
+            (line.partner_id.commercial_partner_id.id, line.company_id.id)
+            for line in others.line_ids if line.account_type == "asset_receivable" and line.partner_id
+        }
+        if pairs:
+            files |= self.env["collection.customer"].sudo().search([
+                ("partner_id", "in", [p for p, _c in pairs]), ("company_id", "in", [c for _p, c in pairs]),
+            ]).filtered(lambda f: (f.partner_id.id, f.company_id.id) in pairs)
+        return files

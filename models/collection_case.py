@@ -464,7 +464,8 @@ class CollectionCase(models.Model):
 
     def _sync_litigation_pause(self):
         """Keep one active litigation pause on the invoices of each open case: created when the case opens or gets
-        invoices, ended when it closes. Chasing stops for those invoices and the customer shows In litigation."""
+        invoices, ended when it closes. The customer shows In litigation at once; the escalation, triggered by the
+        pause, stops (or resumes) chasing those invoices on its next run."""
         pause_model = self.env["collection.pause"].sudo()
         to_create, to_create_for = [], []
         for case in self:
@@ -479,7 +480,7 @@ class CollectionCase(models.Model):
                 to_create_for.append(case)
             elif moves and pause.move_ids != moves:
                 pause.move_ids = [Command.set(moves.ids)]
-                pause.customer_id._escalate(trigger="manual")
+                pause.customer_id._mark_to_recheck()
             elif not moves and pause:
                 pause.action_resume()
         if to_create:

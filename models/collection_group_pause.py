@@ -25,7 +25,8 @@ class CollectionGroupPause(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     reason = fields.Selection(GROUP_PAUSE_REASONS, required=True, default="disaster", tracking=True)
     note = fields.Text()
-    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_from = fields.Date(required=True, tracking=True,
+                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
     date_to = fields.Date(required=True, tracking=True)
     category_ids = fields.Many2many("res.partner.category", string="Customer Tags")
     country_ids = fields.Many2many("res.country", string="Countries")
@@ -58,13 +59,13 @@ class CollectionGroupPause(models.Model):
             partners = group._matching_partners()
             if not partners:
                 raise UserError(self.env._("No customer with open invoices matches this group pause."))
-            pauses = self.env["collection.pause"].with_context(collection_no_escalation=True).create([{
+            # each pause queues its customer for the run
+            self.env["collection.pause"].create([{
                 "partner_id": partner.id, "company_id": group.company_id.id, "reason": "group",
                 "date_from": group.date_from, "date_to": group.date_to, "group_pause_id": group.id,
                 "note": f"{group.name} ({dict(GROUP_PAUSE_REASONS)[group.reason]})",
             } for partner in partners])
             group.state = "confirmed"
-            pauses.customer_id._escalate(trigger="manual")
         return True
 
     def action_cancel(self):
@@ -72,7 +73,7 @@ class CollectionGroupPause(models.Model):
             active = group.pause_ids.filtered(lambda p: p.state == "active")
             if active:
                 active._end("ended", note=self.env._("Group pause cancelled."))
-                active.customer_id._escalate(trigger="manual")
+                active.customer_id._mark_to_recheck()
             group.state = "cancelled"
         return True
 
@@ -99,8 +100,8 @@ class CollectionGroupPause(models.Model):
         partners = self.env["res.partner"].search(domain) if criteria else self.env["res.partner"]
         partners |= self.partner_ids.commercial_partner_id
         with_open = self.env["account.move"]._read_group(
-            [("commercial_partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id),
-             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)],
+            [*self.env["account.move"]._collection_open_domain(),
+             ("commercial_partner_id", "in", partners.ids), ("company_id", "=", self.company_id.id)],
             ["commercial_partner_id"],
         )
         return self.env["res.partner"].union(*(partner for (partner,) in with_open))

@@ -1,8 +1,12 @@
 from collections import defaultdict
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
+
+from ..tools.calendar_actions import action_slot, dedup_key, fires_today, slot_bounds
 
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
@@ -26,21 +30,19 @@ ACTION_STATES = [
     ("deferred", "Deferred (quiet hours)"),
     ("cancelled", "Cancelled"),
 ]
-INSERT_COLUMNS = ["company_id", "customer_id", "partner_id", "move_id", "event", "trigger", "stage_from_id",
-                  "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note"]
+# The columns of a row the escalation writes in bulk.
+ENGINE_COLUMNS = ("date", "user_id", "company_id", "customer_id", "partner_id", "move_id", "event", "trigger",
+                  "stage_from_id", "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note")
 # Only the delivery state of an action moves after the fact; everything else is evidence.
 MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id"}
-
-
-HISTORY_COLUMN_TYPES = {"event": "varchar", "trigger": "varchar", "dedup_key": "varchar", "state": "varchar",
-                        "note": "text"}
 
 
 class CollectionHistory(models.Model):
     """Immutable log of every stage change and every calendar action carried out.
 
-    Rows are written in bulk by the escalation (one INSERT per batch) and kept out of mail.message, which
-    costs a query per row; customer-level changes are also summarised in the customer file's chatter."""
+    The escalation writes its rows in bulk (one INSERT per batch, collection.escalation._write_rows) and keeps
+    them out of mail.message, which costs a query per row; customer-level changes are also summarised in the
+    customer file's chatter. What users do (a stage set by hand, a pause, a waiver) is created through the ORM."""
 
     _name = "collection.history"
     _description = "Collection History"
@@ -52,9 +54,10 @@ class CollectionHistory(models.Model):
     date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True,
-                                  ondelete="cascade")
+                                  ondelete="cascade", check_company=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null")
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null",
+                              check_company=True)
     event = fields.Selection(HISTORY_EVENTS, required=True, readonly=True)
     trigger = fields.Selection(HISTORY_TRIGGERS, required=True, readonly=True, default="manual")
     stage_from_id = fields.Many2one("collection.stage", string="From Stage", readonly=True)
@@ -108,43 +111,124 @@ class CollectionHistory(models.Model):
         self.filtered(lambda h: h.state in ("to_review", "deferred")).sudo().write({"state": "cancelled"})
         return True
 
-    # === Business === #
+    # === Business: rows of the escalation === #
     @api.model
-    def _insert_rows(self, rows, on_conflict_key=False):
-        """Insert history rows in one statement.
+    def _engine_row(self, company, file, event, trigger, **values):
+        """A history row as the escalation writes it in bulk (collection.escalation._write_rows): every column
+        named, so that the rows of a batch go out in one INSERT."""
+        row = dict.fromkeys(ENGINE_COLUMNS)
+        row.update(
+            company_id=company.id, customer_id=file["id"], partner_id=file["partner_id"], event=event,
+            trigger=trigger, date=fields.Datetime.now(), user_id=self.env.uid, **values,
+        )
+        return row
 
-        With on_conflict_key, rows whose dedup key exists already are skipped (an action carried out before,
-        or by a concurrent run) and {dedup_key: id} of the inserted ones is returned."""
-        if not rows:
-            return {}
-        # The ORM's False for an empty link is SQL's NULL.
-        values = [tuple(None if row.get(col) is False else row.get(col) for col in INSERT_COLUMNS) for row in rows]
+    # === Business: side effects of the escalation === #
+    @api.model
+    def _log_stage_changes(self, stage_changes, trigger):
+        """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
+        if not stage_changes:
+            return
+        trigger_label = dict(self._fields["trigger"]._description_selection(self.env))[trigger]
+        bodies = {}
+        activities = []
+        legal_type = self.env.ref("account_collection_litigation.mail_activity_type_legal_review")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        file_model = self.env["ir.model"]._get_id("collection.customer")
+        hold_note = self.env._("Credit hold: no new sales on credit until the overdue invoices are paid.")
+        files = self.env["collection.customer"].browse(change[0] for change in stage_changes)   # prefetched together
+        stages = self.env["collection.stage"]
+        none = self.env._("none")
+        for file_id, old_id, new_id in stage_changes:
+            file = files.browse(file_id).with_prefetch(files._prefetch_ids)
+            old, new = stages.browse(old_id), stages.browse(new_id)
+            bodies[file.id] = Markup("%s: %s → %s (%s)") % (
+                self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
+            )
+            if not new or (old and old.days_from >= new.days_from):
+                continue
+            salesperson = file.partner_id.user_id
+            if new.notify_salesperson and salesperson:
+                activities.append({
+                    "res_model_id": partner_model, "res_id": file.partner_id.id, "activity_type_id": todo_type.id,
+                    "user_id": salesperson.id, "automated": True,
+                    "summary": self.env._("%(customer)s entered %(stage)s", customer=file.partner_id.name,
+                                          stage=new.name),
+                    "note": escape(hold_note) if new.credit_hold else False,
+                })
+            if new.propose_legal_case:
+                activities.append({
+                    "res_model_id": file_model, "res_id": file.id, "activity_type_id": legal_type.id,
+                    "user_id": (file.policy_id.legal_user_id or file.policy_id.supervisor_id or file.user_id
+                                or self.env.user).id,
+                    "automated": True,
+                    "summary": self.env._("Consider a legal case: soft collection has failed"),
+                })
+        files.browse(list(bodies))._message_log_batch(bodies)
+        self._create_activities_batch(activities)
+
+    @api.model
+    def _carry_out_actions(self, chased, trigger, today):
+        """Calendar actions due today, once per customer, window and period (dedup key in the history).
+
+        `chased` holds (file row, policy rules, classification) of the customers being chased."""
+        company = self.env.company
+        calendar = company.resource_calendar_id
+        working = calendar._works_on_date(today) if calendar else today.weekday() < 5
+        candidates = []
+        for file, rules, result in chased:
+            for action_id, window, review in rules.windows:
+                slot = action_slot(result.days, window)
+                if slot is None:
+                    continue
+                start, end = slot_bounds(result.anchor, window, slot)
+                if not fires_today(today, start, end, lambda _day: working):
+                    continue
+                candidates.append(self._engine_row(
+                    company, file, "action", trigger, action_id=action_id, days_overdue=result.days,
+                    dedup_key=dedup_key(file["partner_id"], company.id, action_id, result.anchor, slot),
+                    state="to_review" if review else "done",
+                ))
+        if not candidates:
+            return
+        # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.
         self.env.cr.execute(SQL(
-            """
-            INSERT INTO collection_history (date, user_id, create_uid, write_uid, create_date, write_date, %(cols)s)
-            SELECT now() at time zone 'UTC', %(uid)s, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC', %(casts)s
-              FROM (VALUES %(rows)s) AS v(%(cols)s)
-            %(conflict)s
-            RETURNING id, dedup_key
-            """,
-            cols=SQL(", ").join(SQL.identifier(col) for col in INSERT_COLUMNS),
-            casts=SQL(", ").join(
-                SQL("v.%s::%s", SQL.identifier(col), SQL(HISTORY_COLUMN_TYPES.get(col, "int4")))
-                for col in INSERT_COLUMNS
-            ),
-            rows=SQL(", ").join(SQL("%s", row) for row in values),
-            uid=self.env.uid,
-            conflict=SQL("ON CONFLICT (dedup_key) DO NOTHING") if on_conflict_key else SQL(),
+            "SELECT dedup_key FROM collection_history WHERE dedup_key = ANY(%s)",
+            [row["dedup_key"] for row in candidates],
         ))
-        inserted = {key: hid for hid, key in self.env.cr.fetchall()}
-        # New rows behind the ORM's back: the cached history lists of customers and invoices are stale.
-        self.env["collection.customer"].invalidate_model(["history_ids"])
-        self.env["account.move"].invalidate_model(["collection_history_ids"])
-        return inserted
+        done = {key for (key,) in self.env.cr.fetchall()}
+        candidates = [row for row in candidates if row["dedup_key"] not in done]
+        if not candidates:
+            return
+        inserted = self.env["collection.escalation"]._write_rows(
+            "collection.history", candidates, create=True, skip_existing="dedup_key")
+        todo = [row for row in candidates if row["dedup_key"] in inserted]
+        files = self.env["collection.customer"].browse(row["customer_id"] for row in todo)
+        actions = self.env["collection.action"].browse(row["action_id"] for row in todo)
+        self.browse(inserted[row["dedup_key"]] for row in todo)._execute(
+            list(zip(files, actions, strict=True)), today)
 
-    def _execute(self, file_actions):
-        """Carry out freshly logged calendar actions; self[i] is the history row of file_actions[i]."""
+    @api.model
+    def _create_activities_batch(self, vals_list):
+        """Create activities in one batch, without a notification email each.
+
+        Assignees are subscribed first, once per record: mail.activity.create subscribes them per activity and
+        fails on two activities of one user on the same record in a batch."""
+        if not vals_list:
+            return self.env["mail.activity"]
+        records_by_model_user = defaultdict(set)
+        for vals in vals_list:
+            records_by_model_user[(vals["res_model_id"], vals["user_id"])].add(vals["res_id"])
+        for (model_id, user_id), res_ids in records_by_model_user.items():
+            model = self.env["ir.model"].browse(model_id).sudo().model
+            partner = self.env["res.users"].browse(user_id).sudo().partner_id
+            self.env[model].sudo().browse(res_ids).message_subscribe(partner_ids=partner.ids)
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _execute(self, file_actions, today):
+        """Carry out freshly logged calendar actions on the run's day; self[i] is the history row of
+        file_actions[i]."""
         activity_rows = []
         for row, (file, action) in zip(self, file_actions, strict=True):
             if action.action_type in ("activity", "letter"):
@@ -153,13 +237,12 @@ class CollectionHistory(models.Model):
                 row._send_email()
             elif action.action_type == "sms":
                 row._send_sms()
-        self._create_activities(activity_rows)
+        self._create_action_activities(activity_rows, today)
 
-    def _create_activities(self, activity_rows):
+    def _create_action_activities(self, activity_rows, today):
         """One batched create; a follow-up still open from the same action is moved to today instead."""
         if not activity_rows:
             return
-        today = fields.Date.context_today(self)
         files = self.env["collection.customer"].union(*(file for _row, file, _action in activity_rows))
         self.env.cr.execute(SQL(
             """
@@ -191,12 +274,13 @@ class CollectionHistory(models.Model):
                 "summary": summary, "automated": True,
             })
             created_for.append(row)
-        activities = self.env["collection.customer"]._create_activities(to_create)
+        activities = self._create_activities_batch(to_create)
         if reused:
             self.env["mail.activity"].browse(list(reused)).sudo().write({"date_deadline": today})
         pairs = [(row.id, act.id) for row, act in zip(created_for, activities, strict=True)]
         pairs += [(row.id, act_id) for act_id, rows in reused.items() for row in rows]
-        self.env["collection.customer"]._bulk_update("collection.history", ["activity_id"], pairs)
+        self.env["collection.escalation"]._write_rows(
+            "collection.history", [{"id": row_id, "activity_id": act_id} for row_id, act_id in pairs])
 
     def _send_sms(self):
         for row in self:
@@ -217,8 +301,14 @@ class CollectionHistory(models.Model):
 
     @api.model
     def _send_deferred(self):
-        """Send the SMS held back by quiet hours whose time has come."""
-        self.search([("state", "=", "deferred"), ("scheduled_at", "<=", fields.Datetime.now())])._send_sms()
+        """Send the SMS held back by quiet hours whose time has come (those a concurrent run is not sending)."""
+        due = self.search([("state", "=", "deferred"), ("scheduled_at", "<=", fields.Datetime.now())])
+        if due:
+            locked = self.env["collection.escalation"]._execute_unless_done_concurrently(SQL(
+                "SELECT id FROM collection_history WHERE id IN %s AND state = 'deferred' FOR UPDATE SKIP LOCKED",
+                tuple(due.ids),
+            ))
+            self.browse(locked or [])._send_sms()
 
     def _send_email(self, reviewer=None):
         """Send the action's email now, or schedule it for the end of the customer's quiet hours."""

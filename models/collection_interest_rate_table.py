@@ -14,6 +14,7 @@ class CollectionInterestRateTable(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Short technical name, e.g. LPR_1Y, ECB_MRO, BBK_BASE, BOE_BASE.")
+    short_name = fields.Char(translate=True, help="How the explanation of interest names the rate, e.g. LPR, ECB.")
     rate_ids = fields.One2many("collection.interest.rate", "table_id", string="Rates", copy=True)
     current_rate = fields.Float(compute="_compute_current_rate", digits=(16, 4), string="Rate Today (%)")
 

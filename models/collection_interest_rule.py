@@ -65,15 +65,21 @@ class CollectionInterestRule(models.Model):
     start_day_after_due = fields.Boolean(string="Starts the Day After the Due Date", default=True)
     cap = fields.Selection([("none", "No cap"), ("principal", "Not above the principal"), ("amount", "Fixed amount")],
                            required=True, default="none")
-    cap_amount = fields.Float(digits=(16, 2))
+    cap_amount = fields.Monetary(currency_field="cap_currency_id")
+    cap_currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id,
+        help="Currency the fixed cap is set in; converted into the invoice's currency at the invoice date.",
+    )
     compensation = fields.Selection([
         ("none", "None"),
         ("eu_flat", "Flat amount per invoice"),
         ("uk_scale", "UK scale: 40 / 70 / 100 by invoice size"),
     ], required=True, default="none")
-    compensation_amount = fields.Float(digits=(16, 2), default=40.0)
-    compensation_currency_id = fields.Many2one("res.currency", help="Currency the compensation is set in; converted "
-                                               "into the invoice's currency at the invoice date.")
+    compensation_amount = fields.Monetary(currency_field="compensation_currency_id", default=40.0)
+    compensation_currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id,
+        help="Currency the compensation is set in; converted into the invoice's currency at the invoice date.",
+    )
 
     # === Constraints === #
     @api.constrains("method", "annual_rate", "daily_rate", "rate_table_id", "multiplier", "margin", "cap",
@@ -112,10 +118,13 @@ class CollectionInterestRule(models.Model):
             self.compensation_currency_id = self.env.ref(xmlid)
 
     # === Business === #
-    def _engine_rule(self, principal):
-        """The rule as plain data for the interest engine; a cap "not above the principal" needs the invoice's."""
+    def _engine_rule(self, principal, cap_amount=None):
+        """The rule as plain data for the interest engine; a cap "not above the principal" needs the invoice's,
+        a fixed cap is taken as given (`cap_amount`, already in the invoice's currency) or as set on the rule."""
         self.ensure_one()
-        cap = {"none": None, "principal": principal, "amount": Decimal(str(self.cap_amount))}[self.cap]
+        if cap_amount is None:
+            cap_amount = Decimal(str(self.cap_amount))
+        cap = {"none": None, "principal": principal, "amount": cap_amount}[self.cap]
         return interest.InterestRule(
             method=self.method,
             annual_rate=Decimal(str(self.annual_rate)),

@@ -48,7 +48,8 @@ class CollectionPause(models.Model):
     reason = fields.Selection(PAUSE_REASONS, required=True, default="excluded", tracking=True)
     note = fields.Text()
     user_id = fields.Many2one("res.users", string="Paused By", readonly=True, default=lambda self: self.env.user)
-    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_from = fields.Date(required=True, tracking=True,
+                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
     date_to = fields.Date(string="Until", tracking=True, help="Chasing resumes by itself after this day.")
     state = fields.Selection(PAUSE_STATES, required=True, default="active", readonly=True, tracking=True)
     ended_on = fields.Date(readonly=True)
@@ -98,8 +99,8 @@ class CollectionPause(models.Model):
             if pause.reason == "promise" and not pause.promise_amount:
                 pause.promise_amount = pause.amount_at_start
         pauses._log_history("pause")
-        if not self.env.context.get("collection_no_escalation"):
-            pauses.customer_id._escalate(trigger="manual")
+        # Chasing stops with the next run (triggered now), not inside the user's request.
+        pauses.customer_id._mark_to_recheck()
         return pauses
 
     # === Actions === #
@@ -108,7 +109,7 @@ class CollectionPause(models.Model):
         if not active:
             raise UserError(self.env._("Only active pauses can be resumed."))
         active._end("ended")
-        active.customer_id._escalate(trigger="manual")
+        active.customer_id._mark_to_recheck()
         return True
 
     @api.model
@@ -129,28 +130,32 @@ class CollectionPause(models.Model):
         owed = {}
         if whole_customer:
             groups = self.env["account.move"]._read_group(
-                [("commercial_partner_id", "in", whole_customer.partner_id.ids),
-                 ("company_id", "in", whole_customer.company_id.ids), ("move_type", "=", "out_invoice"),
-                 ("state", "=", "posted"), ("amount_residual", ">", 0)],
+                [*self.env["account.move"]._collection_open_domain(),
+                 ("commercial_partner_id", "in", whole_customer.partner_id.ids),
+                 ("company_id", "in", whole_customer.company_id.ids)],
                 ["commercial_partner_id", "company_id"], ["amount_residual_signed:sum"],
             )
             owed = {(partner.id, company.id): amount for partner, company, amount in groups}
         return {
-            pause.id: sum(pause.move_ids.filtered(lambda m: m.amount_residual > 0).mapped("amount_residual_signed"))
+            pause.id: sum(pause.move_ids._collection_open().mapped("amount_residual_signed"))
             if pause.move_ids else owed.get((pause.partner_id.id, pause.company_id.id), 0.0)
             for pause in self
         }
 
     def _end(self, state, note=None):
-        self.write({"state": state, "ended_on": fields.Date.context_today(self), "ended_by_id": self.env.user.id})
+        for company, pauses in self.grouped("company_id").items():
+            pauses.write({"state": state, "ended_on": self.env["collection.escalation"]._today(company),
+                          "ended_by_id": self.env.user.id})
         event = {"ended": "resume", "kept": "promise_kept", "broken": "promise_broken"}[state]
         self._log_history(event, note=note)
 
     def _log_history(self, event, note=None, trigger="manual"):
-        self.env["collection.history"]._insert_rows([
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        # sudo: the history is written by whoever pauses, as evidence; nobody may write it directly
+        self.env["collection.history"].sudo().create([
             {"company_id": p.company_id.id, "customer_id": p.customer_id.id, "partner_id": p.partner_id.id,
-             "event": event, "trigger": trigger,
-             "note": note or f"{dict(PAUSE_REASONS)[p.reason]}: {p.note or ''}".strip(" :")}
+             "event": event, "trigger": trigger, "user_id": self.env.uid,
+             "note": note or f"{reasons[p.reason]}: {p.note or ''}".strip(" :")}
             for p in self
         ])
 

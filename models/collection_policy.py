@@ -1,10 +1,11 @@
 from dataclasses import dataclass
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.calendar_actions import ActionWindow
+from ..tools.policies import PolicyChain, PolicyRow
 from ..tools.stages import StageRule
 
 CUSTOMER_TYPES = [
@@ -15,44 +16,9 @@ CUSTOMER_TYPES = [
     ("occasional", "Occasional"),
 ]
 
-# The brief's default ladder (collection-process.md, "Default stage ladder"): days_from is the first day
-# overdue of the stage; the pre-due stage starts five days before the due date.
-DEFAULT_LADDER = [
-    {"name": "Pre-due", "sequence": 5, "days_from": -5, "color": 0},
-    {"name": "Friendly reminder", "sequence": 10, "days_from": 1, "color": 10},
-    {"name": "Formal notice", "sequence": 20, "days_from": 31, "color": 3, "notify_salesperson": True},
-    {"name": "Intensified", "sequence": 30, "days_from": 61, "color": 2, "credit_hold": True,
-     "notify_salesperson": True},
-    {"name": "Legal", "sequence": 40, "days_from": 91, "color": 1, "credit_hold": True,
-     "notify_salesperson": True, "propose_legal_case": True, "requires_failed_soft_collection": True},
-]
-
-# The brief's calendar of actions by days overdue ("Letter schedule", "Follow-up frequency",
-# "Channels by week"), kept apart from the stage thresholds.
-DEFAULT_CALENDAR = [
-    {"name": "Pre-due reminder email", "sequence": 1, "day_from": -3, "day_to": -1,
-     "action_type": "email", "mail_template": "account_collection_litigation.mail_template_pre_due"},
-    {"name": "Phone call (week 1)", "sequence": 10, "day_from": 1, "day_to": 7,
-     "action_type": "activity", "activity_type": "mail.mail_activity_data_call"},
-    {"name": "First reminder letter", "sequence": 11, "day_from": 3, "day_to": 7,
-     "action_type": "letter", "letter_kind": "reminder_1"},
-    {"name": "Reminder email (week 2)", "sequence": 20, "day_from": 8, "day_to": 14,
-     "action_type": "email", "mail_template": "account_collection_litigation.mail_template_reminder"},
-    {"name": "Follow-up every 3 days", "sequence": 21, "day_from": 8, "day_to": 30, "repeat_every": 3,
-     "action_type": "activity", "activity_type": "mail.mail_activity_data_call"},
-    {"name": "Second reminder letter", "sequence": 30, "day_from": 15, "day_to": 20,
-     "action_type": "letter", "letter_kind": "reminder_2"},
-    {"name": "Visit (week 3)", "sequence": 31, "day_from": 15, "day_to": 21,
-     "action_type": "activity", "activity_type": "mail.mail_activity_data_meeting"},
-    {"name": "Third reminder letter", "sequence": 40, "day_from": 30, "day_to": 45,
-     "action_type": "letter", "letter_kind": "reminder_3"},
-    {"name": "Follow-up every 2 days", "sequence": 41, "day_from": 31, "day_to": 60, "repeat_every": 2,
-     "action_type": "activity", "activity_type": "mail.mail_activity_data_call"},
-    {"name": "Lawyer letter (legal team approves)", "sequence": 50, "day_from": 60, "open_ended": True,
-     "action_type": "letter", "letter_kind": "lawyer", "assignee": "legal"},
-    {"name": "Daily follow-up", "sequence": 51, "day_from": 61, "open_ended": True, "repeat_every": 1,
-     "action_type": "activity", "activity_type": "mail.mail_activity_data_call"},
-]
+# The standard policy (data/collection_policy_data.xml): archived, of no company, copied with the translations
+# of its names for every company that finds no policy up its chain of parent companies.
+POLICY_TEMPLATE_XMLID = "account_collection_litigation.collection_policy_template"
 
 
 @dataclass(frozen=True)
@@ -80,8 +46,11 @@ class CollectionPolicy(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
+    # Required of every active policy (_check_company_id); only the archived standard policy has none.
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company", index=True, default=lambda self: self.env.company,
+        help="Customers of this company and of its branches can follow this policy; a branch's own policies "
+        "come first.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     customer_type = fields.Selection(
@@ -139,6 +108,11 @@ class CollectionPolicy(models.Model):
     ]
 
     # === Constraints === #
+    @api.constrains("company_id", "active")
+    def _check_company_id(self):
+        if self.filtered(lambda policy: policy.active and not policy.company_id):
+            raise ValidationError(self.env._("A collection policy in use belongs to a company."))
+
     @api.constrains("quiet_hours_start", "quiet_hours_end")
     def _check_quiet_hours(self):
         for policy in self:
@@ -161,7 +135,7 @@ class CollectionPolicy(models.Model):
             raise ValidationError(self.env._(
                 "Only one policy of %(company)s may be the default for the customer type %(type)s.",
                 company=company.display_name,
-                type=dict(CUSTOMER_TYPES)[customer_type],
+                type=dict(self._fields["customer_type"]._description_selection(self.env))[customer_type],
             ))
 
     # === CRUD === #
@@ -174,50 +148,86 @@ class CollectionPolicy(models.Model):
     # === Business === #
     @api.model
     def _create_default_policies(self, companies=None):
-        """Give every company without a policy the brief's standard ladder and calendar."""
+        """Give a copy of the standard policy to every company (all by default) that finds no active policy up its
+        chain of parent companies, parents first so that their branches follow them. Returns the new policies."""
         # A system default, created whoever first needs it (install, first run of a new company).
-        policy_model = self.sudo().with_context(active_test=False)
-        companies = companies or self.env["res.company"].sudo().search([], limit=None)
-        have_policy = policy_model.search([("company_id", "in", companies.ids)]).company_id
-        policies = self.browse()
-        for company in companies - have_policy:
-            policy = policy_model.create(self._prepare_default_policy_vals(company))
-            company.collection_policy_id = policy
-            policies |= policy
-        return policies
+        company_model = self.env["res.company"].sudo()
+        companies = company_model.browse(companies.ids) if companies else company_model.search([], limit=None)
+        covered = set(self.sudo().search([("company_id", "parent_of", companies.ids)]).company_id.ids)
+        template = self.sudo().env.ref(POLICY_TEMPLATE_XMLID, raise_if_not_found=False)
+        created = self.browse()
+        for company in companies.sorted(lambda c: (c.parent_path.count("/"), c.id)):
+            if covered.intersection(company.parent_ids.ids):
+                continue
+            if not template:
+                raise UserError(self.env._(
+                    "The standard collection policy is missing: update the module Collections and Litigation to "
+                    "restore it."
+                ))
+            # In English, so that the copy keeps the template's English names and all their translations.
+            policy = template.with_context(lang="en_US", active_test=False).copy(
+                {"company_id": company.id, "active": True}
+            )
+            if not company.collection_policy_id.active:
+                company.collection_policy_id = policy
+            covered.add(company.id)
+            created |= policy
+        return self.browse(created.ids)
 
     @api.model
-    def _prepare_default_policy_vals(self, company):
-        actions = []
-        for spec in DEFAULT_CALENDAR:
-            vals = {k: v for k, v in spec.items() if k not in ("mail_template", "activity_type")}
-            if spec.get("mail_template"):
-                vals["mail_template_id"] = self.env.ref(spec["mail_template"]).id
-            if spec.get("activity_type"):
-                vals["activity_type_id"] = self.env.ref(spec["activity_type"]).id
-            actions.append(fields.Command.create(vals))
-        return {
-            "name": self.env._("Standard"),
-            "company_id": company.id,
-            "stage_ids": [fields.Command.create(dict(stage)) for stage in DEFAULT_LADDER],
-            "action_ids": actions,
-        }
+    def _copy_template_translations(self):
+        """Give the standard policy's translations to the copies made before a language was loaded.
+
+        Only names still equal to the standard English name are completed, and only in the languages they lack:
+        what a user renamed or translated stays as it is."""
+        template = self.env.ref(POLICY_TEMPLATE_XMLID, raise_if_not_found=False)
+        if not template:
+            return
+        for model, parent_column in (("collection.policy", "id"), ("collection.stage", "policy_id"),
+                                     ("collection.action", "policy_id")):
+            records = self.env[model]
+            records.flush_model(["name"])
+            table = SQL.identifier(records._table)
+            # The template's keys first: the copy's own values win on every language it already has.
+            self.env.cr.execute(SQL(
+                """
+                UPDATE %(table)s c
+                   SET name = t.name || c.name
+                  FROM %(table)s t
+                 WHERE t.%(parent)s = %(template)s
+                   AND c.%(parent)s IS DISTINCT FROM %(template)s
+                   AND c.name->>'en_US' = t.name->>'en_US'
+                   AND NOT c.name ?& ARRAY(SELECT jsonb_object_keys(t.name))
+                """,
+                table=table, parent=SQL.identifier(parent_column), template=template.id,
+            ))
+            if self.env.cr.rowcount:
+                records.invalidate_model(["name"])
 
     @api.model
     def _policy_ids_for_partners(self, partner_ids, company):
-        """{partner_id: policy_id} in one query: the partner's own policy in this company, else the policy of
-        its customer type, else the company default."""
-        policies = self.search([("company_id", "=", company.id)])
-        by_type = {p.customer_type: p.id for p in policies if p.customer_type}
-        default = (company.collection_policy_id or policies[:1]).id
+        """{partner_id: policy_id} in three queries, nearest company first (the company, then its parent, up to
+        the root): the partner's own policy, else the policy of its customer type, else the default policy."""
+        if not partner_ids:
+            return {}
+        chain = company.sudo().parent_ids[::-1]   # the company first, its root last
+        policies = self.search_fetch([("company_id", "in", chain.ids)], ["company_id", "customer_type"])
+        policy_chain = PolicyChain.build(
+            chain.ids,
+            [PolicyRow(policy.id, policy.company_id.id, policy.customer_type or None) for policy in policies],
+            {company.id: company.collection_policy_id.id for company in chain},
+        )
         self.env["res.partner"].flush_model(["collection_customer_type", "collection_policy_id"])
         self.env.cr.execute(SQL(
-            "SELECT id, collection_customer_type, (collection_policy_id->>%s)::int FROM res_partner WHERE id IN %s",
-            str(company.id), tuple(partner_ids),
+            "SELECT id, collection_customer_type, collection_policy_id FROM res_partner WHERE id IN %s",
+            tuple(partner_ids),
         ))
         return {
-            partner_id: own if own in policies.ids else by_type.get(customer_type, default)
-            for partner_id, customer_type, own in self.env.cr.fetchall()
+            # company_dependent: a jsonb {"company id": policy id}
+            partner_id: policy_chain.policy_for(
+                {int(company_id): own for company_id, own in (own_by_company or {}).items()}, customer_type,
+            )
+            for partner_id, customer_type, own_by_company in self.env.cr.fetchall()
         }
 
     def _engine_rules(self):

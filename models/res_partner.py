@@ -94,8 +94,8 @@ class ResPartner(models.Model):
         without Invoicing rights (a sales rep) can open the customer, whose invoices they may not read."""
         company = self.env.company
         moves = self.env["account.move"].sudo().search([
+            *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
         ])
         today = fields.Date.context_today(self)
         figures = moves._collection_interest(today, raise_errors=False)
@@ -147,7 +147,7 @@ class ResPartner(models.Model):
             files = self.env["collection.customer"].sudo().search(
                 [("partner_id", "in", self.commercial_partner_id.ids)]
             )
-            files._escalate(trigger="policy")
+            files._mark_to_recheck()   # the run re-evaluates them, not the user's save
         return res
 
     # === Actions === #

@@ -82,9 +82,9 @@ class CollectionCommon(AccountTestInvoicingCommon):
         ])
 
     def _escalate(self, partner=None):
-        """Escalate one customer now, as the daily run would for it."""
+        """Escalate one customer now, as the daily run would for it (on its company's day)."""
         file = self._file(partner)
-        file._escalate(trigger="cron", today=fields.Date.context_today(self.env.user))
+        file._escalate(trigger="cron")
         return file
 
     def _pay(self, move, amount, date=None):

@@ -3,18 +3,19 @@ from contextlib import nullcontext
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.exceptions import UserError
 from odoo.tests import RecordCapturer, TransactionCase, tagged
 
 from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions.
-QUERIES_PER_BATCH = 45
+QUERIES_PER_BATCH = 47
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(f"{TODAY} 04:00:00")
-class TestEscalationRun(CollectionCommon):
+class TestEscalationRun(CollectionCommon, CronMixinCase):
     """The daily run: batches, idempotence, resuming after a crash, and a flat query count."""
 
     def _our_files(self, partners):
@@ -45,12 +46,84 @@ class TestEscalationRun(CollectionCommon):
         self.assertFalse(history.records)
         self.assertFalse(messages.records)
 
-    def test_run_from_the_web_client(self):
+    def test_run_from_the_web_client_starts_the_scheduled_action(self):
+        """*Run Escalation Now* starts the cron and says so; it escalates nothing inside the request."""
         self._invoice(4)
-        result = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
-        self.assertEqual(result["params"]["type"], "success")
-        again = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
-        self.assertEqual(again["params"]["type"], "info")
+        file = self._file()
+        with self.capture_triggers("account_collection_litigation.ir_cron_collection_escalate") as triggers, \
+                RecordCapturer(self.env["collection.history"], []) as history:
+            result = self.env["collection.customer"].with_user(self.manager).action_run_escalation()
+        self.assertEqual(len(triggers.records), 1)
+        self.assertLessEqual(triggers.records.call_at, fields.Datetime.now())
+        self.assertFalse(history.records)
+        self.assertFalse(file.checked_on)
+        self.assertIn("started", result["params"]["title"])
+        self.assertIn("Collections: daily escalation", result["params"]["message"])
+
+    def test_saving_forms_only_queues_the_customers(self):
+        """Changing a customer's type, pausing, resuming, a group pause and the stage wizard queue the customers
+        for the run and start it; nothing is escalated, sent or scheduled inside the user's request. Only
+        *Escalate Now* acts at once."""
+        strict = self.env["collection.policy"].create({
+            "name": "Occasional: strict", "customer_type": "occasional", "collector_id": self.collector.id,
+            "stage_ids": [(0, 0, {"name": "Formal at once", "days_from": 1})],
+        })
+        move = self._invoice(40)
+        file = self._escalate()
+        stage = file.stage_id
+
+        def saving(label, save):
+            with self.subTest(form=label), \
+                    self.capture_triggers("account_collection_litigation.ir_cron_collection_escalate") as triggers, \
+                    RecordCapturer(self.env["collection.history"], [("event", "=", "action")]) as actions, \
+                    RecordCapturer(self.env["mail.activity"], []) as activities, \
+                    RecordCapturer(self.env["mail.mail"], []) as mails:
+                save()
+                self.assertFalse(file.checked_on, "the customer waits for the run")
+                self.assertTrue(triggers.records, "the run is started")
+                self.assertFalse(actions.records or activities.records or mails.records)
+
+        saving("customer type", lambda: self.customer.write({"collection_customer_type": "occasional"}))
+        self.assertNotEqual(file.policy_id, strict)
+        self._escalate()
+        self.assertEqual(file.policy_id, strict)
+        self.customer.collection_customer_type = False
+        self._escalate()
+
+        pauses = []
+        saving("pause", lambda: pauses.append(self.env["collection.pause"].with_user(self.collector).create({
+            "partner_id": self.customer.id, "reason": "dispute", "note": "Quality claim"})))
+        pause = pauses[0]
+        self.assertFalse(move.collection_pause_id)
+        self._escalate()
+        self.assertEqual(move.collection_pause_id, pause)
+        saving("resume", pause.with_user(self.collector).action_resume)
+        self.assertEqual(move.collection_pause_id, pause)
+        self._escalate()
+        self.assertFalse(move.collection_pause_id)
+
+        group = self.env["collection.group.pause"].with_user(self.manager).create({
+            "name": "Typhoon", "date_from": TODAY, "date_to": "2026-03-20", "partner_ids": self.customer.ids,
+        })
+        saving("group pause", group.action_confirm)
+        self.assertFalse(move.collection_pause_id)
+        self._escalate()
+        self.assertEqual(move.collection_pause_reason, "group")
+        group.action_cancel()
+        self._escalate()
+
+        wizard = self.env["collection.stage.wizard"].with_user(self.collector).create({
+            "move_ids": move.ids, "stage_id": self.stages["Intensified"].id, "note": "Stopped answering",
+        })
+        saving("stage wizard", wizard.action_confirm)
+        self.assertEqual(file.stage_id, stage)
+        self._escalate()
+        self.assertEqual(file.stage_id, self.stages["Intensified"])
+
+        # Escalate Now on chosen customers is the one action that escalates at once.
+        file._mark_to_recheck()
+        file.with_user(self.collector).action_escalate_now()
+        self.assertEqual(file.checked_on, fields.Date.today())
 
     def test_run_interrupted_after_first_batch_resumes_without_duplicates(self):
         partners = self.env["res.partner"].union(*(self._customer(f"Batch {n}") for n in range(5)))
@@ -72,6 +145,25 @@ class TestEscalationRun(CollectionCommon):
         activities = self.env["mail.activity"].search([("res_model", "=", "collection.customer"),
                                                        ("res_id", "in", files.ids)])
         self.assertEqual(len(activities), 10)
+
+    def test_customers_without_a_file_get_it_in_the_next_run(self):
+        """Invoices from before the install (or written in SQL) have no customer file: the next run creates it
+        and escalates the customer, even on a day when another file was checked already."""
+        earlier = self._customer("Checked Earlier Today")
+        self._invoice(10, partner=earlier)
+        self._escalate(earlier)
+        missed = self._customer("Invoiced Before The Install")
+        move = self._invoice(40, partner=missed)
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM collection_customer WHERE partner_id = %s", [missed.id])
+        self.env.invalidate_all()
+        self.assertFalse(self._file(missed))
+        self._run_to_the_end()
+        file = self._file(missed)
+        self.assertEqual(file.checked_on, fields.Date.today())
+        self.assertEqual(file.stage_id, self.stages["Formal notice"])
+        self.assertEqual(move.collection_customer_id, file)
+        self.assertEqual(move.collection_stage_id, self.stages["Formal notice"])
 
     def test_query_count_does_not_grow_with_invoices(self):
         """The same customers' batch costs as many queries with 20 invoices as with 200."""
@@ -135,3 +227,37 @@ class TestConcurrentRuns(TransactionCase):
             for cr in (cr_a, cr_b):
                 cr.rollback()
                 cr.close()
+
+    @freeze_time("2030-01-07 04:00:00")
+    def test_rows_another_run_committed_meanwhile_are_skipped(self):
+        """B's transaction began before A committed its batch (REPEATABLE READ): locking A's rows fails with a
+        serialization failure. B leaves them out quietly and escalates the others."""
+        today = fields.Date.today()
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+        env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        model_b = env_b["collection.customer"]
+        done_by_a = {}
+        try:
+            cr_a.execute("SELECT id, checked_on FROM collection_customer ORDER BY id LIMIT 3")
+            done_by_a = dict(cr_a.fetchall())
+            if len(done_by_a) < 3 or env_a["collection.customer"].search_count([]) < 6:
+                self.skipTest("needs the demo customers")
+            cr_b.execute("SELECT 1")   # B's transaction, and its snapshot, begin here
+            # A finishes its batch and commits (only the mark of a file done today matters here).
+            cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id IN %s", [today, tuple(done_by_a)])
+            cr_a.commit()
+            with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                done = model_b._cron_escalate(batch_size=5)
+            self.assertGreater(done, 0)
+            done_by_b = model_b.search([("checked_on", "=", today), ("id", "not in", list(done_by_a))])
+            self.assertEqual(len(done_by_b), done)
+            self.assertFalse(set(done_by_b.ids) & set(done_by_a))
+        finally:
+            cr_b.rollback()
+            cr_b.close()
+            # Leave the database as it was: A's commit is undone by hand.
+            for file_id, checked_on in done_by_a.items():
+                cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id = %s", [checked_on, file_id])
+            cr_a.commit()
+            cr_a.close()

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -6,6 +7,7 @@ from psycopg2 import IntegrityError
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.translate import code_translations
 
 from .common import TODAY, CollectionCommon
 
@@ -40,11 +42,20 @@ class TestInterest(CollectionCommon):
         self._due_first_of_january(amount=2000.0)   # 14.79: 2,000 × 4.5 % × 60 / 365 = 14.794...
         self.assertAlmostEqual(self.customer.collection_interest_amount, 7.40 + 14.79)
 
-    def test_payment_reduces_the_base_from_its_date(self):
+    def test_payment_bears_interest_on_its_own_date(self):
         move = self._due_first_of_january()
         self._pay(move, 500.0, date="2026-02-01")
-        # 2 Jan - 31 Jan: 30 days on 1,000 = 3.698...; 1 Feb - 2 Mar: 30 days on 500 = 1.849...; total 5.547 → 5.55
-        self.assertAlmostEqual(move.collection_interest_amount, 5.55)
+        # The 500 paid on 1 Feb bears interest that day. 2 Jan - 1 Feb: 31 days on 1,000 = 3.821...;
+        # 2 Feb - 2 Mar: 29 days on 500 = 1.787...; total 5.609... → 5.61 (5.55 when interest stopped on 31 Jan).
+        self.assertAlmostEqual(move.collection_interest_amount, 5.61)
+        self.assertIn("to the date of actual payment", move.collection_interest_explanation)
+
+    def test_full_payment_ends_interest_after_the_payment_day(self):
+        move = self._due_first_of_january()
+        self._pay(move, 1000.0, date="2026-01-31")
+        # 2 - 31 Jan, payment day included: 1,000 × 4.50 % × 30 / 365 = 3.698... → 3.70 (3.58 for 29 days).
+        self.assertAlmostEqual(move.collection_interest_amount, 3.70)
+        self.assertIn("Paid in full on 01/31/2026", move.collection_interest_explanation)
 
     def test_override_on_one_invoice(self):
         move, other = self._due_first_of_january(), self._due_first_of_january()
@@ -86,7 +97,7 @@ class TestInterest(CollectionCommon):
     def test_waiver_reduces_the_claim_and_is_reversible(self):
         move = self._due_first_of_january()
         waiver = self.env["collection.interest.waiver"].with_user(self.collector).create({
-            "move_id": move.id, "share": 50.0, "reason": "Pays the principal this week",
+            "move_id": move.id, "amount": 3.70, "reason": "Pays the principal this week",
         })
         self.assertEqual(waiver.state, "approved")
         self.assertAlmostEqual(move.collection_interest_waived, 3.70)
@@ -148,3 +159,97 @@ class TestInterest(CollectionCommon):
         move = self._due_first_of_january()
         with self.assertRaises(UserError):
             move._collection_interest(move.invoice_date_due - timedelta(days=1))   # as of before the due date
+
+    # === Which rule applies, and how its rate is derived === #
+    def test_interest_tab_names_the_rule_and_its_source_for_collectors(self):
+        move = self._due_first_of_january().with_user(self.collector)
+        self.assertEqual(move.collection_interest_rule_applied_id, self.lpr_rule)
+        self.assertEqual(move.collection_interest_rule_source, "policy")
+        explanation = move.collection_interest_explanation.splitlines()
+        self.assertEqual(explanation[0], "Rule: PRC: LPR at breach × 1.5, from the collection policy Standard.")
+        self.assertIn("Rate: LPR 3.00 % × 1.5 = 4.50 % a year (PRC one-year Loan Prime Rate (LPR) in force on "
+                      "01/02/2026).", explanation)
+        # 1,000 × 4.50 % × 60 / 365 = 7.397... written out on the period line.
+        self.assertIn("01/02/2026 – 03/02/2026 · 60 days · 1,000.00 × 4.50 % × 60 / 365 = 7.40", explanation)
+        self.assertEqual(explanation[-1], "Total interest = 7.40")
+
+    def test_rule_source_customer_then_invoice(self):
+        move = self._due_first_of_january()
+        sme = self.env.ref("account_collection_litigation.collection_interest_rule_prc_sme")
+        self.customer.with_company(self.company).collection_interest_rule_id = sme
+        self.assertEqual((move.collection_interest_rule_applied_id, move.collection_interest_rule_source),
+                         (sme, "customer"))
+        self.assertIn("set on the customer Huaxin Materials", move.collection_interest_explanation)
+        # 1,000 × 0.05 % × 60 days = 30.00
+        self.assertIn("Rate: 0.05 % a day.", move.collection_interest_explanation)
+        self.assertAlmostEqual(move.collection_interest_amount, 30.0)
+        fixed = self.env["collection.interest.rule"].create({"name": "Contract: 6 %", "method": "fixed",
+                                                             "annual_rate": 6.0})
+        move.collection_interest_rule_id = fixed
+        self.assertEqual((move.collection_interest_rule_applied_id, move.collection_interest_rule_source),
+                         (fixed, "invoice"))
+        self.assertIn("Rule: Contract: 6 %, set on this invoice.", move.collection_interest_explanation)
+
+    def test_half_year_rule_derives_each_rate_with_its_margin(self):
+        eu_rule = self.env.ref("account_collection_litigation.collection_interest_rule_eu")
+        self.customer.with_company(self.company).collection_interest_rule_id = eu_rule
+        move = self._due_first_of_january()
+        self.assertIn("Rate: ECB 2.15 % + 8.00 = 10.15 % a year (ECB main refinancing operations rate in force on "
+                      "01/01/2026).", move.collection_interest_explanation)
+
+    def test_no_rule_says_so(self):
+        self.policy.interest_rule_id = False
+        move = self._due_first_of_january()
+        self.assertFalse(move.collection_interest_rule_applied_id)
+        self.assertIn("No interest rule applies", move.collection_interest_explanation)
+
+    def test_missing_reference_rate_is_explained(self):
+        table = self.lpr_rule.rate_table_id
+        table.rate_ids.filtered(lambda r: str(r.valid_from) <= "2026-01-02").unlink()
+        move = self._due_first_of_january()
+        self.assertIn("No rate of PRC one-year Loan Prime Rate (LPR) is in force on 01/02/2026",
+                      move.collection_interest_explanation)
+        with self.assertRaisesRegex(UserError, "No rate of PRC one-year Loan Prime Rate"):
+            move._collection_interest(move.invoice_date_due + timedelta(days=10))
+
+    def test_explanation_follows_the_user_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        move = self._due_first_of_january()
+        chinese = {
+            "Rule: %(rule)s, from the collection policy %(policy)s.": "规则：%(rule)s，来自催收政策 %(policy)s。",
+            "Total interest = %(amount)s": "利息合计 = %(amount)s",
+        }
+        key = ("account_collection_litigation", "zh_CN")
+        with patch.dict(code_translations.python_translations, {key: chinese}):
+            explanation = move.with_context(lang="zh_CN").collection_interest_explanation.splitlines()
+        self.assertEqual(explanation[0], "规则：PRC: LPR at breach × 1.5，来自催收政策 Standard。")
+        self.assertEqual(explanation[-1], "利息合计 = 7.40")
+        # Dates in the language's format (zh_CN: %Y年%m月%d日).
+        self.assertIn("2026年01月02日", "\n".join(explanation))
+
+    # === Money fields are Monetary, and a fixed cap has a currency === #
+    def test_money_fields_are_monetary(self):
+        rule_fields = self.env["collection.interest.rule"]._fields
+        wizard_fields = self.env["collection.pause.wizard"]._fields
+        self.assertEqual(
+            [(f.type, f.get_currency_field(self.env[f.model_name]))
+             for f in (rule_fields["cap_amount"], rule_fields["compensation_amount"], wizard_fields["promise_amount"])],
+            [("monetary", "cap_currency_id"), ("monetary", "compensation_currency_id"), ("monetary", "currency_id")])
+        wizard = self.env["collection.pause.wizard"].with_user(self.collector).create({
+            "move_ids": self._due_first_of_january().ids, "reason": "promise", "date_to": "2026-03-09",
+            "promise_amount": 400.0, "note": "Promised on the phone"})
+        self.assertEqual(wizard.currency_id, self.company.currency_id)
+
+    def test_fixed_cap_is_converted_into_the_invoice_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0)])   # 2 EUR per unit of company currency
+        capped = self.env["collection.interest.rule"].create({
+            "name": "LPR × 1.5, at most EUR 10", "method": "reference", "multiplier": 1.5,
+            "rate_table_id": self.lpr_rule.rate_table_id.id, "cap": "amount", "cap_amount": 10.0,
+            "cap_currency_id": eur.id,
+        })
+        self.customer.with_company(self.company).collection_interest_rule_id = capped
+        move = self._due_first_of_january()
+        # 7.40 accrued, capped at EUR 10 = 5.00 in company currency.
+        self.assertAlmostEqual(move.collection_interest_amount, 5.0)
+        self.assertIn("Total interest = 5.00 (capped; the periods add up to 7.40)",
+                      move.collection_interest_explanation)

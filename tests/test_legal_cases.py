@@ -41,8 +41,10 @@ class TestLegalCases(LegalCommon):
         line_a, line_b = (case.line_ids.filtered(lambda line, m=m: line.move_id == m) for m in (inv_a, inv_b))
         self.assertEqual((line_a.amount_claimed, line_b.amount_claimed, case.claim_principal),
                          (25000.0, 20000.0, 45000.0))
-        # In litigation through the engine's pause: chasing stops, the customer shows it, the invoices are locked.
+        # In litigation through the engine's pause: the customer shows it at once, chasing stops with the next run
+        # (the pause asks for it), the invoices are locked.
         self.assertEqual(case.pause_id.reason, "litigation")
+        self._escalate()
         self.assertEqual(case.pause_id.move_ids, inv_a | inv_b)
         self.assertEqual((inv_a.collection_pause_reason, inv_b.collection_pause_reason), ("litigation",) * 2)
         self.assertEqual(self.customer.with_user(self.salesman).collection_status, "litigation")
@@ -165,6 +167,7 @@ class TestLegalCases(LegalCommon):
         case.with_user(self.legal_user).stage_id = self.stage["lost"]
         self.assertTrue(case.is_closed)
         self.assertEqual(case.pause_id.state, "ended")
+        self._escalate()
         self.assertFalse(inv_b.collection_pause_reason)
         self.assertFalse(inv_b.collection_in_litigation)
         self.assertFalse(self._deadlines(case), "a closed case has no deadline left")

@@ -19,14 +19,18 @@ class TestPauses(CollectionCommon):
                     "partner_id": partner.id, "reason": reason, "move_ids": [(6, 0, disputed.ids)],
                     "date_to": "2026-03-20", "note": f"Test {reason}",
                 })
+                file = self._file(partner)
+                self.assertFalse(file.checked_on, "saving the pause queues the customer for the run")
+                self._escalate(partner)
                 self.assertEqual(disputed.collection_pause_id, pause)
                 self.assertEqual(disputed.collection_pause_reason, reason)
                 self.assertEqual(disputed.collection_not_chased_reason, "paused")
                 self.assertFalse(other.collection_pause_id, "only the paused invoice stops")
-                file = self._file(partner)
                 self.assertEqual(file.claim_amount, 300.0)
                 pause.with_user(self.collector).action_resume()
                 self.assertEqual(pause.state, "ended")
+                self.assertFalse(file.checked_on)
+                self._escalate(partner)
                 self.assertFalse(disputed.collection_pause_id)
                 events = self.env["collection.history"].search([("partner_id", "=", partner.id)]).mapped("event")
                 self.assertIn("pause", events)
@@ -37,7 +41,7 @@ class TestPauses(CollectionCommon):
         self._invoice(5)
         self.env["collection.pause"].create({"partner_id": self.customer.id, "reason": "excluded",
                                              "note": "Key account: the director calls himself"})
-        file = self._file()
+        file = self._escalate()
         self.assertEqual(file.not_chased_reason, "paused")
         self.assertEqual(self.customer.collection_status, "paused")
         self.assertFalse(self._actions_done())
@@ -54,6 +58,7 @@ class TestPauses(CollectionCommon):
                 "category_ids": [(6, 0, tag.ids)],
             })
             group.action_confirm()
+            self._escalate(hit)
             self._escalate(spared)
             self.assertEqual(group.pause_count, 1)
             self.assertEqual(hit_move.collection_pause_reason, "group")
@@ -123,5 +128,7 @@ class TestPauses(CollectionCommon):
         wizard = self.env["collection.pause.wizard"].with_user(self.collector).with_context(
             **action["context"]).create({"reason": "dispute", "note": "Price dispute"})
         wizard.action_confirm()
+        self._escalate()
+        self._escalate(partner_b)
         self.assertEqual(len(moves.collection_pause_id), 2, "one pause per customer")
         self.assertEqual(set(moves.mapped("collection_pause_reason")), {"dispute"})

@@ -43,11 +43,15 @@ class TestStages(CollectionCommon):
         file = self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("soft collection failed", move.collection_stage_note)
+        # the note names the stage it reaches by days and what is still missing
+        self.assertIn("Legal", move.collection_stage_note)
+        self.assertIn("3 more chasing actions", move.collection_stage_note)
+        self.assertEqual(file.stage_note, move.collection_stage_note)
         self.assertTrue(file.credit_hold)  # Intensified already holds credit
         # Three chasing actions without a payment: soft collection has failed.
         self.assertGreaterEqual(self.policy.legal_min_actions, 3)
         history = self.env["collection.history"]
-        history._insert_rows([{
+        history.create([{
             "company_id": self.company.id, "customer_id": file.id, "partner_id": self.customer.id, "event": "action",
             "trigger": "manual", "action_id": self.actions["Daily follow-up"].id, "state": "done",
             "dedup_key": f"test-{n}",
@@ -64,6 +68,7 @@ class TestStages(CollectionCommon):
             "partner_id": self.customer.id, "reason": "promise", "date_from": "2026-02-10",
             "date_to": "2026-02-20", "promise_amount": 500.0, "note": "Will pay half",
         })
+        self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
         self.assertTrue(self.env["collection.history"].search_count([
             ("partner_id", "=", self.customer.id), ("event", "=", "promise_broken")]))
@@ -97,12 +102,31 @@ class TestStages(CollectionCommon):
             "move_ids": move.ids, "stage_id": self.stages["Intensified"].id, "note": "Customer stopped answering",
         }).action_confirm()
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
+        self.assertFalse(self._file().checked_on, "the customer's stage follows with the next run")
         self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Intensified"])
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         move.with_user(self.collector).action_collection_escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Friendly reminder"])
         triggers = move.collection_history_ids.sorted("id").mapped("trigger")
         self.assertEqual(triggers, ["cron", "manual", "manual"])
+
+    def test_stage_wizard_writes_history_on_each_invoice_s_customer(self):
+        """Invoices of three customers, two of them not escalated yet: each row of the history names its own
+        customer's file, written through the ORM as the user who set the stage."""
+        second, third = self._customer("Second Customer"), self._customer("Third Customer")
+        moves = self._invoice(10) | self._invoice(12, partner=second) | self._invoice(14, partner=third)
+        self._escalate()
+        self.assertEqual(len(moves.collection_customer_id), 1, "two invoices not escalated yet")
+        self.env["collection.stage.wizard"].with_user(self.collector).create({
+            "move_ids": moves.ids, "stage_id": self.stages["Formal notice"].id, "note": "All late",
+        }).action_confirm()
+        for move in moves:
+            row = self.env["collection.history"].search([("move_id", "=", move.id), ("trigger", "=", "manual")])
+            self.assertEqual(row.customer_id, self._file(move.partner_id))
+            self.assertEqual(row.partner_id, move.partner_id)
+            self.assertEqual((row.user_id, row.create_uid), (self.collector, self.collector))
+            self.assertEqual(row.note, "All late")
 
     def test_changing_customer_type_re_evaluates(self):
         strict = self.env["collection.policy"].create({
@@ -113,5 +137,7 @@ class TestStages(CollectionCommon):
         self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Friendly reminder"])
         self.customer.collection_customer_type = "occasional"
+        self.assertFalse(self._file().checked_on, "saving the customer queues it for the run")
+        self._escalate()
         self.assertEqual(move.collection_stage_id, strict.stage_ids)
         self.assertEqual(self._file().policy_id, strict)

@@ -1,6 +1,13 @@
-"""Late-payment interest and recovery compensation on one invoice, in Decimal, explained period by period."""
+"""Late-payment interest and recovery compensation on one invoice, in Decimal, explained period by period.
 
-from collections.abc import Iterator, Sequence
+Day count: every day from the first interest day up to and including the as-of date bears interest. A payment
+or a credit note still bears interest on its own date ("to the date of actual payment": PRC judgments, EU
+Directive 2011/7/EU, UK Late Payment Act) and reduces the base from the next day on.
+
+The explanation is returned as codes with parameters (see EXPLANATION_CODES): the caller words and translates it.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -21,7 +28,15 @@ ONE_DAY = timedelta(days=1)
 
 
 class InterestError(ValueError):
-    """Input from which no meaningful interest figure can be computed."""
+    """Input from which no meaningful interest figure can be computed.
+
+    `code` and `params` let the caller word the problem in the user's language; the message is the English text.
+    """
+
+    def __init__(self, message: str, code: str = 'invalid', params: Mapping[str, object] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,7 @@ class InterestRule:
 
 @dataclass(frozen=True)
 class Movement:
-    """A payment or credit note; a positive amount reduces the principal from its date on."""
+    """A payment or credit note; a positive amount still bears interest on its date and reduces the base after it."""
 
     date: date
     amount: Decimal
@@ -69,6 +84,9 @@ class InterestLine:
     rate: Decimal
     rate_unit: str
     amount: Decimal
+    # For a reference rule: the reference rate the rate was derived from, and the day it was taken on.
+    reference_rate: Decimal | None = None
+    reference_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,32 @@ class InterestResult:
     compensation: Decimal
     lines: tuple[InterestLine, ...]
     capped: bool
+    first_day: date | None = None
+    # Day of the movement that settled the principal in full (interest runs up to and including it).
+    paid_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ExplanationLine:
+    """One line of the explanation: a code from EXPLANATION_CODES and the values it shows."""
+
+    code: str
+    params: Mapping[str, object]
+
+
+# code -> what the line says (in English; the caller words it in the user's language from the params)
+EXPLANATION_CODES = {
+    'first_day': 'interest runs from `first_day` (due `due_date`, `grace_days` days of grace)',
+    'day_count': 'every day counts, both ends included; a payment bears interest on its own day (`day_count`)',
+    'rate_fixed': 'agreed rate `rate` % per `rate_unit`',
+    'rate_reference': '`reference_rate` % (taken on `reference_date`) × `multiplier` + `margin` = `rate` %',
+    'period': '`date_from` – `date_to`: `base` × `rate` %/`rate_unit` × `days` (/ `basis`) = `amount`',
+    'paid_on': 'paid in full on `date`: interest ran up to and including that day',
+    'not_started': 'nothing accrued yet: interest starts on `first_day`',
+    'total': 'total interest `amount`',
+    'total_capped': 'total interest `amount`: capped, the periods add up to `uncapped`',
+    'compensation': 'fixed compensation `amount` (`scheme`)',
+}
 
 
 # ---------------------------------------------------------------- validation
@@ -177,19 +221,24 @@ def _rate_in_force(rates: Sequence[RatePoint], day: date) -> Decimal:
     """Reference rate in force on `day`."""
     known = [point for point in rates if point.valid_from <= day]
     if not known:
-        raise InterestError(f'No reference rate in force on {day.isoformat()}.')
+        raise InterestError(f'No reference rate in force on {day.isoformat()}.', 'no_rate', {'date': day})
     return max(known, key=lambda point: point.valid_from).rate
 
 
-def _rate_for(rule: InterestRule, rates: Sequence[RatePoint], first_day: date, day: date) -> tuple[Decimal, str]:
-    """Rate applying on `day` and its unit ('year' or 'day')."""
+def _rate_for(rule: InterestRule, rates: Sequence[RatePoint], first_day: date, day: date) -> InterestLine:
+    """A line without dates nor amount carrying the rate applying on `day`, its unit ('year' or 'day') and, for a
+    reference rule, the reference rate and the day it was taken on."""
     if rule.method == 'sme_daily':
-        return rule.daily_rate, 'day'
-    if rule.method == 'fixed':
-        return (rule.annual_rate, 'year') if rule.annual_rate else (rule.daily_rate, 'day')
-    reference = _rate_in_force(rates, _reference_date(rule, first_day, day))
-    # A negative reference rate may not turn interest into a refund to the debtor.
-    return max(reference * rule.multiplier + rule.margin, ZERO), 'year'
+        rate, rate_unit, reference, taken_on = rule.daily_rate, 'day', None, None
+    elif rule.method == 'fixed':
+        rate, rate_unit = (rule.annual_rate, 'year') if rule.annual_rate else (rule.daily_rate, 'day')
+        reference, taken_on = None, None
+    else:
+        taken_on = _reference_date(rule, first_day, day)
+        reference = _rate_in_force(rates, taken_on)
+        # A negative reference rate may not turn interest into a refund to the debtor.
+        rate, rate_unit = max(reference * rule.multiplier + rule.margin, ZERO), 'year'
+    return InterestLine(day, day, 0, ZERO, rate, rate_unit, ZERO, reference, taken_on)
 
 
 # ---------------------------------------------------------------- periods
@@ -200,9 +249,24 @@ def _movements_until(movements: Sequence[Movement], as_of: date) -> list[Movemen
     return sorted((move for move in movements if move.date <= as_of), key=lambda move: move.date)
 
 
-def _base_on(principal: Decimal, movements: Sequence[Movement], day: date) -> Decimal:
-    """Principal outstanding on `day`; a movement counts from its own date."""
+def _open_after(principal: Decimal, movements: Sequence[Movement], day: date) -> Decimal:
+    """Principal still owed at the end of `day`, its own movements deducted."""
     return principal - sum((move.amount for move in movements if move.date <= day), ZERO)
+
+
+def _base_on(principal: Decimal, movements: Sequence[Movement], day: date) -> Decimal:
+    """Principal bearing interest on `day`: what was owed at the end of the day before. A payment still bears
+    interest on its own date (to the date of actual payment) and reduces the base from the next day on."""
+    return _open_after(principal, movements, day - ONE_DAY)
+
+
+def _paid_on(principal: Decimal, movements: Sequence[Movement]) -> date | None:
+    """Date of the movement that settled the principal in full and for good, if any."""
+    paid_on = None
+    for move in movements:
+        settled = _open_after(principal, movements, move.date) <= 0
+        paid_on = (paid_on or move.date) if settled else None
+    return paid_on
 
 
 def _period_bounds(
@@ -210,7 +274,8 @@ def _period_bounds(
 ) -> list[tuple[date, date]]:
     """Inclusive periods in which neither the base nor the rate can change."""
     starts = {first_day}
-    starts.update(move.date for move in movements if first_day < move.date <= last_day)
+    # A movement changes the base on the day after its own date.
+    starts.update(move.date + ONE_DAY for move in movements if first_day < move.date + ONE_DAY <= last_day)
     if _follows_half_years(rule):
         starts.update(_half_year_starts(first_day, last_day))
     ordered = sorted(starts)
@@ -237,7 +302,9 @@ def _continues(previous: InterestLine, line: InterestLine) -> bool:
     return (
         previous.date_to + ONE_DAY == line.date_from
         and previous.base == line.base
-        and (previous.rate, previous.rate_unit) == (line.rate, line.rate_unit)
+        # The same rate taken again on a later reference day (an unchanged half-year rate) continues the line.
+        and (previous.rate, previous.rate_unit, previous.reference_rate)
+        == (line.rate, line.rate_unit, line.reference_rate)
     )
 
 
@@ -259,8 +326,7 @@ def _interest_lines(
         if base <= 0:
             # Fully paid: interest stays frozen (and resumes only if a reversal reopens the debt).
             continue
-        rate, rate_unit = _rate_for(rule, rates, first_day, start)
-        line = InterestLine(start, end, 0, base, rate, rate_unit, ZERO)
+        line = replace(_rate_for(rule, rates, first_day, start), date_from=start, date_to=end, base=base)
         if merged and _continues(merged[-1], line):
             merged[-1] = replace(merged[-1], date_to=end)
         else:
@@ -328,7 +394,7 @@ def _check_input(
     if principal < 0:
         raise InterestError('The principal cannot be negative.')
     if as_of < due_date:
-        raise InterestError('The as-of date is before the due date.')
+        raise InterestError('The as-of date is before the due date.', 'before_due', {'due_date': due_date})
     if digits < 0:
         raise InterestError('The number of digits cannot be negative.')
     if compensation_rate <= 0:
@@ -345,7 +411,8 @@ def compute_interest(
     digits: int = 2,
     compensation_rate: Decimal = ONE,
 ) -> InterestResult:
-    """Interest and compensation owed on one invoice at `as_of`, day by day up to and including it."""
+    """Interest and compensation owed on one invoice at `as_of`, day by day up to and including it; the part paid
+    by a movement bears interest up to and including the movement's date."""
     _check_input(principal, due_date, rule, rates, as_of, digits, compensation_rate)
     known_movements = _movements_until(movements, as_of)
     lines: tuple[InterestLine, ...] = ()
@@ -355,60 +422,96 @@ def compute_interest(
     interest = _rounded(sum((line.amount for line in lines), ZERO), digits)
     interest, capped = _capped(interest, rule.cap, digits)
     return InterestResult(
-        principal_open=max(_base_on(principal, known_movements, as_of), ZERO),
+        principal_open=max(_open_after(principal, known_movements, as_of), ZERO),
         interest=interest,
         compensation=_compensation(principal, due_date, rule, as_of, compensation_rate, digits),
         lines=lines,
         capped=capped,
+        first_day=first_interest_day(due_date, rule) if rule.method in ACCRUING_METHODS else None,
+        paid_on=_paid_on(principal, known_movements),
     )
 
 
 # ---------------------------------------------------------------- explanation
 
 
-def _digits_of(amount: Decimal) -> int:
-    """Number of decimals `amount` was rounded to."""
-    exponent = amount.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+def rate_digits(rate: Decimal, minimum: int = 2) -> int:
+    """Decimals to show `rate` with: at least `minimum`, more only when it has them (4.500 -> 2, 0.0175 -> 4)."""
+    exponent = rate.normalize().as_tuple().exponent
+    return max(minimum, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
 
 
-def _money_text(amount: Decimal, digits: int) -> str:
-    """Amount with thousands separators, rounded half up (format() alone would round half even)."""
-    return f'{_rounded(amount, digits):,.{digits}f}'
+def round_half_up(amount: Decimal, digits: int) -> Decimal:
+    """`amount` with `digits` decimals, rounded half up as money is shown."""
+    return _rounded(amount, digits)
 
 
-def _rate_text(rate: Decimal) -> str:
-    """Rate with at least two decimals and no other trailing zeros: 4.500 -> 4.50, 0.0175 -> 0.0175."""
-    whole, _, fraction = f'{rate.normalize():f}'.partition('.')
-    return f'{whole}.{fraction.ljust(2, "0")}'
+def _rate_lines(result: InterestResult, rule: InterestRule) -> list[ExplanationLine]:
+    """How each rate used was derived, once per distinct rate, in the order the periods use them."""
+    if rule.method != 'reference':
+        return [ExplanationLine('rate_fixed', {'rate': line.rate, 'rate_unit': line.rate_unit})
+                for line in result.lines[:1]]
+    seen: list[tuple[Decimal | None, Decimal]] = []
+    text = []
+    for line in result.lines:
+        key = (line.reference_rate, line.rate)
+        if key in seen:
+            continue
+        seen.append(key)
+        reference = line.reference_rate if line.reference_rate is not None else ZERO
+        text.append(ExplanationLine('rate_reference', {
+            'reference_rate': reference,
+            'reference_date': line.reference_date,
+            'multiplier': rule.multiplier,
+            'margin': rule.margin,
+            'rate': line.rate,
+            # A negative reference rate taken to zero rather than charging the creditor.
+            'floored': reference * rule.multiplier + rule.margin < 0,
+        }))
+    return text
 
 
-def _line_text(line: InterestLine, digits: int) -> str:
-    """One explanation line."""
-    days = f'{line.days} day' if line.days == 1 else f'{line.days} days'
-    return (
-        f'{line.date_from.isoformat()} – {line.date_to.isoformat()} · {days} · '
-        f'{_money_text(line.base, digits)} × {_rate_text(line.rate)} %/{line.rate_unit} '
-        f'= {_money_text(line.amount, digits)}'
-    )
+def _period_line(line: InterestLine, rule: InterestRule) -> ExplanationLine:
+    """One period: its dates, days, base, rate and unrounded amount."""
+    return ExplanationLine('period', {
+        'date_from': line.date_from,
+        'date_to': line.date_to,
+        'days': line.days,
+        'base': line.base,
+        'rate': line.rate,
+        'rate_unit': line.rate_unit,
+        'basis': DAY_COUNT_BASIS[rule.day_count] if line.rate_unit == 'year' else None,
+        'amount': line.amount,
+    })
 
 
-def _total_text(result: InterestResult, digits: int) -> str:
-    """Total interest line, telling when the cap replaced the sum of the lines."""
-    total = f'Total interest = {_money_text(result.interest, digits)}'
+def _total_line(result: InterestResult) -> ExplanationLine:
+    """Total interest, telling when the cap replaced the sum of the periods."""
     if not result.capped:
-        return total
+        return ExplanationLine('total', {'amount': result.interest})
     uncapped = sum((line.amount for line in result.lines), ZERO)
-    return f'{total} (capped; the periods add up to {_money_text(uncapped, digits)})'
+    return ExplanationLine('total_capped', {'amount': result.interest, 'uncapped': uncapped})
 
 
-def explain(result: InterestResult) -> list[str]:
-    """Readable lines: one per period, the total interest, then the compensation when there is one."""
-    digits = _digits_of(result.interest)
-    text = [_line_text(line, digits) for line in result.lines]
-    text.append(_total_text(result, digits))
+def explain(result: InterestResult, rule: InterestRule, due_date: date) -> list[ExplanationLine]:
+    """The computation as coded lines (see EXPLANATION_CODES): when interest starts, the day-count convention, how
+    each rate was derived, one line per period, full payment, the total, then the compensation when there is one.
+    Amounts are unrounded Decimals except the totals; the caller rounds them as it shows them (round_half_up)."""
+    text: list[ExplanationLine] = []
+    if rule.method in ACCRUING_METHODS:
+        text.append(ExplanationLine('first_day', {
+            'first_day': result.first_day, 'due_date': due_date, 'grace_days': rule.grace_days,
+        }))
+        text.append(ExplanationLine('day_count', {'day_count': rule.day_count}))
+        text += _rate_lines(result, rule)
+        text += [_period_line(line, rule) for line in result.lines]
+        if result.paid_on:
+            text.append(ExplanationLine('paid_on', {'date': result.paid_on}))
+        elif not result.lines:
+            text.append(ExplanationLine('not_started', {'first_day': result.first_day}))
+        text.append(_total_line(result))
     if result.compensation:
-        text.append(f'Compensation = {_money_text(result.compensation, digits)}')
+        text.append(ExplanationLine('compensation', {'amount': result.compensation, 'scheme': rule.compensation}))
     return text
 
 

@@ -42,3 +42,11 @@ def soft_collection_failed(broken_promises: int, actions_without_payment: int, m
         return True
     # min_actions 0 means the action count is not a criterion at all.
     return min_actions > 0 and actions_without_payment >= min_actions
+
+
+def actions_missing(actions_without_payment: int, min_actions: int) -> int | None:
+    """Chasing actions still needed before soft collection counts as failed; None when their number is no
+    criterion (min_actions 0: only a broken promise or plan opens the stages that require it)."""
+    if min_actions <= 0:
+        return None
+    return max(0, min_actions - actions_without_payment)

@@ -16,8 +16,16 @@ class CollectionPauseWizard(models.TransientModel):
         [r for r in PAUSE_REASONS if r[0] in ("excluded", "dispute", "promise")], required=True, default="excluded"
     )
     date_to = fields.Date(string="Until")
-    promise_amount = fields.Float(string="Promised Amount", help="Leave empty: everything that is open.")
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    promise_amount = fields.Monetary(string="Promised Amount", help="In the company's currency. Leave empty: "
+                                     "everything that is open.")
     note = fields.Text(required=True)
+
+    @api.depends("move_ids")
+    def _compute_currency_id(self):
+        # A pause (and its promise) is kept in the currency of the company of the invoices it covers.
+        for wizard in self:
+            wizard.currency_id = (wizard.move_ids.company_id[:1] or self.env.company).currency_id
 
     @api.onchange("reason")
     def _onchange_reason(self):

@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tools.interest import (
+    EXPLANATION_CODES,
+    ExplanationLine,
     InterestError,
     InterestLine,
     InterestRule,
@@ -19,6 +21,8 @@ from tools.interest import (
     preset_prc_lpr,
     preset_prc_sme,
     preset_uk,
+    rate_digits,
+    round_half_up,
     validate_rates,
     validate_rule,
 )
@@ -55,29 +59,42 @@ def test_single_period():
 
 
 def test_three_partial_payments():
-    # 0.1 %/day. 1-10 Apr: 10 d × 1,000 = 10.00; 11-20 Apr: 10 d × 800 = 8.00;
-    # 21-30 Apr: 10 d × 500 = 5.00; 1-10 May: 10 d × 400 = 4.00. Total 27.00, open 400.
+    # 0.1 %/day; each payment bears interest on its own day. 1-11 Apr: 11 d × 1,000 = 11.00;
+    # 12-21 Apr: 10 d × 800 = 8.00; 22 Apr-1 May: 10 d × 500 = 5.00; 2-10 May: 9 d × 400 = 3.60.
+    # Total 27.60 (27.00 if each payment stopped interest on its own day), open 400.
     payments = [
         Movement(date(2026, 4, 11), D(200)),
         Movement(date(2026, 4, 21), D(300)),
         Movement(date(2026, 5, 1), D(100)),
     ]
     result = compute_interest(D(1000), date(2026, 3, 31), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 5, 10))
-    assert result.interest == D('27.00')
+    assert result.interest == D('27.60')
     assert result.principal_open == D(400)
-    assert [(line.date_from, line.days, line.base, line.amount) for line in result.lines] == [
-        (date(2026, 4, 1), 10, D(1000), D(10)),
-        (date(2026, 4, 11), 10, D(800), D(8)),
-        (date(2026, 4, 21), 10, D(500), D(5)),
-        (date(2026, 5, 1), 10, D(400), D(4)),
+    assert [(line.date_from, line.date_to, line.days, line.base, line.amount) for line in result.lines] == [
+        (date(2026, 4, 1), date(2026, 4, 11), 11, D(1000), D(11)),
+        (date(2026, 4, 12), date(2026, 4, 21), 10, D(800), D(8)),
+        (date(2026, 4, 22), date(2026, 5, 1), 10, D(500), D(5)),
+        (date(2026, 5, 2), date(2026, 5, 10), 9, D(400), D('3.6')),
+    ]
+
+
+def test_payment_day_bears_interest_on_the_part_paid():
+    # Paid in full on 2 Jan, the first interest day: interest to the date of actual payment is 1 d × 1.00 = 1.00
+    # (it was 0.00 when the payment stopped interest on its own day).
+    payments = [Movement(date(2026, 1, 2), D(1000))]
+    result = compute_interest(D(1000), date(2026, 1, 1), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 1, 2))
+    assert result.interest == D('1.00')
+    assert result.principal_open == D(0)
+    assert [(line.date_from, line.date_to, line.base) for line in result.lines] == [
+        (date(2026, 1, 2), date(2026, 1, 2), D(1000)),
     ]
 
 
 def test_movements_are_taken_in_date_order_and_same_day_ones_add_up():
-    # Both payments on 11 Jan: base 1,000 for 2-10 Jan (9 d = 9.00), 700 for 11-20 Jan (10 d = 7.00). Total 16.00.
+    # Both payments on 11 Jan: base 1,000 for 2-11 Jan (10 d = 10.00), 700 for 12-20 Jan (9 d = 6.30). Total 16.30.
     payments = [Movement(date(2026, 1, 11), D(100)), Movement(date(2026, 1, 11), D(200))]
     result = compute_interest(D(1000), date(2026, 1, 1), payments[::-1], ONE_PER_MILLE_A_DAY, [], date(2026, 1, 20))
-    assert result.interest == D('16.00')
+    assert result.interest == D('16.30')
     assert [line.base for line in result.lines] == [D(1000), D(700)]
 
 
@@ -98,21 +115,34 @@ def test_movements_after_as_of_are_ignored():
 
 
 def test_paid_late_then_fully_freezes_interest():
-    # Paid in full on 21 Jan: interest for 2-20 Jan only, 19 d × 1.00 = 19.00, whatever the as-of date.
+    # Paid in full on 21 Jan: interest for 2-21 Jan, payment day included, 20 d × 1.00 = 20.00, whatever the as-of.
     payments = [Movement(date(2026, 1, 21), D(1000))]
     at_payment = compute_interest(D(1000), date(2026, 1, 1), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 1, 21))
     much_later = compute_interest(D(1000), date(2026, 1, 1), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 12, 31))
-    assert at_payment.interest == much_later.interest == D('19.00')
-    assert much_later.principal_open == D(0)
-    assert much_later.lines[-1].date_to == date(2026, 1, 20)
+    assert at_payment.interest == much_later.interest == D('20.00')
+    assert at_payment.principal_open == much_later.principal_open == D(0)
+    assert much_later.lines[-1].date_to == date(2026, 1, 21)
+    assert at_payment.paid_on == much_later.paid_on == date(2026, 1, 21)
+
+
+def test_paid_on_is_the_day_the_principal_was_settled_for_good():
+    # 600 on 5 Jan, 400 on 8 Jan: settled on 8 Jan. A reversal (-400 on 9 Jan) reopens it, 400 on 12 Jan settles it.
+    paid = [Movement(date(2026, 1, 5), D(600)), Movement(date(2026, 1, 8), D(400))]
+    reopened = [*paid, Movement(date(2026, 1, 9), D(-400)), Movement(date(2026, 1, 12), D(400))]
+    as_of = date(2026, 1, 31)
+    assert compute_interest(D(1000), date(2026, 1, 1), paid, ONE_PER_MILLE_A_DAY, [], as_of).paid_on == date(
+        2026, 1, 8)
+    assert compute_interest(D(1000), date(2026, 1, 1), reopened, ONE_PER_MILLE_A_DAY, [], as_of).paid_on == date(
+        2026, 1, 12)
+    assert compute_interest(D(1000), date(2026, 1, 1), paid[:1], ONE_PER_MILLE_A_DAY, [], as_of).paid_on is None
 
 
 def test_overpayment_leaves_nothing_open():
-    # 1,200 paid against 1,000: open is 0, not -200; interest 2-10 Jan = 9 d × 1.00 = 9.00.
+    # 1,200 paid against 1,000 on 11 Jan: open is 0, not -200; interest 2-11 Jan = 10 d × 1.00 = 10.00.
     payments = [Movement(date(2026, 1, 11), D(1200))]
     result = compute_interest(D(1000), date(2026, 1, 1), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 1, 31))
     assert result.principal_open == D(0)
-    assert result.interest == D('9.00')
+    assert result.interest == D('10.00')
 
 
 # ---------------------------------------------------------------- reference rates
@@ -211,8 +241,8 @@ def test_rounding_is_half_up():
 
 
 def test_rounding_happens_once_per_invoice():
-    # 2 Jan on 4.40: 0.0044; 3 Jan on 4.30: 0.0043; sum 0.0087 -> 0.01 (rounding each line would give 0.00).
-    payments = [Movement(date(2026, 1, 3), D('0.10'))]
+    # 0.10 paid on 2 Jan: 2 Jan on 4.40: 0.0044; 3 Jan on 4.30: 0.0043; sum 0.0087 -> 0.01 (per line: 0.00).
+    payments = [Movement(date(2026, 1, 2), D('0.10'))]
     result = compute_interest(D('4.40'), date(2026, 1, 1), payments, ONE_PER_MILLE_A_DAY, [], date(2026, 1, 3))
     assert [line.amount for line in result.lines] == [D('0.0044'), D('0.0043')]
     assert result.interest == D('0.01')
@@ -369,34 +399,111 @@ def test_foreign_currency_uk_band_compared_in_pounds():
 
 
 def test_explain_lines():
-    # 2-31 Jan: 1,000 × 3.10 % × 30 / 365 = 2.5479 -> 2.55; 1-10 Feb after 400 paid: 600 × 3.10 % × 10 / 365 = 0.5096.
-    # Total 3.0575... -> 3.06.
+    # 400 paid on 1 Feb bears interest that day. 2 Jan-1 Feb: 1,000 × 3.10 % × 31 / 365 = 2.632876...;
+    # 2-10 Feb: 600 × 3.10 % × 9 / 365 = 0.458630...; total 3.091506... -> 3.09. EUR 40 compensation.
     payments = [Movement(date(2026, 2, 1), D(400))]
     rule = replace(preset_prc_contract(D('3.10')), compensation='eu_flat')
     result = compute_interest(D(1000), date(2026, 1, 1), payments, rule, [], date(2026, 2, 10))
-    assert explain(result) == [
-        '2026-01-02 – 2026-01-31 · 30 days · 1,000.00 × 3.10 %/year = 2.55',
-        '2026-02-01 – 2026-02-10 · 10 days · 600.00 × 3.10 %/year = 0.51',
-        'Total interest = 3.06',
-        'Compensation = 40.00',
+    text = explain(result, rule, date(2026, 1, 1))
+    assert [line.code for line in text] == [
+        'first_day', 'day_count', 'rate_fixed', 'period', 'period', 'total', 'compensation',
     ]
+    assert text[0].params == {'first_day': date(2026, 1, 2), 'due_date': date(2026, 1, 1), 'grace_days': 0}
+    assert text[1].params == {'day_count': 'actual_365'}
+    assert text[2].params == {'rate': D('3.10'), 'rate_unit': 'year'}
+    first, second = text[3].params, text[4].params
+    assert (first['date_from'], first['date_to'], first['days'], first['base']) == (
+        date(2026, 1, 2), date(2026, 2, 1), 31, D(1000))
+    assert (first['rate'], first['rate_unit'], first['basis']) == (D('3.10'), 'year', D(365))
+    assert round_half_up(first['amount'], 2) == D('2.63')
+    assert (second['date_from'], second['days'], second['base'], round_half_up(second['amount'], 2)) == (
+        date(2026, 2, 2), 9, D(600), D('0.46'))
+    assert text[5] == ExplanationLine('total', {'amount': D('3.09')})
+    assert text[6] == ExplanationLine('compensation', {'amount': D('40.00'), 'scheme': 'eu_flat'})
 
 
 def test_explain_daily_rate_single_day_and_cap():
-    # 1 day × 10,000 × 0.05 % = 5.00, capped at 3.00.
+    # 1 day × 10,000 × 0.05 % = 5.00, capped at 3.00; a daily rate has no year basis.
     rule = replace(preset_prc_sme(), cap=D(3))
     result = compute_interest(D(10000), date(2026, 1, 1), [], rule, [], date(2026, 1, 2))
-    assert explain(result) == [
-        '2026-01-02 – 2026-01-02 · 1 day · 10,000.00 × 0.05 %/day = 5.00',
-        'Total interest = 3.00 (capped; the periods add up to 5.00)',
+    text = explain(result, rule, date(2026, 1, 1))
+    assert text[2] == ExplanationLine('rate_fixed', {'rate': D('0.05'), 'rate_unit': 'day'})
+    assert (text[3].params['days'], text[3].params['rate_unit'], text[3].params['basis']) == (1, 'day', None)
+    assert text[-1] == ExplanationLine('total_capped', {'amount': D('3.00'), 'uncapped': D('5.0000')})
+
+
+def test_explain_derives_the_lpr_rate():
+    # LPR 3.00 % in force on the first day × 1.5 = 4.50 %; 36,500 × 4.50 % × 1 / 365 = 4.50.
+    rates = [RatePoint(date(2025, 5, 20), D('3.00'))]
+    rule = preset_prc_lpr()
+    result = compute_interest(D(36500), date(2026, 1, 1), [], rule, rates, date(2026, 1, 2))
+    assert explain(result, rule, date(2026, 1, 1))[2] == ExplanationLine('rate_reference', {
+        'reference_rate': D('3.00'), 'reference_date': date(2026, 1, 2), 'multiplier': D('1.5'), 'margin': D(0),
+        'rate': D('4.500'), 'floored': False,
+    })
+
+
+def test_explain_one_derivation_per_half_year_rate():
+    # EU: 4.00 taken on 1 Jan 2026 + 8 = 12.00 %; 3.25 taken on 1 Jul 2026 + 8 = 11.25 %.
+    rule = preset_eu()
+    result = compute_interest(D(36500), date(2026, 6, 20), [], rule, HALF_YEAR_RATES, date(2026, 7, 10))
+    derivations = [line.params for line in explain(result, rule, date(2026, 6, 20)) if line.code == 'rate_reference']
+    assert [(p['reference_rate'], p['reference_date'], p['margin'], p['rate']) for p in derivations] == [
+        (D('4.00'), date(2026, 1, 1), D(8), D('12.00')),
+        (D('3.25'), date(2026, 7, 1), D(8), D('11.25')),
     ]
 
 
-def test_explain_computed_reference_rate():
-    # 3.10 × 1.5 = 4.650 shown as 4.65; 36,500 × 4.65 % × 1 / 365 = 4.65.
-    rates = [RatePoint(date(2025, 1, 20), D('3.10'))]
-    result = compute_interest(D(36500), date(2026, 1, 1), [], preset_prc_lpr(), rates, date(2026, 1, 2))
-    assert explain(result)[0] == '2026-01-02 – 2026-01-02 · 1 day · 36,500.00 × 4.65 %/year = 4.65'
+def test_explain_negative_reference_taken_to_zero():
+    # -9.00 + 8 = -1.00, taken as 0 %: no interest, and the line says why.
+    rates = [RatePoint(date(2025, 1, 1), D('-9.00'))]
+    rule = preset_eu()
+    result = compute_interest(D(1000), date(2026, 1, 1), [], rule, rates, date(2026, 1, 11))
+    derivation = next(line for line in explain(result, rule, date(2026, 1, 1)) if line.code == 'rate_reference')
+    assert (derivation.params['rate'], derivation.params['floored']) == (D(0), True)
+    assert result.interest == D('0.00')
+
+
+def test_explain_before_interest_starts_and_after_full_payment():
+    rule = replace(ONE_PER_MILLE_A_DAY, grace_days=5)
+    early = compute_interest(D(1000), date(2026, 1, 1), [], rule, [], date(2026, 1, 3))
+    assert [line.code for line in explain(early, rule, date(2026, 1, 1))] == [
+        'first_day', 'day_count', 'not_started', 'total']
+    assert explain(early, rule, date(2026, 1, 1))[0].params['first_day'] == date(2026, 1, 7)
+    paid = compute_interest(D(1000), date(2026, 1, 1), [Movement(date(2026, 1, 9), D(1000))], rule, [],
+                            date(2026, 2, 1))
+    assert explain(paid, rule, date(2026, 1, 1))[-2] == ExplanationLine('paid_on', {'date': date(2026, 1, 9)})
+    assert paid.interest == D('3.00')   # 7, 8 and 9 Jan: 3 d × 1.00
+
+
+def test_explain_compensation_only_has_no_interest_lines():
+    rule = InterestRule(method='compensation_only', compensation='uk_scale')
+    result = compute_interest(D(500), date(2026, 1, 1), [], rule, [], date(2026, 1, 2))
+    assert explain(result, rule, date(2026, 1, 1)) == [
+        ExplanationLine('compensation', {'amount': D('40.00'), 'scheme': 'uk_scale'})]
+
+
+def test_every_explanation_code_is_documented():
+    rule = replace(preset_eu(), cap=D(1))
+    rates = [RatePoint(date(2025, 1, 1), D('2.00'))]
+    result = compute_interest(D(1000), date(2026, 1, 1), [Movement(date(2026, 1, 5), D(1000))], rule, rates,
+                              date(2026, 2, 1))
+    assert {line.code for line in explain(result, rule, date(2026, 1, 1))} <= set(EXPLANATION_CODES)
+
+
+@pytest.mark.parametrize(('rate', 'digits'), [
+    (D('4.500'), 2), (D('0.0175'), 4), (D(8), 2), (D('1.5'), 2), (D('-0.125'), 3), (D(0), 2),
+])
+def test_rate_digits(rate, digits):
+    assert rate_digits(rate) == digits
+
+
+def test_rate_digits_minimum_for_multipliers():
+    assert (rate_digits(D('1.5'), minimum=0), rate_digits(D('1.30'), minimum=0), rate_digits(D(2), 0)) == (1, 1, 0)
+
+
+def test_round_half_up():
+    assert (round_half_up(D('2.345'), 2), round_half_up(D('0.5'), 0)) == (D('2.35'), D(1))
 
 
 # ---------------------------------------------------------------- presets
@@ -482,10 +589,11 @@ def test_error_invalid_rule():
 
 
 def test_error_no_reference_rate_in_force():
-    # The only rate starts after the first interest day (2 Jan).
+    # The only rate starts after the first interest day (2 Jan); the error carries a code for the caller's wording.
     rates = [RatePoint(date(2026, 1, 20), D('3.00'))]
-    with pytest.raises(InterestError, match='No reference rate in force on 2026-01-02'):
+    with pytest.raises(InterestError, match='No reference rate in force on 2026-01-02') as error:
         compute_interest(D(1000), date(2026, 1, 1), [], preset_prc_lpr(), rates, date(2026, 1, 31))
+    assert (error.value.code, error.value.params) == ('no_rate', {'date': date(2026, 1, 2)})
 
 
 def test_error_no_half_year_rate_in_force():

@@ -1,0 +1,470 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.calendar_actions import next_slot_day
+from ..tools.classification import InvoiceRow, Pause, classify_customer
+from ..tools.dates import local_today, zone_name
+from ..tools.stages import actions_missing, soft_collection_failed
+
+# Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
+SYNC_LOCK_KEY = 7_310_018
+
+# What the escalation keeps right on each invoice and on each customer file.
+MOVE_ENGINE_COLUMNS = (
+    "collection_customer_id", "collection_user_id", "collection_stage_id", "collection_bucket",
+    "collection_pause_id", "collection_pause_reason", "collection_not_chased_reason", "collection_stage_note",
+    "collection_stage_date",
+)
+FILE_ENGINE_COLUMNS = (
+    "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
+    "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
+    "next_action_id", "next_action_date",
+)
+
+
+class CollectionEscalation(models.AbstractModel):
+    """The daily escalation: which customer files to look at, what they owe, where they stand, what to do.
+
+    Like account.move.send, a process of its own: the customer file stays a record; this model owns the
+    batches, the locks, the set-based readers and the one SQL writer. The decisions are the pure functions of
+    tools/ (classification, stages, calendar); the side effects (history, chatter, actions, activities) live
+    with collection.history. The cron and *Escalate Now* both come through `_escalate`."""
+
+    _name = "collection.escalation"
+    _description = "Collection Escalation"
+
+    # === ENTRY POINTS === #
+    @api.model
+    def _run_batch(self, batch_size=500):
+        """One batch of customer files per call; the cron runner commits and calls again while work remains.
+
+        A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
+        continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
+        rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
+        self.env["collection.history"]._send_deferred()
+        self._sync_customer_files()
+        files, skipped = self._lock_files_to_check(batch_size)
+        if files:
+            self._escalate(files, trigger="cron")
+        remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
+        self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
+        return len(files)
+
+    @api.model
+    def _escalate(self, files, trigger="cron", today=None):
+        """Classify the invoices of these files and carry out the calendar actions due today, each company on
+        its own day (see `_today`) unless a day is given."""
+        if not files:
+            return
+        if trigger == "manual":
+            self._lock_for_manual_run(files)
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY company_id",
+            tuple(files.ids),
+        ))
+        for company_id, file_ids in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            self.sudo().with_company(company)._escalate_company(
+                files.sudo().browse(file_ids), trigger, today or self._today(company))
+        self.env.invalidate_all()
+
+    # === TODAY === #
+    @api.model
+    def _today(self, company):
+        """Today for a company: the date in the time zone of its partner (UTC when it has none). The one rule
+        for the run, the days overdue shown on invoices and the history, whoever runs or reads them."""
+        return local_today(fields.Datetime.now(), company.sudo().partner_id.tz)
+
+    @api.model
+    def _company_days(self):
+        """SQL rows (company_id, today) of every company, to select the work of each on its own day."""
+        companies = self.env["res.company"].sudo().search([], limit=None)   # a handful
+        return SQL(
+            "unnest(%s::int[], %s::date[]) AS d(company_id, today)",
+            companies.ids, [self._today(company) for company in companies],
+        )
+
+    # === SELECTION OF WORK === #
+    @api.model
+    def _sync_customer_files(self):
+        """Create the files of customers with open invoices that have none yet (data from before the install,
+        imports in SQL), on every call, whatever else ran today: they are escalated in this same run.
+
+        Only invoices not linked to a file yet are looked at (a partial index holds them: few once the run has
+        linked them)."""
+        # One runner creates the missing files; a concurrent one skips this step instead of waiting for it.
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.env["account.move"].flush_model()
+        self._execute_unless_done_concurrently(SQL(
+            """
+            INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
+            SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
+                   now() at time zone 'UTC'
+              FROM account_move m
+             WHERE %(open)s AND m.collection_customer_id IS NULL AND m.commercial_partner_id IS NOT NULL
+               -- checked first so that rows another run is updating are never waited for
+               AND NOT EXISTS (SELECT 1 FROM collection_customer c
+                                WHERE c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id)
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+            """,
+            uid=self.env.uid, open=self.env["account.move"]._collection_open_sql("m"),
+        ))
+
+    @api.model
+    def _files_to_check_sql(self):
+        """FROM and WHERE of the files still to check today, each on its company's day."""
+        return SQL(
+            "collection_customer c JOIN %s ON d.company_id = c.company_id "
+            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL)))",
+            self._company_days(),
+        )
+
+    @api.model
+    def _lock_files_to_check(self, limit):
+        """Lock the next batch of files to check: (files, whether some candidates were left to another run).
+
+        Rows a concurrent run holds are skipped (SKIP LOCKED). Rows it committed after this transaction began
+        cannot be locked at all under REPEATABLE READ (a serialization failure): then the candidates are
+        locked one by one, each in its own savepoint, and those are left out, quietly."""
+        self.env["collection.customer"].flush_model()
+        candidates = SQL("SELECT c.id FROM %s ORDER BY c.id LIMIT %s", self._files_to_check_sql(), limit)
+        file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE OF c SKIP LOCKED", candidates))
+        skipped = file_ids is None
+        if skipped:
+            self.env.cr.execute(candidates)
+            file_ids = [
+                file_id for (file_id,) in self.env.cr.fetchall()
+                if self._execute_unless_done_concurrently(SQL(
+                    "SELECT id FROM collection_customer WHERE id = %s FOR UPDATE SKIP LOCKED", file_id))
+            ]
+        return self.env["collection.customer"].browse(file_ids), skipped
+
+    @api.model
+    def _execute_unless_done_concurrently(self, query):
+        """Run a query in a savepoint and return the first column of its rows, or None when it met rows that a
+        concurrent run changed and committed after this transaction began (REPEATABLE READ): the savepoint is
+        rolled back, nothing is logged, and the caller goes on without them."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()] if self.env.cr.description else []
+        except SerializationFailure:
+            return None
+
+    @api.model
+    def _count_files_to_check(self):
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", self._files_to_check_sql()))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _lock_for_manual_run(self, files):
+        """A user's "escalate now" must not wait behind (or duplicate) a run working on the same customers."""
+        # SKIP LOCKED rather than NOWAIT: a busy row is simply not returned, no error is raised and logged.
+        self.env.cr.execute(SQL(
+            "SELECT id FROM collection_customer WHERE id IN %s FOR UPDATE SKIP LOCKED", tuple(files.ids),
+        ))
+        if self.env.cr.rowcount < len(files):
+            raise UserError(self.env._(
+                "The escalation is working on these customers right now. Try again in a minute."
+            ))
+
+    # === ONE BATCH OF ONE COMPANY === #
+    @api.model
+    def _escalate_company(self, files, trigger, today):
+        """One batch of one company, on plain rows: a few set-based reads, pure rules, one write per table."""
+        company = self.env.company
+        policy_model = self.env["collection.policy"]
+        if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
+            policy_model._create_default_policies(company)
+        file_rows = self._fetch_files(files)
+        partner_ids = tuple(file["partner_id"] for file in file_rows)
+        policy_of = policy_model._policy_ids_for_partners(partner_ids, company)
+        rules_by_policy = policy_model.browse(set(policy_of.values()))._engine_rules()
+
+        invoices = self._fetch_invoices(company, partner_ids)
+        pauses = self.env["collection.pause"]._fetch_active(company, partner_ids, today, invoices)
+        credits, last_payment = self._fetch_credits(company, partner_ids)
+        soft = self._fetch_soft_collection(company, partner_ids, last_payment)
+
+        invoices_by_partner = defaultdict(list)
+        for inv in invoices:
+            invoices_by_partner[inv["partner_id"]].append(inv)
+        pauses_by_partner = defaultdict(dict)
+        for (partner_id, move_id), pause in pauses.items():
+            pauses_by_partner[partner_id][move_id] = Pause(pause["id"], pause["reason"])
+
+        history = self.env["collection.history"]
+        move_rows, history_rows, file_rows_changed, stage_changes, chased = [], [], [], [], []
+        notes = {}
+        for file in file_rows:
+            partner_id = file["partner_id"]
+            rules = rules_by_policy[policy_of[partner_id]]
+            broken, actions_done = soft.get(partner_id, (0, 0))
+            failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions)
+            missing = actions_missing(actions_done, rules.legal_min_actions)
+            rows = invoices_by_partner[partner_id]
+            result = classify_customer(
+                [InvoiceRow(inv["id"], inv["due"], inv["residual"], is_open=inv["is_open"],
+                            paid=inv["payment_state"] in ("paid", "in_payment"), stage_id=inv["collection_stage_id"],
+                            locked=inv["locked"]) for inv in rows],
+                rules.ladder, today=today, soft_collection_failed=failed, credit=credits.get(partner_id, 0.0),
+                minimum_amount=rules.minimum_amount, pauses=pauses_by_partner.get(partner_id),
+                rounding=company.currency_id.rounding,
+            )
+            collector_id = file["user_id"] or rules.collector_id
+            for inv, target in zip(rows, result.invoices, strict=True):
+                note = target.blocked and self._stage_note(notes, target.blocked, missing)
+                values = {
+                    "collection_customer_id": file["id"], "collection_user_id": collector_id,
+                    "collection_stage_id": target.stage_id, "collection_bucket": target.bucket,
+                    "collection_pause_id": target.pause_id, "collection_pause_reason": target.pause_reason,
+                    "collection_not_chased_reason": target.reason, "collection_stage_note": note or None,
+                }
+                stage_changed = target.stage_id != inv["collection_stage_id"]
+                values["collection_stage_date"] = today if stage_changed else inv["collection_stage_date"]
+                if any(values[col] != inv[col] for col in MOVE_ENGINE_COLUMNS):
+                    move_rows.append({"id": inv["id"], **values})
+                if stage_changed:
+                    history_rows.append(history._engine_row(
+                        company, file, "stage", "payment" if target.invoice.paid else trigger, move_id=inv["id"],
+                        stage_from_id=inv["collection_stage_id"], stage_to_id=target.stage_id,
+                        days_overdue=target.days,
+                    ))
+            stage_id = result.stage_id
+            next_action_id, next_action_date = None, None
+            if result.chased:
+                chased.append((file, rules, result))
+                next_action_id, next_action_date = self._next_action(rules, result.days, result.anchor)
+            values = {
+                "policy_id": rules.id, "user_id": collector_id, "stage_id": stage_id,
+                "stage_date": today if stage_id != file["stage_id"] else file["stage_date"],
+                "credit_hold": stage_id in rules.credit_hold_stage_ids, "days_overdue": result.days,
+                "anchor_date": result.anchor, "overdue_amount": result.overdue_amount,
+                "due_amount": result.due_amount, "credit_amount": credits.get(partner_id, 0.0),
+                "claim_amount": result.claim_amount, "overdue_count": result.overdue_count,
+                "open_count": result.open_count, "not_chased_reason": result.reason,
+                "stage_note": result.blocked and self._stage_note(notes, result.blocked, missing) or None,
+                "next_action_id": next_action_id, "next_action_date": next_action_date,
+            }
+            # Most files are as they were yesterday: rewrite only those that changed.
+            if any(values[col] != file[col] for col in FILE_ENGINE_COLUMNS):
+                file_rows_changed.append({"id": file["id"], **values})
+            if stage_id != file["stage_id"]:
+                history_rows.append(history._engine_row(
+                    company, file, "stage", trigger, stage_from_id=file["stage_id"], stage_to_id=stage_id,
+                    days_overdue=result.days,
+                ))
+                stage_changes.append((file["id"], file["stage_id"], stage_id))
+
+        self._write_rows("account.move", move_rows)
+        self._write_rows("collection.customer", file_rows_changed)
+        # every file of the batch is done for today
+        self._write_rows("collection.customer", [{"id": file["id"], "checked_on": today} for file in file_rows])
+        self._write_rows("collection.history", history_rows, create=True)
+        history._log_stage_changes(stage_changes, trigger)
+        history._carry_out_actions(chased, trigger, today)
+        self._invoice_interest_monthly(chased, today)
+
+    # === READERS: plain rows, one query per batch each === #
+    @api.model
+    def _fetch_files(self, files):
+        """The files as rows: their customer and what the escalation last wrote on them."""
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_id, %s FROM collection_customer WHERE id IN %s ORDER BY id",
+            SQL(", ").join(SQL.identifier(col) for col in FILE_ENGINE_COLUMNS), tuple(files.ids),
+        ))
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _fetch_invoices(self, company, partner_ids):
+        """The customers' invoices in collection, and those that were and have just left it (paid, cancelled)."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT m.id, m.commercial_partner_id AS partner_id, m.invoice_date_due AS due,
+                   m.amount_residual_signed AS residual, m.collection_stage_locked AS locked, %(open)s AS is_open,
+                   m.payment_state, %(engine_columns)s
+              FROM account_move m
+             WHERE m.company_id = %(company)s AND m.commercial_partner_id IN %(partners)s
+               AND m.move_type = 'out_invoice'
+               AND (%(open)s OR m.collection_bucket IS NOT NULL)
+             ORDER BY m.invoice_date_due, m.id
+            """,
+            open=self.env["account.move"]._collection_open_sql("m"), company=company.id, partners=partner_ids,
+            engine_columns=SQL(", ").join(SQL("m.%s", SQL.identifier(col)) for col in MOVE_ENGINE_COLUMNS),
+        ))
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _fetch_credits(self, company, partner_ids):
+        """Unapplied credits (open credit notes, unreconciled payments) and last payment date per customer."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.commercial_partner_id,
+                   -SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0 AND NOT l.reconciled),
+                   MAX(l.date) FILTER (WHERE l.credit > 0)
+              FROM account_move_line l
+              JOIN res_partner p ON p.id = l.partner_id
+              JOIN account_account a ON a.id = l.account_id
+             WHERE l.company_id = %s AND l.parent_state = 'posted' AND a.account_type = 'asset_receivable'
+               AND l.credit > 0
+               -- through the partner index of the lines, not a scan of the whole ledger
+               AND l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id IN %s)
+             GROUP BY p.commercial_partner_id
+            """,
+            company.id, partner_ids,
+        ))
+        credits, last_payment = {}, {}
+        for partner_id, credit, last in self.env.cr.fetchall():
+            credits[partner_id] = credit or 0.0
+            last_payment[partner_id] = last
+        return credits, last_payment
+
+    @api.model
+    def _fetch_soft_collection(self, company, partner_ids, last_payment):
+        """Broken promises and chasing actions carried out since each customer's last payment, counted in SQL
+        (the history grows every day; the rows it returns do not). A payment's accounting date is compared
+        with the day of the history row on the company's clock, never with a UTC timestamp's date."""
+        paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
+        self.env.cr.execute(SQL(
+            """
+            SELECT h.partner_id,
+                   count(*) FILTER (WHERE h.event = 'promise_broken'),
+                   count(*) FILTER (WHERE h.event = 'action' AND h.state = 'done')
+              FROM collection_history h
+              LEFT JOIN unnest(%s::int[], %s::date[]) AS paid(partner_id, day) ON paid.partner_id = h.partner_id
+             WHERE h.company_id = %s AND h.partner_id IN %s AND h.event IN ('promise_broken', 'action')
+               AND (paid.day IS NULL OR (h.date AT TIME ZONE 'UTC' AT TIME ZONE %s)::date > paid.day)
+             GROUP BY h.partner_id
+            """,
+            [p for p, _d in paid], [d for _p, d in paid], company.id, partner_ids,
+            zone_name(company.partner_id.tz),
+        ))
+        return {partner_id: (broken, actions) for partner_id, broken, actions in self.env.cr.fetchall()}
+
+    # === DECISIONS IN WORDS === #
+    @api.model
+    def _stage_note(self, notes, blocked, missing):
+        """Why an invoice or customer stays one stage back: the stage it reaches by days, and what it still lacks
+        (memoised in `notes`: the same few sentences serve a whole batch)."""
+        key = (blocked.id, missing)
+        if key not in notes:
+            stage = self.env["collection.stage"].browse(blocked.id)
+            if missing:
+                what = self.env._(
+                    "%(missing)s more chasing actions without a payment, or a broken promise or payment plan",
+                    missing=missing,
+                )
+            else:
+                what = self.env._("a broken promise or payment plan")
+            notes[key] = self.env._(
+                "Meets the days of %(stage)s, which is entered only after soft collection failed: it still needs "
+                "%(what)s.", stage=stage.name, what=what,
+            )
+        return notes[key]
+
+    @api.model
+    def _next_action(self, rules, days, anchor):
+        """The calendar action whose next period starts first, and that day."""
+        best = None
+        for action_id, window, _review in rules.windows:
+            day = next_slot_day(days, window)
+            if day is not None and (best is None or day < best[0]):
+                best = (day, action_id)
+        if not best:
+            return None, None
+        return best[1], anchor + timedelta(days=best[0])
+
+    # === AFTER THE CLASSIFICATION === #
+    @api.model
+    def _invoice_interest_monthly(self, chased, today):
+        """Policies that invoice interest monthly: in the first week of a month, invoice the interest accrued up to
+        the end of the previous one on the invoices being chased (once: invoiced interest is linked by date)."""
+        if today.day > 7 or not chased:
+            return
+        policies = self.env["collection.policy"].browse({rules.id for _file, rules, _result in chased})
+        monthly = policies.filtered(lambda p: p.interest_invoicing == "monthly")
+        if not monthly:
+            return
+        month_end = today.replace(day=1) - timedelta(days=1)
+        file_ids = [file["id"] for file, rules, _result in chased if rules.id in monthly.ids]
+        moves = self.env["account.move"].search([
+            *self.env["account.move"]._collection_open_domain(),
+            ("collection_customer_id", "in", file_ids), ("collection_pause_id", "=", False),
+            ("invoice_date_due", "<", month_end),
+            ("collection_interest_invoice_ids", "not any", [("date_to", ">=", month_end)]),
+        ])
+        moves._collection_invoice_interest(month_end)
+
+    # === THE ONE SQL WRITER === #
+    @api.model
+    def _write_rows(self, model_name, rows, create=False, skip_existing=None):
+        """Write many rows of a model in one statement; each row is a dict of column values, every row names the
+        same columns.
+
+        Without `create`, each row also names the "id" it updates (one UPDATE ... FROM (VALUES ...)). With
+        `create`, the rows are inserted (one INSERT ... SELECT FROM (VALUES ...)) and their ids returned in order;
+        with `skip_existing`, the name of a unique column, rows whose value exists already are skipped and
+        {value: id} of the inserted ones is returned. The escalation's bulk path only: what a user does goes
+        through the ORM."""
+        if not rows:
+            return {} if skip_existing else []
+        model = self.env[model_name]
+        columns = [col for col in rows[0] if col != "id"]
+        if any(row.keys() != rows[0].keys() for row in rows):
+            raise ValueError(f"rows written to {model_name} name different columns")
+        values = SQL(", ").join(
+            # the ORM's False for an empty link or value is SQL's NULL
+            SQL("%s", tuple(None if row[col] is False else row[col] for col in rows[0])) for row in rows
+        )
+        casts = SQL(", ").join(
+            SQL("v.%s::%s", SQL.identifier(col), SQL(model._fields[col].column_type[1])) for col in columns
+        )
+        names = SQL(", ").join(SQL.identifier(col) for col in columns)
+        if create:
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO %(table)s (create_uid, write_uid, create_date, write_date, %(names)s)
+                SELECT %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC', %(casts)s
+                  FROM (VALUES %(values)s) AS v(%(names)s)
+                %(conflict)s
+                RETURNING id%(key)s
+                """,
+                table=SQL.identifier(model._table), names=names, uid=self.env.uid, casts=casts, values=values,
+                conflict=SQL("ON CONFLICT (%s) DO NOTHING", SQL.identifier(skip_existing)) if skip_existing else SQL(),
+                key=SQL(", %s", SQL.identifier(skip_existing)) if skip_existing else SQL(),
+            ))
+            result = self.env.cr.fetchall()
+            result = {key: rid for rid, key in result} if skip_existing else [rid for (rid,) in result]
+        else:
+            self.env.cr.execute(SQL(
+                "UPDATE %(table)s t SET %(sets)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s "
+                "FROM (VALUES %(values)s) AS v(%(names)s) WHERE t.id = v.id",
+                table=SQL.identifier(model._table), uid=self.env.uid, values=values,
+                names=SQL(", ").join(SQL.identifier(col) for col in rows[0]),
+                sets=SQL(", ").join(
+                    SQL("%s = v.%s::%s", SQL.identifier(col), SQL.identifier(col),
+                        SQL(model._fields[col].column_type[1]))
+                    for col in columns
+                ),
+            ))
+            result = None
+        # The rows changed behind the ORM's back: what it cached of them, and of the lists they belong to, is stale.
+        model.invalidate_model(columns)
+        for col in columns:
+            field = model._fields[col]
+            if field.type == "many2one":
+                comodel = self.env[field.comodel_name]
+                inverses = [f.name for f in comodel._fields.values()
+                            if f.type == "one2many" and f.comodel_name == model_name and f.inverse_name == col]
+                if inverses:
+                    comodel.invalidate_model(inverses)
+        return result
