@@ -48,6 +48,7 @@
     ],
     "demo": [
         "demo/collection_demo.xml",
+        "demo/collection_case_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -383,6 +383,21 @@ class TestLegalCases(LegalCommon):
         self.assertNotIn(paid_part, by_move)
         self.assertNotIn(far, by_move)
 
+    # === Demo === #
+    def test_demo_case_in_progress(self):
+        case = self.env.ref(f"{MODULE}.demo_case_golden_bridge", raise_if_not_found=False)
+        if not case:
+            self.skipTest("installed without demo data")
+        case = case.sudo()   # the demo is in the main company, the tests in a company of their own
+        self.assertEqual(case.stage_id, self.stage["hearing"])
+        self.assertTrue(case.filing_date and case.evidence_complete)
+        self.assertEqual(len(case.line_ids), 2)
+        self.assertTrue(case.preservation_ids and case.hearing_ids)
+        self.assertEqual(case.pause_id.reason, "litigation")
+        self.assertEqual(case.partner_id.with_company(case.company_id).collection_status, "litigation")
+        self.assertEqual(set(case.line_ids.move_id.mapped("collection_pause_reason")), {"litigation"})
+        self.assertEqual(set(case.line_ids.mapped("limitation_status")), {"stopped"})
+
     # === Documents === #
     def test_document_context_is_plain_data(self):
         inv = self._due_on(date(2025, 6, 30), 5000.0)
