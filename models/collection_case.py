@@ -451,16 +451,34 @@ class CollectionCase(models.Model):
     # === Business: stages and pauses === #
     def _stage_of_kind(self, kind):
         self.ensure_one()
-        return self.env["collection.case.stage"].search([
-            ("kind", "=", kind), "|", ("company_id", "=", False), ("company_id", "parent_of", self.company_id.ids),
-        ], limit=1)
+        return self._stages_of_kind(kind).get(self.company_id.id, self.env["collection.case.stage"])
+
+    def _stages_of_kind(self, kind):
+        """{company id: the first stage of a kind each case's company may use}, in one search."""
+        stages = self.env["collection.case.stage"].search([("kind", "=", kind)])
+        return {
+            company.id: stages.filtered(lambda s, c=company: not s.company_id or s.company_id in c.parent_ids)[:1]
+            for company in self.company_id
+        }
 
     def _advance_to(self, kind):
         """Move the cases forward to the stage of a step they reached; never backwards, never out of closed."""
+        stage_of = self._stages_of_kind(kind)
         for case in self:
-            stage = case._stage_of_kind(kind)
+            stage = stage_of.get(case.company_id.id)
             if stage and not case.is_closed and stage.sequence > case.stage_id.sequence:
                 case.stage_id = stage
+
+    def _close_as(self, result):
+        """Close the cases with a result (recovered, settled, written_off, lost): the stage of that result. The
+        litigation pause ends with it. For the money side (settlement, write-off) to call."""
+        for case in self:
+            stage = self.env["collection.case.stage"].search([
+                ("kind", "=", "closed"), ("close_result", "=", result), "|", ("company_id", "=", False),
+                ("company_id", "parent_of", case.company_id.ids)], limit=1)
+            if not stage:
+                raise UserError(self.env._("No closed stage says %s: add one in the legal configuration.", result))
+            case.stage_id = stage
 
     def _sync_litigation_pause(self):
         """Keep one active litigation pause on the invoices of each open case: created when the case opens or gets
@@ -575,7 +593,7 @@ class CollectionCase(models.Model):
                              ("report_next_date", "<=", today)])
         if not cases:
             return
-        vals_list = []
+        vals_list, next_dates = [], defaultdict(list)
         for case in cases:
             vals_list.append(case._activity_vals(
                 "account_collection_litigation.mail_activity_type_lawyer_report", case.report_next_date,
@@ -585,7 +603,9 @@ class CollectionCase(models.Model):
             next_date = case.report_next_date
             while next_date <= today:
                 next_date += case._report_step()
-            case.report_next_date = next_date
+            next_dates[next_date].append(case.id)
+        for next_date, case_ids in next_dates.items():
+            self.browse(case_ids).write({"report_next_date": next_date})
         self.env["collection.case.alert"]._create_activities(vals_list)
 
     def _activity_vals(self, type_xmlid, deadline, summary, note=False):

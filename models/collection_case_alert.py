@@ -68,13 +68,13 @@ class CollectionCaseAlert(models.Model):
         candidates = []
         for deadline in deadlines:
             case = deadline.case_id
-            threshold = legal.alert_threshold(deadline.date, today,
-                                              legal.preset(case.jurisdiction or "prc").alert_days(deadline.kind))
+            rules = legal.preset(case.jurisdiction or "prc")
+            threshold = legal.alert_threshold(deadline.date, today, rules.alert_days(deadline.kind))
             if threshold is None:
                 continue
             candidates.append({
                 "key": f"{deadline.kind}:{deadline.res_model}:{deadline.res_id}:{deadline.date}:{threshold}",
-                "kind": deadline.kind, "deadline": deadline.date, "threshold": threshold, "case": case,
+                "kind": deadline.kind, "deadline": deadline.date, "threshold": threshold, "case": case, "rules": rules,
                 "company_id": case.company_id.id, "what": deadline.name or "",
             })
         return candidates
@@ -100,6 +100,7 @@ class CollectionCaseAlert(models.Model):
             candidates.append({
                 "key": f"limitation:account.move:{move.id}:{result.deadline}:{threshold}",
                 "kind": "limitation", "deadline": result.deadline, "threshold": threshold, "move": move,
+                "rules": rules,
                 "file": file_of[(move.commercial_partner_id.id, move.company_id.id)],
                 "user": legal_contact[(move.commercial_partner_id.id, move.company_id.id)],
                 "company_id": move.company_id.id, "what": move.name,
@@ -134,14 +135,19 @@ class CollectionCaseAlert(models.Model):
             summary = self.env._("%(kind)s %(what)s on %(date)s (%(days)s days)", kind=kinds[candidate["kind"]],
                                  what=candidate["what"], date=candidate["deadline"], days=candidate["threshold"])
             type_xmlid = limitation_type if candidate["kind"] == "limitation" else deadline_type
+            note = False
+            recommend_days = candidate["rules"].recommend_action_days or 0
+            if candidate["kind"] == "limitation" and candidate["threshold"] <= recommend_days:
+                note = self.env._("The claim is about to be time-barred: file suit, apply for a payment order or "
+                                  "for preservation, or obtain a signed acknowledgment now.")
             if candidate.get("case"):
-                vals_list.append(candidate["case"]._activity_vals(type_xmlid, candidate["deadline"], summary))
+                vals_list.append(candidate["case"]._activity_vals(type_xmlid, candidate["deadline"], summary, note))
             else:
                 file = candidate["file"]
                 vals_list.append({
                     "res_model_id": file_model, "res_id": file.id, "activity_type_id": self.env.ref(type_xmlid).id,
                     "date_deadline": candidate["deadline"], "automated": True,
-                    "summary": self.env._("%(summary)s: no legal case yet", summary=summary),
+                    "summary": self.env._("%(summary)s: no legal case yet", summary=summary), "note": note,
                     "user_id": candidate["user"].id,
                 })
         activities = self._create_activities(vals_list)

@@ -296,7 +296,8 @@ class TestLegalCases(LegalCommon):
             inv.button_draft()
         with self.assertRaisesRegex(UserError, "cannot be cancelled"):
             inv.button_cancel()
-        case.stage_id = self.stage["recovered"]
+        case._close_as("recovered")
+        self.assertEqual(case.stage_id, self.stage["recovered"])
         inv.button_draft()
         self.assertEqual(inv.state, "draft")
 
@@ -335,6 +336,7 @@ class TestLegalCases(LegalCommon):
         self.assertIn(("suit_due", date(2026, 3, 9), 7), alerts)
         lonely_alert = capture.records.filtered(lambda a: a.move_id == lonely)
         self.assertEqual(lonely_alert.activity_id.res_model, "collection.customer")
+        self.assertFalse(lonely_alert.activity_id.note, "90 days ahead: no recommendation yet")
         self.assertEqual(lonely_alert.activity_id.user_id, self.manager, "the policy's legal contact")
         suit_alert = capture.records.filtered(lambda a: a.kind == "suit_due")
         self.assertEqual((suit_alert.activity_id.res_id, suit_alert.activity_id.user_id), (case.id, self.legal_user))
@@ -348,7 +350,23 @@ class TestLegalCases(LegalCommon):
             cron.method_direct_trigger()
         self.assertIn(("limitation", date(2026, 4, 10), 30),
                       {(a.kind, a.deadline, a.threshold) for a in capture.records})
-        self.assertEqual(len(capture.records.filtered(lambda a: a.move_id == lonely)), 1)
+        lonely_alert = capture.records.filtered(lambda a: a.move_id == lonely)
+        self.assertEqual(len(lonely_alert), 1)
+        # Within 60 days of the deadline the activity recommends acting (suit, payment order, preservation).
+        self.assertIn("payment order", lonely_alert.activity_id.note)
+
+    def test_deadline_alerts_run_in_batches(self):
+        for name in ("First Co", "Second Co", "Third Co"):
+            self._due_on(date(2023, 4, 10), 700.0, partner=self._customer(name))
+        alerts = self.env["collection.case.alert"]
+        pending = len(alerts._pending_alerts(date(2026, 3, 2)))
+        self.assertGreaterEqual(pending, 3)
+        # One batch per call; what is done is not pending any more, so the next call carries on.
+        self.assertEqual(self.env["collection.case"]._cron_legal_deadlines(batch_size=2), 2)
+        self.assertEqual(len(alerts._pending_alerts(date(2026, 3, 2))), pending - 2)
+        while self.env["collection.case"]._cron_legal_deadlines(batch_size=2):
+            pass
+        self.assertFalse(alerts._pending_alerts(date(2026, 3, 2)))
 
     def test_lawyer_progress_reports_recur(self):
         case = self._case(self._due_on(date(2025, 6, 30), 5000.0))
