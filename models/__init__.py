@@ -30,3 +30,9 @@ from . import account_move_litigation
 from . import res_partner_legal
 from . import res_company_legal
 from . import ir_module_module
+from . import collection_letter_phrase
+from . import collection_letter_template
+from . import collection_letter
+from . import collection_letter_batch
+from . import collection_letter_engine
+from . import collection_limitation_event

@@ -7,6 +7,9 @@ from odoo.tools import SQL
 from ..tools import legal_deadlines as legal
 
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
+# The limitation events of the letters engine (delivered letters, signed acknowledgements), in the kinds of
+# tools/legal_deadlines.py: they are recorded only with their proof.
+LETTER_EVENT_KINDS = {"demand_delivered": "demand", "acknowledgement": "acknowledgment"}
 
 
 class AccountMove(models.Model):
@@ -19,6 +22,11 @@ class AccountMove(models.Model):
     collection_interruption_ids = fields.Many2many(
         "collection.case.interruption", "collection_case_interruption_move_rel", "move_id", "interruption_id",
         string="Limitation Events", copy=False, groups=LEGAL_USER,
+    )
+    collection_limitation_event_ids = fields.Many2many(
+        "collection.limitation.event", "collection_limitation_event_move_rel", "move_id", "event_id",
+        string="Limitation Interruptions", readonly=True, copy=False,
+        groups=f"{LEGAL_USER},account_collection_litigation.group_collection_collector",
     )
     collection_case_id = fields.Many2one("collection.case", string="Legal Case", compute="_compute_collection_case",
                                          groups=LEGAL_USER)
@@ -110,10 +118,11 @@ class AccountMove(models.Model):
 
     def _collection_limitation(self, jurisdictions=None):
         """{move id: legal_deadlines.Limitation} of customer invoices, from their due date, the payments made on
-        them (part payments restart the period) and the limitation events of legal cases that cover them.
+        them (part payments restart the period), the letters delivered with proof and the acknowledgements signed
+        (the letters engine's limitation events), and the limitation events of legal cases that cover them.
 
         `jurisdictions` gives a preset per move (a case's); otherwise the company's. Set-based: one query for the
-        payments, one for the events, one for the holidays, whatever the number of invoices."""
+        payments, one per kind of event, one for the holidays, whatever the number of invoices."""
         moves = self.filtered("invoice_date_due")
         if not moves:
             return {}
@@ -128,6 +137,9 @@ class AccountMove(models.Model):
                         obstacles[move_id].append((event.date, event.ends_on or None))
                 else:
                     events[move_id].append(event._tool_event())
+        for event in self.env["collection.limitation.event"].sudo().search([("move_ids", "in", moves.ids)]):
+            for move_id in set(event.move_ids.ids) & set(moves.ids):
+                events[move_id].append(legal.Event(LETTER_EVENT_KINDS[event.event_type], event.date))
         off_days = self.env["collection.case"]._off_days(moves.company_id)
         result = {}
         for move in moves:

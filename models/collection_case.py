@@ -360,6 +360,38 @@ class CollectionCase(models.Model):
         })
         return True
 
+    def action_add_letter_evidence(self):
+        """Offer the letters of the letters engine as evidence: each letter sent about the claimed invoices, with
+        its proof of delivery and the debtor's signed reply, fingerprinted; a delivered lawyer letter moves the
+        case to its stage. A letter already in the evidence is not added twice."""
+        self.ensure_one()
+        self.check_access("write")
+        letters = self.env["collection.letter"].sudo().search([
+            ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("state", "in", ["sent", "delivered", "returned"]), ("line_ids.move_id", "in", self.line_ids.move_id.ids),
+        ], order="date, id")
+        known = {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+        letters = letters.filtered(lambda letter: letter not in known)
+        if not letters:
+            raise UserError(self.env._("No letter about these invoices left to add to the evidence."))
+        vals_list = []
+        for letter in letters.with_context(bin_size=False):
+            acknowledgement = letter.limitation_event_ids.filtered(lambda e: e.event_type == "acknowledgement")
+            demand_item = self._evidence_item("demand" if letter.state == "delivered" and letter.proof_file
+                                              else "correspondence", self.env._("Correspondence"))
+            files = [(demand_item, letter.pdf_filename or letter.document_filename, letter.pdf_file
+                      or letter.document_file), (demand_item, letter.proof_filename, letter.proof_file)]
+            if acknowledgement:
+                files.append((self._evidence_item("balance_confirmation", self.env._("Balance confirmations")),
+                              letter.reply_filename, letter.reply_file))
+            vals_list += [{"evidence_id": item.id, "name": name or letter.name, "datas": data,
+                           "source_ref": f"collection.letter,{letter.id}", "note": letter.name}
+                          for item, name, data in files if data]
+        self.env["collection.case.evidence.file"].create(vals_list)
+        if letters.filtered(lambda letter: letter.kind == "lawyer" and letter.limitation_event_ids):
+            self._advance_to("lawyer_letter")
+        return True
+
     def action_open_deadlines(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_collection_litigation.collection_case_deadline_action")

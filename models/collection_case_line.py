@@ -77,7 +77,8 @@ class CollectionCaseLine(models.Model):
 
     @api.depends("move_id.invoice_date_due", "move_id.amount_residual", "case_id.jurisdiction",
                  "move_id.collection_interruption_ids.date", "move_id.collection_interruption_ids.proven",
-                 "move_id.collection_interruption_ids.kind", "move_id.collection_interruption_ids.ends_on")
+                 "move_id.collection_interruption_ids.kind", "move_id.collection_interruption_ids.ends_on",
+                 "move_id.collection_limitation_event_ids.date")
     def _compute_limitation(self):
         lines = self.filtered("move_id.invoice_date_due")
         figures = lines.move_id._collection_limitation(

@@ -14,3 +14,5 @@ from . import test_uninstall
 from . import test_policies
 from . import test_interest_waiver
 from . import test_today
+from . import test_letters
+from . import test_going_live

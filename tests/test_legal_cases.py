@@ -199,6 +199,33 @@ class TestLegalCases(LegalCommon):
         demand.write({"proof_file": self._b64(b"receipt"), "proof_filename": "receipt.eml"})
         self.assertEqual(line.limitation_deadline, date(2028, 5, 22))
 
+    def test_delivered_letter_interrupts_and_becomes_evidence(self):
+        """A lawyer letter of the letters engine, delivered with proof, restarts the limitation of the invoices it
+        lists, and is offered as evidence with its proof."""
+        inv = self._due_on(date(2023, 3, 31), 9000.0)
+        letter = self.env["collection.letter.engine"]._generate(self._escalate(), "lawyer")
+        self.assertIn(inv, letter.line_ids.move_id)
+        case = self._case(inv)
+        self.assertEqual(case.line_ids.limitation_deadline, date(2026, 3, 31))
+        letter.write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
+        letter.action_mark_sent()
+        letter.write({"delivery_date": "2026-03-02"})
+        letter.action_mark_delivered()
+        # Delivered without proof: no interruption yet.
+        self.assertEqual(case.line_ids.limitation_deadline, date(2026, 3, 31))
+        letter.write({"proof_file": self._b64(b"%PDF EMS delivery record"), "proof_filename": "ems.pdf"})
+        # Arrived Mon 2 Mar 2026, proven: 3 years from then, Fri 2 Mar 2029.
+        self.assertEqual((case.line_ids.limitation_basis, case.line_ids.limitation_deadline),
+                         ("demand", date(2029, 3, 2)))
+        case.with_user(self.legal_user).action_add_letter_evidence()
+        files = case.sudo().evidence_ids.file_ids.filtered(lambda f: f.source_ref == letter)
+        self.assertEqual(len(files), 2, "the letter and its proof of delivery")
+        self.assertEqual(files.evidence_id.category, "demand")
+        self.assertIn(sha256_hex(b"%PDF EMS delivery record"), files.mapped("sha256"))
+        self.assertEqual(case.stage_id, self.stage["lawyer_letter"])
+        with self.assertRaisesRegex(UserError, "No letter"):
+            case.with_user(self.legal_user).action_add_letter_evidence()
+
     def test_limitation_rolls_over_the_company_public_holidays(self):
         # Due 1 Oct 2023: 3 years -> Thu 1 Oct 2026, National Day (1-7 Oct, global time off) -> Thu 8 Oct 2026.
         calendar = self.company.resource_calendar_id
