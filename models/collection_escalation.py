@@ -405,9 +405,10 @@ class CollectionEscalation(models.AbstractModel):
         """{partner_id: (broken promises, chasing carried out, first day of that chasing)} since each customer's
         last payment, counted in SQL (the history grows every day; the rows it returns do not).
 
-        Chasing carried out is: emails and SMS sent by the calendar, activities marked done on the customer
-        file (letters sent, calls, visits: an activity only scheduled never counts) and messages and notes a
-        user logged on it. A payment's accounting date is compared with the day of each of them on the
+        Chasing carried out is: emails and SMS sent by the calendar, letters sent or delivered, outbound contacts
+        logged, activities marked done on the customer file (calls, visits: an activity only scheduled never
+        counts) and messages and notes a user logged on it; a broken promise or payment plan is a failure.
+        A payment's accounting date is compared with the day of each of them on the
         company's clock, never with a UTC timestamp's date."""
         paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
         xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id   # cached, unlike env.ref's check that it exists
@@ -415,12 +416,18 @@ class CollectionEscalation(models.AbstractModel):
             """
             WITH chasing AS (
                 SELECT h.partner_id, (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
-                       h.event = 'promise_broken' AS broken
+                       h.event IN ('promise_broken', 'plan_broken') AS broken
                   FROM collection_history h
                   LEFT JOIN collection_action a ON a.id = h.action_id
                  WHERE h.company_id = %(company)s AND h.partner_id IN %(partners)s
-                   AND (h.event = 'promise_broken'
+                   AND (h.event IN ('promise_broken', 'plan_broken')
+                        OR (h.event = 'contact' AND h.state = 'done')
                         OR (h.event = 'action' AND h.state = 'done' AND a.action_type IN ('email', 'sms')))
+                UNION ALL
+                SELECT l.partner_id, l.sent_date, FALSE
+                  FROM collection_letter l
+                 WHERE l.company_id = %(company)s AND l.partner_id IN %(partners)s
+                   AND l.state IN ('sent', 'delivered') AND l.sent_date IS NOT NULL
                 UNION ALL
                 SELECT c.partner_id, (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, FALSE
                   FROM mail_message m

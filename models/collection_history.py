@@ -16,6 +16,10 @@ HISTORY_EVENTS = [
     ("waiver", "Interest waived"),
     ("waiver_reversed", "Interest waiver reversed"),
     ("letter", "Letter"),
+    ("contact", "Contact"),
+    ("plan_broken", "Payment plan broken"),
+    ("approval", "Approval"),
+    ("override", "Override"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),

@@ -16,3 +16,5 @@ from . import test_interest_waiver
 from . import test_today
 from . import test_letters
 from . import test_going_live
+from . import test_collector_day
+from . import test_payment_plans

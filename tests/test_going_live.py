@@ -24,6 +24,8 @@ class TestGoingLive(CollectionCommon):
                 with freeze_time(f"{day} 04:00:00"):
                     while self.env["collection.customer"]._cron_escalate():
                         pass
+                    while self.env["collection.letter.engine"]._cron_generate_letters():
+                        pass
             day += timedelta(days=1)
 
     def _letters(self, partner=None):
@@ -47,10 +49,13 @@ class TestGoingLive(CollectionCommon):
     def test_soft_collection_fails_only_on_chasing_carried_out(self):
         with freeze_time("2026-03-02 04:00:00"):
             move = self._invoice(120)
-        # Six weeks of runs schedule calls and letters nobody carries out: soft collection has not failed.
+        # Six weeks of runs schedule calls and draft letters nobody carries out: soft collection has not failed.
         self._run_days("2026-03-02", "2026-04-10")
         file = self._file()
-        self.assertGreater(len(file.activity_ids), 2)
+        self.assertTrue(file.activity_ids)
+        letters = self.env["collection.letter"].search([("customer_id", "=", file.id)], order="date")
+        self.assertGreaterEqual(len(letters), 2)
+        self.assertEqual(set(letters.mapped("state")), {"draft"})
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("Legal", file.stage_note)
         self.assertIn("3 more chasing actions and 30 more days", file.stage_note)
@@ -68,7 +73,8 @@ class TestGoingLive(CollectionCommon):
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         self.assertIn("1 more chasing actions and 16 more days", file.stage_note)
         with freeze_time("2026-05-13 04:00:00"):
-            file.activity_ids[0].with_user(self.collector).action_feedback(feedback="Letter sent")
+            letters[0].write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
+            letters[0].with_user(self.collector).action_mark_sent()
         self._run_days("2026-05-13", "2026-05-13")
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
 
@@ -93,3 +99,25 @@ class TestGoingLive(CollectionCommon):
         self._run_days("2026-03-04", "2026-03-04")
         self.assertTrue(all(file.chased_since for file in files))
         self.assertTrue(all(self._actions_done(partner) for partner in partners))
+
+    def test_contacts_logged_count_as_chasing_carried_out(self):
+        """Three calls logged by the collector over a month are soft collection carried out; the same calls
+        logged as the customer's inbound contacts are not (the collector did not chase)."""
+        self.policy.legal_min_actions = 3
+        self.policy.action_ids.unlink()   # only the collector's calls chase here
+        with freeze_time("2026-03-02 04:00:00"):
+            move = self._invoice(120)
+            file = self._escalate()
+        for day, direction in (("2026-03-02", "inbound"), ("2026-03-03", "outbound"), ("2026-03-16", "outbound")):
+            with freeze_time(f"{day} 04:00:00"):
+                self.env["collection.contact"].with_user(self.collector).create({
+                    "customer_id": file.id, "outcome": "no_answer", "channel": "call", "direction": direction,
+                })
+        with freeze_time("2026-04-06 04:00:00"):
+            self._escalate()
+            self.assertEqual(move.collection_stage_id, self.stages["Intensified"], "two calls made, not three")
+            self.env["collection.contact"].with_user(self.collector).create({
+                "customer_id": file.id, "outcome": "no_answer", "channel": "call", "direction": "outbound",
+            })
+            self._escalate()
+            self.assertEqual(move.collection_stage_id, self.stages["Legal"])

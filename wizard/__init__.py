@@ -5,3 +5,5 @@ from . import collection_case_open_wizard
 from . import collection_limitation_watch
 from . import collection_case_evidence_pack
 from . import collection_letter_wizard
+from . import collection_contact_wizard
+from . import collection_reassign_wizard
