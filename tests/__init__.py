@@ -8,6 +8,8 @@ from . import test_access_rights
 from . import test_interest
 from . import test_partner_status
 from . import test_views_read
+from . import test_legal_cases
+from . import test_legal_access
 from . import test_uninstall
 from . import test_policies
 from . import test_interest_waiver
