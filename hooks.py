@@ -25,6 +25,7 @@ MODULE = "account_collection_litigation"
 # on any index whose name contains "collection" left after the uninstall.
 CORE_TABLE_INDEXES = {
     "account_move_collection_customer_idx": "account_move",
+    "account_move_collection_unfiled_idx": "account_move",
 }
 
 

@@ -66,6 +66,11 @@ class CollectionAction(models.Model):
         "sms.template", string="SMS Template", domain=[("model", "=", "collection.customer")]
     )
     letter_kind = fields.Selection(LETTER_KINDS)
+    letter_auto_send = fields.Boolean(
+        string="Send Letters Without Review",
+        help="The letter goes out by email at once (customers without an email address stay in the review queue); "
+             "otherwise it waits in the review queue.",
+    )
 
     _sql_constraints = [
         ("repeat_every_positive", "CHECK(repeat_every >= 0)", "The repeat interval cannot be negative."),

@@ -63,6 +63,19 @@ class CollectionCustomer(models.Model):
     stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
     next_action_id = fields.Many2one("collection.action", readonly=True)
     next_action_date = fields.Date(readonly=True)
+    chased_since = fields.Date(
+        readonly=True, copy=False,
+        help="First day of the current episode's calendar actions; empty for a customer not chased since it last "
+        "had nothing overdue (its chasing starts at the beginning of the letter sequence).",
+    )
+    peak_days = fields.Integer(
+        string="Most Days Overdue This Episode", readonly=True, copy=False,
+        help="The calendar does not go back below this: windows it has passed are not done again.",
+    )
+    peak_stage_id = fields.Many2one(
+        "collection.stage", string="Furthest Stage This Episode", readonly=True, copy=False,
+        help="Salespeople and the legal team are told when the customer enters a stage beyond this one.",
+    )
     checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")
     move_ids = fields.One2many("account.move", "collection_customer_id", string="Invoices")
     pause_ids = fields.One2many("collection.pause", "customer_id", string="Pauses")
@@ -80,7 +93,8 @@ class CollectionCustomer(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        policies = self.env["collection.policy"].search([("company_id", "in", self.env.companies.ids)])
+        # a branch works with its parent's ladder: the policies of every company up the chain
+        policies = self.env["collection.policy"].search([("company_id", "parent_of", self.env.companies.ids)])
         return stages.search([("policy_id", "in", policies.ids)])
 
     # === Actions === #

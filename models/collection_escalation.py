@@ -7,10 +7,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.calendar_actions import next_slot_day
+from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
 from ..tools.dates import local_today, zone_name
-from ..tools.stages import actions_missing, soft_collection_failed
+from ..tools.going_live import NewCustomer, start_today
+from ..tools.stages import soft_collection_failed, soft_collection_lacks
 
 # Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
 SYNC_LOCK_KEY = 7_310_018
@@ -24,7 +25,7 @@ MOVE_ENGINE_COLUMNS = (
 FILE_ENGINE_COLUMNS = (
     "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
     "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
-    "next_action_id", "next_action_date",
+    "next_action_id", "next_action_date", "chased_since", "peak_days", "peak_stage_id",
 )
 
 
@@ -193,7 +194,7 @@ class CollectionEscalation(models.AbstractModel):
         invoices = self._fetch_invoices(company, partner_ids)
         pauses = self.env["collection.pause"]._fetch_active(company, partner_ids, today, invoices)
         credits, last_payment = self._fetch_credits(company, partner_ids)
-        soft = self._fetch_soft_collection(company, partner_ids, last_payment)
+        soft = self._fetch_soft_collection(company, file_rows, last_payment)
 
         invoices_by_partner = defaultdict(list)
         for inv in invoices:
@@ -208,9 +209,12 @@ class CollectionEscalation(models.AbstractModel):
         for file in file_rows:
             partner_id = file["partner_id"]
             rules = rules_by_policy[policy_of[partner_id]]
-            broken, actions_done = soft.get(partner_id, (0, 0))
-            failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions)
-            missing = actions_missing(actions_done, rules.legal_min_actions)
+            broken, actions_done, first_day = soft.get(partner_id, (0, 0, None))
+            chasing_days = (today - first_day).days if first_day else 0
+            failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions,
+                                            chasing_days=chasing_days, min_days=rules.legal_min_days)
+            lacks = soft_collection_lacks(actions_done, rules.legal_min_actions,
+                                          chasing_days=chasing_days, min_days=rules.legal_min_days)
             rows = invoices_by_partner[partner_id]
             result = classify_customer(
                 [InvoiceRow(inv["id"], inv["due"], inv["residual"], is_open=inv["is_open"],
@@ -222,7 +226,7 @@ class CollectionEscalation(models.AbstractModel):
             )
             collector_id = file["user_id"] or rules.collector_id
             for inv, target in zip(rows, result.invoices, strict=True):
-                note = target.blocked and self._stage_note(notes, target.blocked, missing)
+                note = target.blocked and self._stage_note(notes, target.blocked, lacks)
                 values = {
                     "collection_customer_id": file["id"], "collection_user_id": collector_id,
                     "collection_stage_id": target.stage_id, "collection_bucket": target.bucket,
@@ -240,11 +244,15 @@ class CollectionEscalation(models.AbstractModel):
                         days_overdue=target.days,
                     ))
             stage_id = result.stage_id
-            next_action_id, next_action_date = None, None
             if result.chased:
                 chased.append((file, rules, result))
-                next_action_id, next_action_date = self._next_action(rules, result.days, result.anchor)
-            values = {
+            # The episode lasts while something is overdue; it remembers how far the customer went.
+            in_episode = bool(result.overdue_count)
+            peak_stage_id = max(
+                filter(None, (file["peak_stage_id"] if in_episode else None, stage_id)),
+                key=lambda sid: rules.stage_rank.get(sid, (0, 0)), default=None,
+            )
+            file["_values"] = {
                 "policy_id": rules.id, "user_id": collector_id, "stage_id": stage_id,
                 "stage_date": today if stage_id != file["stage_id"] else file["stage_date"],
                 "credit_hold": stage_id in rules.credit_hold_stage_ids, "days_overdue": result.days,
@@ -252,18 +260,28 @@ class CollectionEscalation(models.AbstractModel):
                 "due_amount": result.due_amount, "credit_amount": credits.get(partner_id, 0.0),
                 "claim_amount": result.claim_amount, "overdue_count": result.overdue_count,
                 "open_count": result.open_count, "not_chased_reason": result.reason,
-                "stage_note": result.blocked and self._stage_note(notes, result.blocked, missing) or None,
-                "next_action_id": next_action_id, "next_action_date": next_action_date,
+                "stage_note": result.blocked and self._stage_note(notes, result.blocked, lacks) or None,
+                "next_action_id": None, "next_action_date": None,
+                "chased_since": file["chased_since"] if in_episode else None,
+                "peak_days": max(file["peak_days"] or 0, result.days) if in_episode else 0,
+                "peak_stage_id": peak_stage_id,
             }
-            # Most files are as they were yesterday: rewrite only those that changed.
-            if any(values[col] != file[col] for col in FILE_ENGINE_COLUMNS):
-                file_rows_changed.append({"id": file["id"], **values})
             if stage_id != file["stage_id"]:
                 history_rows.append(history._engine_row(
                     company, file, "stage", trigger, stage_from_id=file["stage_id"], stage_to_id=stage_id,
                     days_overdue=result.days,
                 ))
-                stage_changes.append((file["id"], file["stage_id"], stage_id))
+                # people are told once per stage entry in an episode: only beyond the furthest stage reached
+                beyond = bool(stage_id) and (not in_episode or not file["peak_stage_id"] or rules.stage_rank.get(
+                    stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
+                stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
+
+        planned = self._plan_actions(company, chased, today, trigger)
+        for file in file_rows:
+            values = file.pop("_values")
+            # Most files are as they were yesterday: rewrite only those that changed.
+            if any(values[col] != file[col] for col in FILE_ENGINE_COLUMNS):
+                file_rows_changed.append({"id": file["id"], **values})
 
         self._write_rows("account.move", move_rows)
         self._write_rows("collection.customer", file_rows_changed)
@@ -271,8 +289,62 @@ class CollectionEscalation(models.AbstractModel):
         self._write_rows("collection.customer", [{"id": file["id"], "checked_on": today} for file in file_rows])
         self._write_rows("collection.history", history_rows, create=True)
         history._log_stage_changes(stage_changes, trigger)
-        history._carry_out_actions(chased, trigger, today)
+        history._carry_out_actions(planned, today)
         self._invoice_interest_monthly(chased, today)
+
+    @api.model
+    def _plan_actions(self, company, chased, today, trigger):
+        """The calendar actions due today for the customers being chased (tools/calendar_actions.due_actions),
+        with the customers never chased before started up to each collector's daily limit (tools/going_live).
+
+        Sets the next action and the episode start on each file's new values; returns history rows to carry
+        out."""
+        calendar = company.resource_calendar_id
+        working_day = calendar._works_on_date(today) if calendar else today.weekday() < 5
+        episodes = self._fetch_episodes(company, [file for file, _rules, _result in chased], today)
+        calendars = {}
+        due_by_file, new_customers = {}, []
+        for file, rules, result in chased:
+            if rules.id not in calendars:
+                letters = {action_id: rank for rank, action_id in enumerate(rules.letter_ids)}
+                calendars[rules.id] = sorted(
+                    (CalendarAction(action_id, window, letter=action_id in letters)
+                     for action_id, window, _review in rules.windows),
+                    key=lambda action, letters=letters: letters.get(action.id, -1),
+                )
+            episode = Episode(file["chased_since"], episodes.get(file["id"], {}), file["_values"]["peak_days"])
+            due = due_actions(calendars[rules.id], days=result.days, anchor=result.anchor, today=today,
+                              working_day=working_day, episode=episode, letter_spacing=rules.letter_spacing_days)
+            due_by_file[file["id"]] = due
+            if not file["chased_since"] and any(action.overdue for action in due):
+                new_customers.append(NewCustomer(file["id"], file["_values"]["user_id"], rules.daily_new_customers,
+                                                 result.claim_amount, result.days))
+        started = start_today(new_customers, self._count_started_today(company, today)) if new_customers else set()
+        waiting = {customer.key for customer in new_customers} - started
+
+        planned = []
+        history = self.env["collection.history"]
+        for file, rules, result in chased:
+            values = file["_values"]
+            due = due_by_file[file["id"]]
+            review = {action_id: review for action_id, _window, review in rules.windows}
+            if file["id"] in waiting:
+                # Going live: this customer's chasing starts on a later day, when its collector has room.
+                waiting_action = next(action for action in due if action.overdue)
+                values.update(next_action_id=waiting_action.action_id, next_action_date=today + timedelta(days=1))
+                due = [action for action in due if not action.overdue]
+            else:
+                values["next_action_id"], values["next_action_date"] = self._next_action(
+                    rules, result.days, result.anchor)
+            if values["chased_since"] is None and result.overdue_count and any(action.overdue for action in due):
+                values["chased_since"] = today
+            for action in due:
+                planned.append(history._engine_row(
+                    company, file, "action", trigger, action_id=action.action_id, days_overdue=result.days,
+                    dedup_key=dedup_key(file["partner_id"], company.id, action.action_id, action.key_day, action.slot),
+                    state="to_review" if review[action.action_id] else "done",
+                ))
+        return planned
 
     # === READERS: plain rows, one query per batch each === #
     @api.model
@@ -329,39 +401,114 @@ class CollectionEscalation(models.AbstractModel):
         return credits, last_payment
 
     @api.model
-    def _fetch_soft_collection(self, company, partner_ids, last_payment):
-        """Broken promises and chasing actions carried out since each customer's last payment, counted in SQL
-        (the history grows every day; the rows it returns do not). A payment's accounting date is compared
-        with the day of the history row on the company's clock, never with a UTC timestamp's date."""
+    def _fetch_soft_collection(self, company, file_rows, last_payment):
+        """{partner_id: (broken promises, chasing carried out, first day of that chasing)} since each customer's
+        last payment, counted in SQL (the history grows every day; the rows it returns do not).
+
+        Chasing carried out is: emails and SMS sent by the calendar, letters sent or delivered, outbound contacts
+        logged, activities marked done on the customer file (calls, visits: an activity only scheduled never
+        counts) and messages and notes a user logged on it; a broken promise or payment plan is a failure.
+        A payment's accounting date is compared with the day of each of them on the
+        company's clock, never with a UTC timestamp's date."""
         paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id   # cached, unlike env.ref's check that it exists
         self.env.cr.execute(SQL(
             """
-            SELECT h.partner_id,
-                   count(*) FILTER (WHERE h.event = 'promise_broken'),
-                   count(*) FILTER (WHERE h.event = 'action' AND h.state = 'done')
-              FROM collection_history h
-              LEFT JOIN unnest(%s::int[], %s::date[]) AS paid(partner_id, day) ON paid.partner_id = h.partner_id
-             WHERE h.company_id = %s AND h.partner_id IN %s AND h.event IN ('promise_broken', 'action')
-               AND (paid.day IS NULL OR (h.date AT TIME ZONE 'UTC' AT TIME ZONE %s)::date > paid.day)
-             GROUP BY h.partner_id
+            WITH chasing AS (
+                SELECT h.partner_id, (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                       h.event IN ('promise_broken', 'plan_broken') AS broken
+                  FROM collection_history h
+                  LEFT JOIN collection_action a ON a.id = h.action_id
+                 WHERE h.company_id = %(company)s AND h.partner_id IN %(partners)s
+                   AND (h.event IN ('promise_broken', 'plan_broken')
+                        OR (h.event = 'contact' AND h.state = 'done')
+                        OR (h.event = 'action' AND h.state = 'done' AND a.action_type IN ('email', 'sms')))
+                UNION ALL
+                SELECT l.partner_id, l.sent_date, FALSE
+                  FROM collection_letter l
+                 WHERE l.company_id = %(company)s AND l.partner_id IN %(partners)s
+                   AND l.state IN ('sent', 'delivered') AND l.sent_date IS NOT NULL
+                UNION ALL
+                SELECT c.partner_id, (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, FALSE
+                  FROM mail_message m
+                  JOIN collection_customer c ON c.id = m.res_id
+                 WHERE m.model = 'collection.customer' AND m.res_id IN %(files)s
+                   AND ((m.mail_activity_type_id IS NOT NULL AND m.mail_activity_type_id != %(legal_review)s)
+                        OR (m.message_type = 'comment' AND m.author_id != %(bot)s))
+            )
+            SELECT ch.partner_id, count(*) FILTER (WHERE ch.broken), count(*) FILTER (WHERE NOT ch.broken),
+                   min(ch.day) FILTER (WHERE NOT ch.broken)
+              FROM chasing ch
+              LEFT JOIN unnest(%(paid_partners)s::int[], %(paid_days)s::date[]) AS paid(partner_id, day)
+                     ON paid.partner_id = ch.partner_id
+             WHERE paid.day IS NULL OR ch.day > paid.day
+             GROUP BY ch.partner_id
             """,
-            [p for p, _d in paid], [d for _p, d in paid], company.id, partner_ids,
-            zone_name(company.partner_id.tz),
+            tz=zone_name(company.partner_id.tz), company=company.id,
+            partners=tuple(file["partner_id"] for file in file_rows), files=tuple(file["id"] for file in file_rows),
+            legal_review=xmlid_to_id("account_collection_litigation.mail_activity_type_legal_review"),
+            bot=xmlid_to_id("base.partner_root"),
+            paid_partners=[p for p, _d in paid], paid_days=[d for _p, d in paid],
         ))
-        return {partner_id: (broken, actions) for partner_id, broken, actions in self.env.cr.fetchall()}
+        return {partner_id: (broken, actions, first) for partner_id, broken, actions, first in self.env.cr.fetchall()}
+
+    @api.model
+    def _fetch_episodes(self, company, file_rows, today):
+        """{file_id: {action_id: last day carried out}} of the calendar actions of each customer's current
+        episode (since `chased_since`), and of today's."""
+        if not file_rows:
+            return {}
+        tz = zone_name(company.partner_id.tz)
+        self.env.cr.execute(SQL(
+            """
+            SELECT h.customer_id, h.action_id, max(h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+              FROM collection_history h
+              JOIN collection_customer c ON c.id = h.customer_id
+             WHERE h.customer_id IN %(files)s AND h.event = 'action' AND h.action_id IS NOT NULL
+               -- from local midnight of the episode's first day (or today's), as a UTC timestamp
+               AND h.date >= (LEAST(c.chased_since, %(today)s)::timestamp AT TIME ZONE %(tz)s) AT TIME ZONE 'UTC'
+             GROUP BY h.customer_id, h.action_id
+            """,
+            tz=tz, today=today, files=tuple(file["id"] for file in file_rows),
+        ))
+        episodes = defaultdict(dict)
+        for file_id, action_id, day in self.env.cr.fetchall():
+            episodes[file_id][action_id] = day
+        return episodes
+
+    @api.model
+    def _count_started_today(self, company, today):
+        """{collector id: customers whose chasing started today}, over every run of the day."""
+        self.env.cr.execute(SQL(
+            "SELECT user_id, count(*) FROM collection_customer WHERE company_id = %s AND chased_since = %s "
+            "GROUP BY user_id",
+            company.id, today,
+        ))
+        return dict(self.env.cr.fetchall())
 
     # === DECISIONS IN WORDS === #
     @api.model
-    def _stage_note(self, notes, blocked, missing):
-        """Why an invoice or customer stays one stage back: the stage it reaches by days, and what it still lacks
-        (memoised in `notes`: the same few sentences serve a whole batch)."""
-        key = (blocked.id, missing)
+    def _stage_note(self, notes, blocked, lacks):
+        """Why an invoice or customer stays one stage back: the stage it reaches by days, and what soft
+        collection still lacks, (actions, days) (memoised in `notes`: a few sentences serve a whole batch)."""
+        key = (blocked.id, lacks)
         if key not in notes:
             stage = self.env["collection.stage"].browse(blocked.id)
-            if missing:
+            actions, days = lacks
+            if actions and days:
                 what = self.env._(
-                    "%(missing)s more chasing actions without a payment, or a broken promise or payment plan",
-                    missing=missing,
+                    "%(actions)s more chasing actions and %(days)s more days of chasing without a payment, or a "
+                    "broken promise or payment plan", actions=actions, days=days,
+                )
+            elif actions:
+                what = self.env._(
+                    "%(actions)s more chasing actions without a payment, or a broken promise or payment plan",
+                    actions=actions,
+                )
+            elif days:
+                what = self.env._(
+                    "%(days)s more days of chasing without a payment, or a broken promise or payment plan",
+                    days=days,
                 )
             else:
                 what = self.env._("a broken promise or payment plan")

@@ -6,8 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
 
-from ..tools.calendar_actions import action_slot, dedup_key, fires_today, slot_bounds
-
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
     ("action", "Calendar action"),
@@ -17,6 +15,11 @@ HISTORY_EVENTS = [
     ("promise_kept", "Promise kept"),
     ("waiver", "Interest waived"),
     ("waiver_reversed", "Interest waiver reversed"),
+    ("letter", "Letter"),
+    ("contact", "Contact"),
+    ("plan_broken", "Payment plan broken"),
+    ("approval", "Approval"),
+    ("override", "Override"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),
@@ -34,7 +37,7 @@ ACTION_STATES = [
 ENGINE_COLUMNS = ("date", "user_id", "company_id", "customer_id", "partner_id", "move_id", "event", "trigger",
                   "stage_from_id", "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note")
 # Only the delivery state of an action moves after the fact; everything else is evidence.
-MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id"}
+MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id", "letter_id"}
 
 
 class CollectionHistory(models.Model):
@@ -74,6 +77,8 @@ class CollectionHistory(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
+    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="set null",
+                                groups="account_collection_litigation.group_collection_collector")
 
     _sql_constraints = [
         ("dedup_key_unique", "UNIQUE(dedup_key)", "This calendar action was already carried out."),
@@ -126,7 +131,8 @@ class CollectionHistory(models.Model):
     # === Business: side effects of the escalation === #
     @api.model
     def _log_stage_changes(self, stage_changes, trigger):
-        """One chatter note per customer whose stage changed; tell salespeople and the legal team."""
+        """One chatter note per customer whose stage changed; tell salespeople and the legal team when the
+        customer enters a stage beyond the furthest it reached this episode (`told` in each change), once."""
         if not stage_changes:
             return
         trigger_label = dict(self._fields["trigger"]._description_selection(self.env))[trigger]
@@ -140,13 +146,13 @@ class CollectionHistory(models.Model):
         files = self.env["collection.customer"].browse(change[0] for change in stage_changes)   # prefetched together
         stages = self.env["collection.stage"]
         none = self.env._("none")
-        for file_id, old_id, new_id in stage_changes:
+        for file_id, old_id, new_id, told in stage_changes:
             file = files.browse(file_id).with_prefetch(files._prefetch_ids)
             old, new = stages.browse(old_id), stages.browse(new_id)
             bodies[file.id] = Markup("%s: %s → %s (%s)") % (
                 self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
             )
-            if not new or (old and old.days_from >= new.days_from):
+            if not told:
                 continue
             salesperson = file.partner_id.user_id
             if new.notify_salesperson and salesperson:
@@ -169,27 +175,9 @@ class CollectionHistory(models.Model):
         self._create_activities_batch(activities)
 
     @api.model
-    def _carry_out_actions(self, chased, trigger, today):
-        """Calendar actions due today, once per customer, window and period (dedup key in the history).
-
-        `chased` holds (file row, policy rules, classification) of the customers being chased."""
-        company = self.env.company
-        calendar = company.resource_calendar_id
-        working = calendar._works_on_date(today) if calendar else today.weekday() < 5
-        candidates = []
-        for file, rules, result in chased:
-            for action_id, window, review in rules.windows:
-                slot = action_slot(result.days, window)
-                if slot is None:
-                    continue
-                start, end = slot_bounds(result.anchor, window, slot)
-                if not fires_today(today, start, end, lambda _day: working):
-                    continue
-                candidates.append(self._engine_row(
-                    company, file, "action", trigger, action_id=action_id, days_overdue=result.days,
-                    dedup_key=dedup_key(file["partner_id"], company.id, action_id, result.anchor, slot),
-                    state="to_review" if review else "done",
-                ))
+    def _carry_out_actions(self, candidates, today):
+        """Log and carry out the calendar actions due today (rows planned by the escalation), once per customer,
+        action and period or episode: the dedup key of a row carried out before is skipped."""
         if not candidates:
             return
         # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.
@@ -231,13 +219,15 @@ class CollectionHistory(models.Model):
         file_actions[i]."""
         activity_rows = []
         for row, (file, action) in zip(self, file_actions, strict=True):
-            if action.action_type in ("activity", "letter"):
+            if action.action_type == "activity":
                 activity_rows.append((row, file, action))
             elif action.action_type == "email" and row.state == "done":
                 row._send_email()
             elif action.action_type == "sms":
                 row._send_sms()
         self._create_action_activities(activity_rows, today)
+        letters = [(file, action) for file, action in file_actions if action.action_type == "letter"]
+        self.env["collection.letter"]._generate_for_calendar([f for f, _a in letters], [a for _f, a in letters])
 
     def _create_action_activities(self, activity_rows, today):
         """One batched create; a follow-up still open from the same action is moved to today instead."""
@@ -253,25 +243,18 @@ class CollectionHistory(models.Model):
             tuple(files.ids),
         ))
         open_activity = {(cid, aid): act for cid, aid, act in self.env.cr.fetchall()}
-        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
         model_id = self.env["ir.model"]._get_id("collection.customer")
-        letter_kinds = dict(self.env["collection.action"]._fields["letter_kind"]._description_selection(self.env))
         to_create, created_for, reused = [], [], defaultdict(list)
         for row, file, action in activity_rows:
             existing = open_activity.get((file.id, action.id))
             if existing:
                 reused[existing].append(row)
                 continue
-            if action.action_type == "letter":
-                activity_type = letter_type
-                summary = self.env._("Letter to send: %(kind)s", kind=letter_kinds.get(action.letter_kind))
-            else:
-                activity_type = action.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
-                summary = action.name
+            activity_type = action.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
             to_create.append({
                 "res_model_id": model_id, "res_id": file.id, "activity_type_id": activity_type.id,
                 "user_id": file._responsible_user(action.assignee).id, "date_deadline": today,
-                "summary": summary, "automated": True,
+                "summary": action.name, "automated": True,
             })
             created_for.append(row)
         activities = self._create_activities_batch(to_create)

@@ -33,6 +33,12 @@ class PolicyRules:
     legal_min_actions: int
     minimum_amount: float
     collector_id: int | None
+    # going live without a flood: the letters in their order, their spacing, the time soft collection takes,
+    # and how many customers never chased before each collector starts a day
+    letter_ids: tuple[int, ...] = ()
+    letter_spacing_days: int = 0
+    legal_min_days: int = 0
+    daily_new_customers: int = 0
 
 
 class CollectionPolicy(models.Model):
@@ -71,6 +77,25 @@ class CollectionPolicy(models.Model):
         help="Soft collection has failed once this many chasing actions were carried out without a "
         "payment (or a promise or payment plan was broken).",
     )
+    legal_min_days = fields.Integer(
+        string="Days of Chasing Before Legal",
+        default=30,
+        help="Soft collection fails on chasing actions only when they were carried out over at least this many "
+        "days (counted from the first one since the last payment).",
+    )
+    letter_spacing_days = fields.Integer(
+        string="Days Between Letters",
+        default=7,
+        help="Letters go out in the order of the calendar, each one at least this many days after the previous "
+        "one: a customer never chased before gets the first reminder, however old its debt.",
+    )
+    daily_new_customers = fields.Integer(
+        string="New Customers a Day per Collector",
+        default=20,
+        help="At most this many customers never chased before get their first actions each day, per collector "
+        "(largest claims first within a run's batch): going live on an old ledger is spread over days. "
+        "0: no limit.",
+    )
     promise_grace_days = fields.Integer(default=3)
     quiet_hours_start = fields.Float(default=22.0, help="No automatic email or SMS from this hour...")
     quiet_hours_end = fields.Float(default=8.0, help="...until this hour, in the customer's time zone.")
@@ -103,6 +128,12 @@ class CollectionPolicy(models.Model):
          "The number of chasing actions before legal cannot be negative."),
         ("promise_grace_days_positive", "CHECK(promise_grace_days >= 0)",
          "The promise grace period cannot be negative."),
+        ("legal_min_days_positive", "CHECK(legal_min_days >= 0)",
+         "The days of chasing before legal cannot be negative."),
+        ("letter_spacing_days_positive", "CHECK(letter_spacing_days >= 0)",
+         "The days between letters cannot be negative."),
+        ("daily_new_customers_positive", "CHECK(daily_new_customers >= 0)",
+         "The number of new customers a day cannot be negative."),
         ("interest_waiver_limit_positive", "CHECK(interest_waiver_limit >= 0)",
          "The interest waiver limit cannot be negative."),
     ]
@@ -141,7 +172,7 @@ class CollectionPolicy(models.Model):
     # === CRUD === #
     def write(self, vals):
         res = super().write(vals)
-        if {"stage_ids", "minimum_amount", "legal_min_actions"} & set(vals):
+        if {"stage_ids", "minimum_amount", "legal_min_actions", "legal_min_days"} & set(vals):
             self.env["collection.customer"].search([("policy_id", "in", self.ids)])._mark_to_recheck()
         return res
 
@@ -244,6 +275,11 @@ class CollectionPolicy(models.Model):
                 legal_min_actions=policy.legal_min_actions,
                 minimum_amount=policy.minimum_amount,
                 collector_id=policy.collector_id.id or None,
+                letter_ids=tuple(policy.action_ids.filtered(lambda a: a.action_type == "letter").sorted(
+                    lambda a: (a.day_from, a.sequence, a.id)).ids),
+                letter_spacing_days=policy.letter_spacing_days,
+                legal_min_days=policy.legal_min_days,
+                daily_new_customers=policy.daily_new_customers,
             )
             for policy in self
         }

@@ -12,6 +12,11 @@ invoices spread over every aging bucket (10% partly paid), and measures in one p
 - the warm run: the next day's re-evaluation of every customer (same day replayed: no new action is due);
 with the SQL queries, the queries of the busiest batch, and the process's peak resident memory.
 It prints a table and a JSON line.
+
+It also measures letters: a 20-invoice formal demand rendered from the shipped template, as letters per
+second for the rendering alone (docxtpl in the sandbox) and for the whole generation (invoices, interest,
+rendering, the letter record with its attachment, chatter and history). `--letters 0` skips it,
+`--only-letters` runs nothing else.
 """
 
 import argparse
@@ -19,6 +24,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import sys
 import time
 from datetime import date
@@ -44,6 +50,8 @@ def parse_args():
     parser.add_argument("--sizes", default="2000:10000,20000:100000", help="customers:invoices,...")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
+    parser.add_argument("--letters", type=int, default=30, help="letters to generate in the letter benchmark")
+    parser.add_argument("--only-letters", action="store_true", help="run the letter benchmark only")
     return parser.parse_args()
 
 
@@ -193,6 +201,64 @@ def bench_size(odoo, args, customers, invoices):
     return result
 
 
+def bench_letters(args, count, invoices=20):
+    """Letters per second for a letter listing `invoices` invoices: rendering only, and whole generation."""
+    from datetime import timedelta
+
+    import odoo
+    from odoo import SUPERUSER_ID, Command, api, sql_db
+    from odoo.addons.account_collection_litigation.tools.docx_render import render_docx
+    from odoo.modules.registry import Registry
+
+    dbname = "acl_bench_letters"
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{args.template}"')
+    # the shipped templates are attachments: the copy needs the template database's files too
+    filestore = odoo.tools.config.filestore
+    shutil.rmtree(filestore(dbname), ignore_errors=True)
+    if os.path.isdir(filestore(args.template)):
+        shutil.copytree(filestore(args.template), filestore(dbname))
+    registry = Registry(dbname)
+    today = date.today()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        partner = env["res.partner"].create({"name": "Letter Bench Customer", "is_company": True,
+                                             "email": "bench@customer.example", "street": "1 Bench Road"})
+        moves = env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": today - timedelta(days=40 + n),
+            "invoice_date_due": today - timedelta(days=30 + n),
+            "invoice_line_ids": [Command.create({"name": "Goods", "quantity": 1, "price_unit": 100.0 + n,
+                                                 "tax_ids": [Command.clear()]})],
+        } for n in range(invoices)])
+        moves.action_post()
+        file = moves._collection_files()
+        engine = env["collection.letter.engine"]
+        letter = engine._generate(file, "formal_demand")
+        template = letter.template_id._template_bytes()
+        context = engine._letter_context(letter, {})
+        start = time.perf_counter()
+        for _index in range(count):
+            render_docx(template, context)
+        render_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        for index in range(1, count + 1):     # one letter a day: the same day would give the same letter
+            engine._generate(file, "formal_demand", day=today - timedelta(days=index))
+        generate_seconds = time.perf_counter() - start
+        lines = len(letter.line_ids)
+        cr.rollback()
+    Registry.delete(dbname)
+    sql_db.close_db(dbname)
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+    shutil.rmtree(filestore(dbname), ignore_errors=True)
+    return {"letters": count, "invoices_per_letter": lines,
+            "rendered_per_second": round(count / render_seconds, 1),
+            "generated_per_second": round(count / generate_seconds, 1)}
+
+
 def main():
     args = parse_args()
     sys.path.insert(0, args.odoo)
@@ -201,13 +267,21 @@ def main():
     odoo.tools.config.parse_config(["--addons-path", args.addons_path, "--data-dir", args.data_dir,
                                     "--log-level", "warn"])
     results = []
-    for size in args.sizes.split(","):
+    for size in ([] if args.only_letters else args.sizes.split(",")):
         customers, invoices = (int(part) for part in size.split(":"))
         results.append(bench_size(odoo, args, customers, invoices))
         print(f"  done {customers:,} customers / {invoices:,} invoices", file=sys.stderr)
 
     header = (f"{'customers/invoices':>20} {'floor s':>8} {'cold s':>8} {'warm s':>8} {'warm/floor':>10} "
               f"{'cold/floor':>10} {'queries cold':>12} {'q/batch':>8} {'RSS MB':>8} {'activities':>10}")
+    letters = bench_letters(args, args.letters) if args.letters else None
+    if letters:
+        print(f"letters ({letters['invoices_per_letter']} invoices each, {letters['letters']} letters): "
+              f"{letters['rendered_per_second']} rendered per second (docxtpl in the sandbox), "
+              f"{letters['generated_per_second']} generated per second (records, attachment, chatter, history)")
+    if not results:
+        print(json.dumps({"benchmark": "letters", "letters": letters}))
+        return
     print(header)
     for r in results:
         print(f"{r['customers']:>9,}/{r['invoices']:<10,} {r['floor_seconds']:>8.3f} {r['cold']['seconds']:>8.2f} "
@@ -216,7 +290,7 @@ def main():
               f"{r['warm']['peak_rss_mb']:>8.1f} {r['activities_created']:>10,}")
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
                "processor": platform.processor() or platform.machine()}
-    print(json.dumps({"benchmark": "escalation", "machine": machine, "results": results}))
+    print(json.dumps({"benchmark": "escalation", "machine": machine, "results": results, "letters": letters}))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from . import test_access_rights
 from . import test_interest
 from . import test_partner_status
 from . import test_views_read
+from . import test_legal_cases
+from . import test_legal_access
 from . import test_uninstall
 from . import test_policies
 from . import test_reports
@@ -15,3 +17,7 @@ from . import test_interest_waiver
 from . import test_today
 from . import test_kpi
 from . import test_credit_grades
+from . import test_letters
+from . import test_going_live
+from . import test_collector_day
+from . import test_payment_plans

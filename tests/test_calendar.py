@@ -30,8 +30,20 @@ class TestCalendar(CollectionCommon):
 
     @freeze_time(f"{TODAY} 04:00:00")   # a Monday
     def test_letter_window_edges(self):
-        self._assert_fires_on_days("First reminder letter", {2: False, 3: True, 7: True, 8: False})
-        self._assert_fires_on_days("Second reminder letter", {14: False, 15: True, 20: True, 21: False})
+        # A customer never chased starts with the first reminder from its window's first day, whatever its age;
+        # no later letter ever comes first.
+        self._assert_fires_on_days("First reminder letter", {2: False, 3: True, 7: True, 8: True, 25: True})
+        self._assert_fires_on_days("Second reminder letter", {15: False, 20: False, 61: False})
+
+    def test_letters_follow_their_sequence(self):
+        with freeze_time("2026-02-20 04:00:00"):
+            self._invoice(0)        # due Friday 20 February
+        self._run_on("2026-02-25")   # day 5: the first reminder
+        self.assertIn("First reminder letter", self._names())
+        self._run_on("2026-03-06")   # day 14: the second reminder's window is not open yet
+        self.assertNotIn("Second reminder letter", self._names())
+        self._run_on("2026-03-09")   # day 17
+        self.assertIn("Second reminder letter", self._names())
 
     def test_weekend_inside_window_fires_on_monday(self):
         # Due on Wednesday 2026-02-25: day 3 is Saturday the 28th, day 5 Monday 2 March.
@@ -43,14 +55,15 @@ class TestCalendar(CollectionCommon):
         self.assertNotIn("First reminder letter", self._names())
         self._run_on("2026-03-02")
         self.assertIn("First reminder letter", self._names())
-        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
-        letters = self.env["mail.activity"].search([
-            ("res_model", "=", "collection.customer"), ("res_id", "=", self._file().id),
-            ("activity_type_id", "=", letter_type.id),
-        ])
+        # the letter is drafted into the review queue by the letter cron, not left as an activity to write it
+        with freeze_time("2026-03-02 04:00:00"):
+            self.env["collection.letter.engine"]._cron_generate_letters()
+        letters = self.env["collection.letter"].search([("customer_id", "=", self._file().id)])
         self.assertEqual(len(letters), 1)
-        self.assertEqual(letters.user_id, self.collector)
-        self.assertEqual(letters.date_deadline, fields.Date.to_date("2026-03-02"))
+        self.assertEqual((letters.kind, letters.state, letters.trigger), ("reminder_1", "draft", "calendar"))
+        self.assertEqual(letters.date, fields.Date.to_date("2026-03-02"))
+        letter_type = self.env.ref("account_collection_litigation.mail_activity_type_collection_letter")
+        self.assertFalse(self.env["mail.activity"].search([("activity_type_id", "=", letter_type.id)]))
 
     def test_catch_up_after_missed_days_fires_once(self):
         # Due Monday 2026-02-23; the run was off on days 3 and 4 (Thu, Fri): it catches up on Monday, day 7.
@@ -65,11 +78,12 @@ class TestCalendar(CollectionCommon):
 
     @freeze_time(f"{TODAY} 04:00:00")
     def test_late_invoice_gets_one_action_not_a_burst(self):
-        # Imported 25 days overdue: the letters of days 3-7 and 15-20 are past; only what applies at 25 runs.
+        # Imported 25 days overdue: the week-1 call and visit are past; what applies at 25 runs, and the letters
+        # start at the beginning of their sequence (one letter, not the two whose windows passed).
         self._invoice(25)
         self._escalate()
-        self.assertEqual(self._names(), {"Follow-up every 3 days"})
-        self.assertEqual(len(self._actions_done()), 1)
+        self.assertEqual(self._names(), {"Follow-up every 3 days", "First reminder letter"})
+        self.assertEqual(len(self._actions_done()), 2)
 
     def test_repeat_band_every_three_days(self):
         with freeze_time("2026-02-20 04:00:00"):
@@ -162,3 +176,72 @@ class TestCalendar(CollectionCommon):
         self.assertEqual(len(sms), 1)
         self.assertIn("Huaxin Materials", sms.body)
         self.assertEqual(row.state, "done")
+
+    def _run_days(self, first, last):
+        day, last = fields.Date.to_date(first), fields.Date.to_date(last)
+        while day <= last:
+            if day.weekday() < 5:
+                self._run_on(day)
+            day += timedelta(days=1)
+
+    def _logged(self, action_name, partner=None):
+        return self.env["collection.history"].search([
+            ("partner_id", "=", (partner or self.customer).id), ("action_id", "=", self.actions[action_name].id),
+        ])
+
+    def test_the_calendar_does_not_go_backwards_after_a_payment(self):
+        """A customer 70 days overdue gets every letter; a payment of its oldest invoice brings it down to
+        10 days: no second week-2 email, no third reminder after the lawyer letter."""
+        self.policy.letter_spacing_days = 0
+        with freeze_time("2026-03-02 04:00:00"):
+            oldest, _younger = self._invoices([(self.customer, 70, 1000.0), (self.customer, 10, 500.0)])
+        self._run_days("2026-03-02", "2026-03-05")   # one letter a day: the first reminder to the lawyer letter
+        self.assertEqual(len(self._logged("Lawyer letter (legal team approves)")), 1)
+        self.assertEqual(self._file().stage_id, self.stages["Intensified"])
+        with freeze_time("2026-03-06 04:00:00"):
+            self._pay(oldest, 1000.0)
+        self._run_days("2026-03-06", "2026-03-13")
+        file = self._file()
+        self.assertEqual(file.stage_id, self.stages["Friendly reminder"])
+        for name in ("First reminder letter", "Second reminder letter", "Third reminder letter",
+                     "Reminder email (week 2)"):
+            with self.subTest(action=name):
+                self.assertLessEqual(len(self._logged(name)), 1)
+        self.assertFalse(self._logged("Reminder email (week 2)"), "its window (8-14) was passed at 70 days")
+        self.assertTrue(self._logged("Follow-up every 3 days"), "the follow-ups keep the current cadence")
+        # 30 days later the younger invoice enters the third reminder's window: still no third reminder again.
+        self._run_days("2026-04-06", "2026-04-08")
+        self.assertEqual(len(self._logged("Third reminder letter")), 1)
+        self.assertEqual(file.peak_days, 73, "Thursday 5 March, before the payment")
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_a_moved_oldest_due_date_does_not_log_an_action_again_the_same_day(self):
+        oldest, _younger = self._invoices([(self.customer, 12, 1000.0), (self.customer, 10, 500.0)])
+        self._escalate()
+        fired = self._actions_done()
+        self.assertIn("Follow-up every 3 days", fired.mapped("name"))
+        self.assertIn("Reminder email (week 2)", fired.mapped("name"))
+        self._pay(oldest, 1000.0)   # the oldest chased due date moves two days on, the same day
+        self._escalate()
+        history = self.env["collection.history"].search([("partner_id", "=", self.customer.id),
+                                                         ("event", "=", "action")])
+        self.assertEqual(len(history), len(history.action_id), "each action once today")
+
+    @freeze_time(f"{TODAY} 04:00:00")
+    def test_the_salesperson_is_told_once_per_stage_entry(self):
+        self.customer.user_id = self.salesman
+        oldest, _younger = self._invoices([(self.customer, 40, 1000.0), (self.customer, 20, 500.0)])
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Formal notice"])
+        payment = self._pay(oldest, 1000.0)
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Friendly reminder"])
+        payment.action_draft()
+        payment.action_cancel()   # the payment bounced: back to Formal notice the same day
+        self._escalate()
+        self.assertEqual(self._file().stage_id, self.stages["Formal notice"])
+        told = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("user_id", "=", self.salesman.id),
+        ])
+        self.assertEqual(len(told), 1)
+        self.assertIn("Formal notice", told.summary)

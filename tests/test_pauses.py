@@ -72,9 +72,10 @@ class TestPauses(CollectionCommon):
             self._escalate(hit)
             self.assertFalse(hit_move.collection_pause_id, "chasing resumes by itself after the end date")
             self.assertEqual(group.pause_ids.state, "ended")
-            # Day 34: only what applies at 34 runs, not the letters missed during the pause.
+            # Day 34: only what applies at 34 runs, not what was missed during the pause; never chased before,
+            # the customer gets the first letter of the sequence.
             self.assertEqual(set(self._actions_done(hit).mapped("name")),
-                             {"Third reminder letter", "Follow-up every 2 days"})
+                             {"First reminder letter", "Follow-up every 2 days"})
 
     def _promise_600_by_5_march(self, paid):
         """1,000 overdue, 600 promised by Thursday 5 March (3 grace days), `paid` paid on 2 March."""

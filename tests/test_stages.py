@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import TODAY, CollectionCommon
@@ -48,14 +51,13 @@ class TestStages(CollectionCommon):
         self.assertIn("3 more chasing actions", move.collection_stage_note)
         self.assertEqual(file.stage_note, move.collection_stage_note)
         self.assertTrue(file.credit_hold)  # Intensified already holds credit
-        # Three chasing actions without a payment: soft collection has failed.
-        self.assertGreaterEqual(self.policy.legal_min_actions, 3)
-        history = self.env["collection.history"]
-        history.create([{
+        # Three chasing actions carried out without a payment, over the policy's 30 days: soft collection failed.
+        self.assertEqual((self.policy.legal_min_actions, self.policy.legal_min_days), (3, 30))
+        self.env["collection.history"].create([{
             "company_id": self.company.id, "customer_id": file.id, "partner_id": self.customer.id, "event": "action",
-            "trigger": "manual", "action_id": self.actions["Daily follow-up"].id, "state": "done",
-            "dedup_key": f"test-{n}",
-        } for n in range(3)])
+            "trigger": "cron", "action_id": self.actions["Reminder email (week 2)"].id, "state": "done",
+            "date": fields.Datetime.now() - timedelta(days=days), "dedup_key": f"test-{days}",
+        } for days in (30, 20, 10)])
         self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
         self.assertEqual(file.stage_id, self.stages["Legal"])

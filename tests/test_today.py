@@ -36,7 +36,10 @@ class TestToday(CollectionCommon):
                 ("partner_id", "=", self.customer.id), ("action_id", "=", self.actions["First reminder letter"].id),
             ])
             self.assertEqual(letter.days_overdue, 3)
-            self.assertEqual(letter.activity_id.date_deadline, date(2026, 3, 2))
+            # the letter cron drafts the letter, dated on the company's day
+            self.env["collection.letter.engine"]._cron_generate_letters()
+            drafted = self.env["collection.letter"].search([("customer_id", "=", file.id)])
+            self.assertEqual(drafted.date, date(2026, 3, 2))
             # The invoice shows the same days overdue to a reader in New York, where it is still Sunday.
             self.assertEqual(move.with_user(self.reader).collection_days_overdue, 3)
             found = self.env["account.move"].with_user(self.reader).search([
@@ -47,7 +50,7 @@ class TestToday(CollectionCommon):
     def test_chasing_after_a_payment_is_dated_on_the_company_clock(self):
         """An email sent at 07:00 on 2 March in Shanghai (23:00 on 1 March UTC) came after a payment booked on
         1 March: it counts towards soft collection, whatever the UTC date of its timestamp."""
-        self.policy.legal_min_actions = 1
+        self.policy.write({"legal_min_actions": 1, "legal_min_days": 0})
         move = self._invoice(95, amount=1000.0)
         self._pay(move, 100.0, date="2026-03-01")
         self.env["collection.history"].create({

@@ -18,6 +18,8 @@ USERS = {
     "accountant": "account.group_account_invoice",
     "sales": "base.group_user",                                 # a sales rep: no accounting, no collection rights
     "collector_only": f"{MODULE}.group_collection_collector",   # a collector left without Invoicing rights
+    "legal": f"{MODULE}.group_litigation_user,account.group_account_invoice",
+    "legal_manager": f"{MODULE}.group_litigation_manager,account.group_account_invoice",
 }
 PARTNER_VIEWS = {"list": "base.view_partner_tree", "kanban": "base.res_partner_kanban_view",
                  "form": "base.view_partner_form", "search": "base.view_res_partner_filter"}

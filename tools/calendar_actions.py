@@ -1,7 +1,7 @@
 """Calendar of chasing actions, expressed in days overdue."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 
@@ -78,3 +78,87 @@ def next_slot_day(days: int, window: ActionWindow) -> int | None:
     if window.day_to is not None and start > window.day_to:
         return None
     return start
+
+
+@dataclass(frozen=True)
+class CalendarAction:
+    """One action of a policy's calendar; letters go out in the order they are given, one after the other."""
+
+    id: int
+    window: ActionWindow
+    letter: bool = False
+
+
+@dataclass(frozen=True)
+class Episode:
+    """What the calendar did for a customer in its current episode: from the first overdue action carried out
+    after the customer last had nothing overdue (`started`; None: never chased since)."""
+
+    started: date | None = None
+    fired: Mapping[int, date] = field(default_factory=dict)   # action id -> last day carried out this episode
+    peak_days: int = 0   # the most days overdue the customer reached this episode
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """An action to carry out today; `key_day` and `slot` make its dedup key (see `dedup_key`)."""
+
+    action_id: int
+    key_day: date
+    slot: int
+    overdue: bool   # an action of the overdue calendar (not a pre-due reminder): it starts an episode
+
+
+def due_actions(
+    actions: Sequence[CalendarAction],
+    *,
+    days: int,
+    anchor: date,
+    today: date,
+    working_day: bool,
+    episode: Episode,
+    letter_spacing: int = 0,
+) -> list[DueAction]:
+    """The calendar actions due today for a customer `days` overdue (oldest chased due date `anchor`).
+
+    Other actions fire on the working days of their window (or of each period of a repeating band), once.
+    Letters follow their sequence, whatever the customer's age: the next letter after the last one sent this
+    episode (the first one for a customer never chased), once its own window has opened and at least
+    `letter_spacing` days after the previous letter. Reminders and the formal demand thus always come
+    before the lawyer letter.
+
+    The calendar never goes backwards in an episode: when a pause, a payment or a credit brings the customer's
+    days down (its oldest chased invoice is younger), a once-only action whose window it had passed already
+    (the window ends before the most days reached) or that was carried out already is not done again,
+    letters never go back in their sequence, and nothing is done twice the same day when the oldest due date
+    moved. Repeating bands (follow-ups) keep the cadence of the customer's current days."""
+    if not working_day:
+        return []
+    episode_day = episode.started or today
+    due = []
+    letters = [action for action in actions if action.letter]
+    for action in actions:
+        window = action.window
+        if action.letter or episode.fired.get(action.id) == today:
+            continue
+        slot = action_slot(days, window)
+        if slot is None:
+            continue
+        start, end = slot_bounds(anchor, window, slot)
+        if not fires_today(today, start, end, lambda _day: True):
+            continue
+        overdue = window.day_from > 0
+        if overdue and window.repeat_every == 0:
+            if action.id in episode.fired or window.day_to is not None and window.day_to < episode.peak_days:
+                continue   # done this episode already, or a window the customer had passed
+            # once an episode, whatever its oldest due date: keyed by the episode
+            due.append(DueAction(action.id, episode_day, 0, overdue=True))
+        else:
+            due.append(DueAction(action.id, anchor, slot, overdue=overdue))
+    sent = [index for index, letter in enumerate(letters) if letter.id in episode.fired]
+    following = letters[max(sent) + 1:] if sent else letters
+    if following and days >= following[0].window.day_from and episode.fired.get(following[0].id) != today:
+        last_sent = max((episode.fired[letters[index].id] for index in sent), default=None)
+        if last_sent is None or (today - last_sent).days >= letter_spacing:
+            due.append(DueAction(following[0].id, episode_day, 0, overdue=True))
+    return due

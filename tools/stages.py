@@ -36,17 +36,32 @@ def pick_stage(days: int, ladder: Sequence[StageRule], soft_collection_failed: b
     return StagePick(allowed[-1] if allowed else None, candidate)
 
 
-def soft_collection_failed(broken_promises: int, actions_without_payment: int, min_actions: int) -> bool:
-    """Whether amicable collection is exhausted, which opens the stages that require it."""
+def soft_collection_failed(
+    broken_promises: int,
+    actions_without_payment: int,
+    min_actions: int,
+    chasing_days: int = 0,
+    min_days: int = 0,
+) -> bool:
+    """Whether amicable collection is exhausted, which opens the stages that require it.
+
+    A broken promise or payment plan is enough. Otherwise `min_actions` chasing actions actually carried out
+    without a payment (letters and emails sent, contacts logged, activities done: never activities only
+    scheduled), over at least `min_days` days (`chasing_days`: from the first of them to today)."""
     if broken_promises > 0:
         return True
     # min_actions 0 means the action count is not a criterion at all.
-    return min_actions > 0 and actions_without_payment >= min_actions
+    return min_actions > 0 and actions_without_payment >= min_actions and chasing_days >= min_days
 
 
-def actions_missing(actions_without_payment: int, min_actions: int) -> int | None:
-    """Chasing actions still needed before soft collection counts as failed; None when their number is no
-    criterion (min_actions 0: only a broken promise or plan opens the stages that require it)."""
+def soft_collection_lacks(
+    actions_without_payment: int,
+    min_actions: int,
+    chasing_days: int = 0,
+    min_days: int = 0,
+) -> tuple[int | None, int]:
+    """What soft collection still lacks before it counts as failed without a broken promise: (chasing actions
+    still to carry out, None when their number is no criterion; days of chasing still to go)."""
     if min_actions <= 0:
-        return None
-    return max(0, min_actions - actions_without_payment)
+        return None, 0
+    return max(0, min_actions - actions_without_payment), max(0, min_days - chasing_days)

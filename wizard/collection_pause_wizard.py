@@ -12,9 +12,9 @@ class CollectionPauseWizard(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers")
     move_ids = fields.Many2many("account.move", string="Invoices")
-    reason = fields.Selection(
-        [r for r in PAUSE_REASONS if r[0] in ("excluded", "dispute", "promise")], required=True, default="excluded"
-    )
+    # every reason a user may pause for (a group pause comes from its own record)
+    reason = fields.Selection([r for r in PAUSE_REASONS if r[0] != "group"], required=True, default="excluded")
+    title = fields.Char(compute="_compute_title")
     date_to = fields.Date(string="Until")
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     promise_amount = fields.Monetary(string="Promised Amount", help="In the company's currency. Leave empty: "
@@ -26,6 +26,12 @@ class CollectionPauseWizard(models.TransientModel):
         # A pause (and its promise) is kept in the currency of the company of the invoices it covers.
         for wizard in self:
             wizard.currency_id = (wizard.move_ids.company_id[:1] or self.env.company).currency_id
+
+    @api.depends("reason")
+    def _compute_title(self):
+        reasons = dict(self._fields["reason"]._description_selection(self.env))
+        for wizard in self:
+            wizard.title = self.env._("Pause: %(reason)s", reason=reasons.get(wizard.reason, ""))
 
     @api.onchange("reason")
     def _onchange_reason(self):

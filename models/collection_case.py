@@ -1,0 +1,755 @@
+import base64
+import csv
+import io
+from collections import defaultdict
+from datetime import timedelta
+from urllib.parse import quote as url_quote
+
+import pytz
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import evidence_pack
+from ..tools import legal_deadlines as legal
+from .collection_evidence_template import CASE_TYPES
+
+JURISDICTIONS = [
+    ("prc", "China (PRC)"),
+    ("de", "Germany"),
+    ("uk", "United Kingdom (England and Wales)"),
+    ("us_ucc", "United States (UCC, sale of goods)"),
+    ("eu", "European Union (interest only: limitation under national law)"),
+]
+PROCEDURES = [
+    ("small_claims", "Small claims"),
+    ("simplified", "Simplified procedure"),
+    ("ordinary", "Ordinary procedure"),
+    ("arbitration", "Arbitration"),
+    ("payment_order", "Payment order"),
+]
+FEE_BASES = [
+    ("fixed", "Fixed fee"),
+    ("contingency", "Contingency share"),
+    ("hourly", "Hourly"),
+]
+REPORT_UNITS = [
+    ("weeks", "Weeks"),
+    ("months", "Months"),
+]
+LEGAL_USER = "account_collection_litigation.group_litigation_user"
+LEGAL_MANAGER = "account_collection_litigation.group_litigation_manager"
+
+
+class CollectionCase(models.Model):
+    """A lawsuit (or arbitration, or payment order) to recover unpaid invoices of one debtor.
+
+    Its invoices are paused for litigation while it is open (the engine's one pause mechanism); its deadlines are
+    computed by tools/legal_deadlines.py over the case's jurisdiction preset and turned into activities by a daily
+    cron. The money side (costs, settlement, write-off) builds on the claim fields below."""
+
+    _name = "collection.case"
+    _description = "Legal Case"
+    _inherit = ["mail.thread", "mail.activity.mixin", "mail.tracking.duration.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _track_duration_field = "stage_id"
+
+    # === Defaults === #
+    def _default_stage_id(self):
+        return self.env["collection.case.stage"].search([("kind", "=", "preparation")], limit=1)
+
+    def _default_jurisdiction(self):
+        return self.env.company.collection_jurisdiction or "prc"
+
+    # === Fields: identity === #
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, index="trigram",
+                       default=lambda self: self.env._("New"))
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, tracking=True,
+        default=lambda self: self.env.company.currency_id,
+        help="The currency of the claim: every claimed invoice is in it.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Debtor", required=True, index=True, tracking=True, check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    case_type = fields.Selection(CASE_TYPES, required=True, default="sale_of_goods",
+                                 help="Gives the evidence checklist of a new case.")
+    stage_id = fields.Many2one(
+        "collection.case.stage", required=True, index=True, tracking=True, copy=False,
+        ondelete="restrict", default=lambda self: self._default_stage_id(), group_expand="_read_group_expand_full",
+        domain="['|', ('company_id', '=', False), ('company_id', 'parent_of', company_id)]",
+    )
+    stage_kind = fields.Selection(related="stage_id.kind", store=True)
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    close_result = fields.Selection(related="stage_id.close_result", store=True)
+    closed_on = fields.Date(readonly=True, copy=False)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", index=True, tracking=True, default=lambda self: self.env.user,
+        domain=lambda self: [("groups_id", "in", self.env.ref(LEGAL_USER).id)],
+    )
+    description = fields.Html(string="Notes", groups=LEGAL_USER)
+
+    # === Fields: lawyer and engagement === #
+    lawyer_id = fields.Many2one("res.partner", string="Outside Lawyer", tracking=True, check_company=True,
+                                domain="[('collection_is_lawyer', '=', True)]")
+    law_firm_id = fields.Many2one("res.partner", tracking=True, check_company=True,
+                                  domain="[('collection_is_law_firm', '=', True)]")
+    engagement_date = fields.Date(groups=LEGAL_USER)
+    engagement_scope = fields.Text(groups=LEGAL_USER, help="What the lawyer is engaged to do, and what not.")
+    fee_basis = fields.Selection(FEE_BASES, groups=LEGAL_USER, tracking=True)
+    fee_amount = fields.Monetary(string="Fixed Fee", groups=LEGAL_USER)
+    fee_share = fields.Float(string="Contingency Share (%)", groups=LEGAL_USER, digits=(5, 2))
+    fee_hourly_rate = fields.Monetary(string="Hourly Rate", groups=LEGAL_USER)
+    report_interval = fields.Integer(string="Progress Report Every", groups=LEGAL_USER,
+                                     help="The lawyer reports this often; 0: no regular report.")
+    report_unit = fields.Selection(REPORT_UNITS, groups=LEGAL_USER, default="months")
+    report_next_date = fields.Date(
+        string="Next Progress Report", groups=LEGAL_USER, compute="_compute_report_next_date", store=True,
+        readonly=False, help="The daily run schedules an activity for it, then moves it one period on.",
+    )
+
+    # === Fields: court === #
+    court_id = fields.Many2one("res.partner", tracking=True, check_company=True,
+                               domain="[('collection_is_court', '=', True)]")
+    court_case_number = fields.Char(tracking=True, copy=False)
+    procedure = fields.Selection(PROCEDURES, required=True, default="ordinary", tracking=True)
+    jurisdiction = fields.Selection(
+        JURISDICTIONS, required=True, tracking=True, default=lambda self: self._default_jurisdiction(),
+        help="The preset of legal periods the deadlines of this case are computed with.",
+    )
+    debtor_abroad = fields.Boolean(string="Debtor Has No Domicile Here",
+                                   help="Longer appeal window for the debtor (PRC: 30 days instead of 15).")
+    filing_date = fields.Date(tracking=True, copy=False)
+
+    # === Fields: claim === #
+    line_ids = fields.One2many("collection.case.line", "case_id", string="Claimed Invoices", copy=False)
+    move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoices")
+    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today,
+                                help="The claim's interest and compensation are computed up to this day.")
+    claim_principal = fields.Monetary(string="Principal", compute="_compute_claim", store=True, tracking=True)
+    claim_interest = fields.Monetary(string="Interest", compute="_compute_claim", store=True)
+    claim_compensation = fields.Monetary(string="Compensation", compute="_compute_claim", store=True)
+    claim_penalty = fields.Monetary(string="Contract Penalty")
+    claim_fees = fields.Monetary(string="Lawyer Fees Claimed")
+    claim_costs = fields.Monetary(string="Costs Claimed", help="Court, preservation and other costs claimed.")
+    claim_total = fields.Monetary(string="Total Claim", compute="_compute_claim", store=True, tracking=True)
+    interest_explanation = fields.Text(string="How the Interest Is Computed", readonly=True, copy=False)
+    amount_outstanding = fields.Monetary(string="Outstanding", compute="_compute_recovery",
+                                         help="What the claimed invoices still owe today.")
+    amount_recovered = fields.Monetary(string="Recovered", compute="_compute_recovery",
+                                       help="Principal at filing less what the claimed invoices still owe.")
+
+    # === Fields: evidence === #
+    evidence_ids = fields.One2many("collection.case.evidence", "case_id", groups=LEGAL_USER)
+    evidence_required_count = fields.Integer(compute="_compute_evidence", store=True)
+    evidence_missing_count = fields.Integer(compute="_compute_evidence", store=True)
+    evidence_progress = fields.Float(string="Evidence Provided (%)", compute="_compute_evidence", store=True)
+    evidence_complete = fields.Boolean(compute="_compute_evidence", store=True)
+    evidence_override_reason = fields.Text(
+        string="Filed Without Complete Evidence Because", groups=LEGAL_MANAGER, tracking=True, copy=False,
+        help="A legal manager lets the case be filed while required evidence is missing, and says why.",
+    )
+    evidence_override_user_id = fields.Many2one("res.users", string="Override By", readonly=True, copy=False,
+                                                groups=LEGAL_MANAGER)
+
+    # === Fields: limitation, deadlines and steps === #
+    interruption_ids = fields.One2many("collection.case.interruption", "case_id", string="Limitation Events",
+                                       groups=LEGAL_USER)
+    limitation_deadline = fields.Date(compute="_compute_limitation", store=True,
+                                      help="The earliest limitation deadline among the claimed invoices.")
+    limitation_unproven = fields.Boolean(compute="_compute_limitation", store=True,
+                                         help="An event that would interrupt the limitation has no proof yet.")
+    deadline_ids = fields.One2many("collection.case.deadline", "case_id", string="Deadlines", groups=LEGAL_USER)
+    next_deadline_date = fields.Date(compute="_compute_next_deadline")
+    next_deadline_name = fields.Char(compute="_compute_next_deadline")
+    preservation_ids = fields.One2many("collection.case.preservation", "case_id", groups=LEGAL_USER)
+    hearing_ids = fields.One2many("collection.case.hearing", "case_id", groups=LEGAL_USER)
+    next_hearing_date = fields.Datetime(compute="_compute_next_hearing_date", store=True)
+    judgment_ids = fields.One2many("collection.case.judgment", "case_id", string="Decisions", groups=LEGAL_USER)
+    enforcement_ids = fields.One2many("collection.case.enforcement", "case_id", groups=LEGAL_USER)
+    pause_id = fields.Many2one("collection.pause", string="Litigation Pause", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("fee_share_range", "CHECK(fee_share >= 0 AND fee_share <= 100)",
+         "A contingency share is between 0 and 100 %."),
+        ("report_interval_positive", "CHECK(report_interval >= 0)", "A reporting interval cannot be negative."),
+    ]
+
+    # === Compute === #
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for case in self:
+            case.display_name = f"{case.name} · {case.partner_id.name}" if case.partner_id else case.name
+
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for case in self:
+            case.move_ids = case.line_ids.move_id
+
+    @api.depends("line_ids.amount_claimed", "line_ids.interest_amount", "line_ids.compensation_amount",
+                 "claim_penalty", "claim_fees", "claim_costs")
+    def _compute_claim(self):
+        for case in self:
+            case.claim_principal = sum(case.line_ids.mapped("amount_claimed"))
+            case.claim_interest = sum(case.line_ids.mapped("interest_amount"))
+            case.claim_compensation = sum(case.line_ids.mapped("compensation_amount"))
+            case.claim_total = (case.claim_principal + case.claim_interest + case.claim_compensation
+                                + case.claim_penalty + case.claim_fees + case.claim_costs)
+
+    @api.depends("line_ids.amount_residual", "claim_principal")
+    def _compute_recovery(self):
+        for case in self:
+            case.amount_outstanding = sum(case.line_ids.mapped("amount_residual"))
+            case.amount_recovered = max(0.0, case.claim_principal - case.amount_outstanding)
+
+    @api.depends("evidence_ids.required", "evidence_ids.provided")
+    def _compute_evidence(self):
+        for case in self:
+            required = case.sudo().evidence_ids.filtered("required")
+            missing = required.filtered(lambda item: not item.provided)
+            case.evidence_required_count = len(required)
+            case.evidence_missing_count = len(missing)
+            case.evidence_complete = not missing
+            case.evidence_progress = 100.0 * (len(required) - len(missing)) / len(required) if required else 100.0
+
+    @api.depends("line_ids.limitation_deadline", "line_ids.limitation_unproven")
+    def _compute_limitation(self):
+        for case in self:
+            deadlines = [d for d in case.line_ids.mapped("limitation_deadline") if d]
+            case.limitation_deadline = min(deadlines) if deadlines else False
+            case.limitation_unproven = any(case.line_ids.mapped("limitation_unproven"))
+
+    def _compute_next_deadline(self):
+        today = fields.Date.context_today(self)
+        rows = self.env["collection.case.deadline"].sudo().search_read(
+            [("case_id", "in", self.ids), ("date", ">=", today)], ["case_id", "date", "kind", "name"],
+            order="date, id",
+        )
+        kinds = dict(self.env["collection.case.deadline"]._fields["kind"]._description_selection(self.env))
+        first = {}
+        for row in rows:
+            first.setdefault(row["case_id"][0], row)
+        for case in self:
+            row = first.get(case.id)
+            case.next_deadline_date = row["date"] if row else False
+            case.next_deadline_name = f"{kinds.get(row['kind'])}: {row['name']}" if row else False
+
+    @api.depends("hearing_ids.date", "hearing_ids.state")
+    def _compute_next_hearing_date(self):
+        now = fields.Datetime.now()
+        for case in self:
+            planned = [h.date for h in case.sudo().hearing_ids if h.state == "planned" and h.date >= now]
+            case.next_hearing_date = min(planned) if planned else False
+
+    @api.depends("engagement_date", "report_interval", "report_unit")
+    def _compute_report_next_date(self):
+        for case in self:
+            if not case.report_interval:
+                case.report_next_date = False
+                continue
+            start = case.engagement_date or fields.Date.context_today(case)
+            case.report_next_date = start + case._report_step()
+
+    # === Constraints === #
+    @api.constrains("line_ids", "currency_id", "partner_id")
+    def _check_claimed_invoices(self):
+        self.line_ids._check_invoice()
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
+        templates = self.env["collection.evidence.template"].sudo()
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            if vals.get("partner_id"):
+                vals["partner_id"] = partners.browse(vals["partner_id"]).commercial_partner_id.id
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("collection.case") \
+                    or self.env._("New")
+            if "evidence_ids" not in vals:
+                template = templates._for_case_type(vals.get("case_type") or "sale_of_goods", company)
+                vals["evidence_ids"] = template._evidence_commands() if template else []
+        return super().create(vals_list)
+
+    def write(self, vals):
+        was_closed = {case.id: case.is_closed for case in self}
+        if vals.get("stage_id") and not self.env["collection.case.stage"].browse(vals["stage_id"]).is_closed:
+            reopened = self.filtered("is_closed").line_ids
+            self.env["collection.case.line"]._ensure_moves_free(reopened.move_id.ids, exclude_ids=reopened.ids)
+        if vals.get("evidence_override_reason"):
+            vals["evidence_override_user_id"] = self.env.uid
+        res = super().write(vals)
+        if "stage_id" in vals:
+            closing = self.filtered(lambda c: c.is_closed and not was_closed[c.id])
+            reopening = self.filtered(lambda c: not c.is_closed and was_closed[c.id])
+            if closing:
+                super(CollectionCase, closing).write({"closed_on": fields.Date.context_today(self)})
+            if reopening:
+                super(CollectionCase, reopening).write({"closed_on": False})
+        if "stage_id" in vals:
+            self._sync_litigation_pause()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_filed(self):
+        if filed := self.filtered("filing_date"):
+            raise UserError(self.env._(
+                "A filed case is part of the record: close it instead of deleting it (%(cases)s).",
+                cases=", ".join(filed.mapped("name")),
+            ))
+
+    def unlink(self):
+        pauses = self.pause_id.filtered(lambda p: p.state == "active")
+        res = super().unlink()
+        if pauses:
+            pauses.sudo().action_resume()
+        return res
+
+    # === Actions === #
+    def action_refresh_claim(self):
+        """Take the claim again from the invoices: what they still owe, and interest as of the chosen day."""
+        if filed := self.filtered("filing_date"):
+            raise UserError(self.env._("The claim of %(cases)s was fixed when it was filed.",
+                                       cases=", ".join(filed.mapped("name"))))
+        self._refresh_claim()
+        return True
+
+    def action_file(self):
+        """File the case: the claim is fixed, the limitation of its invoices stops while the suit is pending."""
+        for case in self:
+            if error := case._filing_error_message():
+                raise UserError(error)
+        for case in self:
+            case._refresh_claim(as_of=case.interest_date or case.filing_date or fields.Date.context_today(case))
+            case.write(case._prepare_filing_vals())
+        self._action_file()
+        return True
+
+    def action_open_evidence_pack(self):
+        self.ensure_one()
+        pack = self._generate_evidence_pack()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{pack._name}/{pack.id}/data/{url_quote(pack.filename)}?download=true",
+            "target": "self",
+        }
+
+    def action_add_history_evidence(self):
+        """Offer the collection history of the debtor as evidence: an extract, hashed, under correspondence."""
+        self.ensure_one()
+        self.check_access("write")
+        history = self.env["collection.history"].search(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)], order="date, id")
+        if not history:
+            raise UserError(self.env._("There is no collection history for %s.", self.partner_id.name))
+        item = self._evidence_item("correspondence", self.env._("Collection history"))
+        self.env["collection.case.evidence.file"].create({
+            "evidence_id": item.id,
+            "name": f"{self.env._('collection-history')}-{fields.Date.context_today(self)}.csv",
+            "datas": base64.b64encode(self._history_csv(history)),
+            "source_ref": f"collection.customer,{history[0].customer_id.id}" if history[0].customer_id else False,
+            "note": self.env._("%(count)s entries of the collection history", count=len(history)),
+        })
+        return True
+
+    def action_add_letter_evidence(self):
+        """Offer the letters of the letters engine as evidence: each letter sent about the claimed invoices, with
+        its proof of delivery and the debtor's signed reply, fingerprinted; a delivered lawyer letter moves the
+        case to its stage. A letter already in the evidence is not added twice."""
+        self.ensure_one()
+        self.check_access("write")
+        letters = self.env["collection.letter"].sudo().search([
+            ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("state", "in", ["sent", "delivered", "returned"]), ("line_ids.move_id", "in", self.line_ids.move_id.ids),
+        ], order="date, id")
+        known = {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+        letters = letters.filtered(lambda letter: letter not in known)
+        if not letters:
+            raise UserError(self.env._("No letter about these invoices left to add to the evidence."))
+        vals_list = []
+        for letter in letters.with_context(bin_size=False):
+            acknowledgement = letter.limitation_event_ids.filtered(lambda e: e.event_type == "acknowledgement")
+            demand_item = self._evidence_item("demand" if letter.state == "delivered" and letter.proof_file
+                                              else "correspondence", self.env._("Correspondence"))
+            files = [(demand_item, letter.pdf_filename or letter.document_filename, letter.pdf_file
+                      or letter.document_file), (demand_item, letter.proof_filename, letter.proof_file)]
+            if acknowledgement:
+                files.append((self._evidence_item("balance_confirmation", self.env._("Balance confirmations")),
+                              letter.reply_filename, letter.reply_file))
+            vals_list += [{"evidence_id": item.id, "name": name or letter.name, "datas": data,
+                           "source_ref": f"collection.letter,{letter.id}", "note": letter.name}
+                          for item, name, data in files if data]
+        self.env["collection.case.evidence.file"].create(vals_list)
+        if letters.filtered(lambda letter: letter.kind == "lawyer" and letter.limitation_event_ids):
+            self._advance_to("lawyer_letter")
+        return True
+
+    def action_open_deadlines(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_case_deadline_action")
+        action["domain"] = [("case_id", "in", self.ids)]
+        return action
+
+    def action_open_pause(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "collection.pause", "res_id": self.pause_id.id,
+                "view_mode": "form", "name": self.env._("Litigation Pause")}
+
+    # === Cron === #
+    @api.model
+    def _cron_legal_deadlines(self, batch_size=500):
+        """Turn deadlines into activities before they pass: one activity per deadline and alert threshold, ever.
+
+        Each call does one batch; an alert is remembered by its key (deadline kind, record, date, threshold), so a
+        rerun, or a run resumed after a crash, creates nothing twice. Also schedules the lawyers' progress reports."""
+        today = fields.Date.context_today(self)
+        self.sudo()._schedule_progress_reports(today)
+        alerts = self.env["collection.case.alert"].sudo()
+        candidates = alerts._pending_alerts(today)
+        batch = candidates[:batch_size]
+        alerts._raise_alerts(batch)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(candidates) - len(batch))
+        return len(batch)
+
+    # === Business: filing === #
+    def _filing_error_message(self):
+        self.ensure_one()
+        if self.filing_date and self.stage_kind not in ("preparation", "lawyer_letter", "preservation"):
+            return self.env._("%s is filed already.", self.name)
+        if self.is_closed:
+            return self.env._("%s is closed.", self.name)
+        if not self.line_ids:
+            return self.env._("%s claims no invoice: add the invoices it claims first.", self.name)
+        missing = self.sudo().evidence_ids.filtered(lambda item: item.required and not item.provided)
+        if missing and not self.sudo().evidence_override_reason:
+            return self.env._(
+                "%(case)s cannot be filed: required evidence is missing (%(items)s). Provide it, or ask a legal "
+                "manager to record why the case is filed without it.",
+                case=self.name, items=", ".join(missing.mapped("name")),
+            )
+        return None
+
+    def _prepare_filing_vals(self):
+        self.ensure_one()
+        stage = self._stage_of_kind("filed")
+        vals = {"filing_date": self.filing_date or fields.Date.context_today(self)}
+        if stage and stage.sequence > self.stage_id.sequence:
+            vals["stage_id"] = stage.id
+        return vals
+
+    def _action_file(self):
+        """After filing: the suit interrupts the limitation of every claimed invoice (pending until it ends)."""
+        self.env["collection.case.interruption"].create([{
+            "case_id": case.id, "kind": "filing", "date": case.filing_date, "proof_method": "court_record",
+            "move_ids": [Command.set(case.line_ids.move_id.ids)],
+            "note": case.court_case_number or False,
+        } for case in self])
+        for case in self:
+            override = case.sudo().evidence_override_reason
+            body = self.env._("Filed on %(date)s, claiming %(amount)s.", date=case.filing_date,
+                              amount=case.currency_id.format(case.claim_total))
+            if override and not case.evidence_complete:
+                body += " " + self.env._("Filed without complete evidence: %s", override)
+            case.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _refresh_claim(self, as_of=None):
+        """What each claimed invoice owes, and its interest and compensation as of `as_of` (the interest day)."""
+        for case in self:
+            day = as_of or case.interest_date or fields.Date.context_today(case)
+            moves = case.line_ids.move_id
+            figures = moves._collection_interest(day, raise_errors=False)
+            explanation = []
+            for line in case.line_ids:
+                values = figures.get(line.move_id.id) or {}
+                compensation = min(values.get("compensation", 0.0), values.get("claimable", 0.0))
+                line.write({
+                    "amount_claimed": line.move_id.amount_residual,
+                    "interest_amount": max(0.0, values.get("claimable", 0.0) - compensation),
+                    "compensation_amount": compensation,
+                    "interest_explanation": "\n".join(values.get("explanation", [])),
+                })
+                if values.get("explanation"):
+                    explanation += [f"{line.move_id.name}:", *values["explanation"], ""]
+            case.write({"interest_date": day, "interest_explanation": "\n".join(explanation).strip() or False})
+
+    # === Business: stages and pauses === #
+    def _stage_of_kind(self, kind):
+        self.ensure_one()
+        return self._stages_of_kind(kind).get(self.company_id.id, self.env["collection.case.stage"])
+
+    def _stages_of_kind(self, kind):
+        """{company id: the first stage of a kind each case's company may use}, in one search."""
+        stages = self.env["collection.case.stage"].search([("kind", "=", kind)])
+        return {
+            company.id: stages.filtered(lambda s, c=company: not s.company_id or s.company_id in c.parent_ids)[:1]
+            for company in self.company_id
+        }
+
+    def _advance_to(self, kind):
+        """Move the cases forward to the stage of a step they reached; never backwards, never out of closed."""
+        stage_of = self._stages_of_kind(kind)
+        for case in self:
+            stage = stage_of.get(case.company_id.id)
+            if stage and not case.is_closed and stage.sequence > case.stage_id.sequence:
+                case.stage_id = stage
+
+    def _close_as(self, result):
+        """Close the cases with a result (recovered, settled, written_off, lost): the stage of that result. The
+        litigation pause ends with it. For the money side (settlement, write-off) to call."""
+        for case in self:
+            stage = self.env["collection.case.stage"].search([
+                ("kind", "=", "closed"), ("close_result", "=", result), "|", ("company_id", "=", False),
+                ("company_id", "parent_of", case.company_id.ids)], limit=1)
+            if not stage:
+                raise UserError(self.env._("No closed stage says %s: add one in the legal configuration.", result))
+            case.stage_id = stage
+
+    def _sync_litigation_pause(self):
+        """Keep one active litigation pause on the invoices of each open case: created when the case opens or gets
+        invoices, ended when it closes. The customer shows In litigation at once; the escalation, triggered by the
+        pause, stops (or resumes) chasing those invoices on its next run."""
+        pause_model = self.env["collection.pause"].sudo()
+        to_create, to_create_for = [], []
+        for case in self:
+            pause = case.pause_id.sudo() if case.pause_id.state == "active" else pause_model
+            moves = case.line_ids.move_id if not case.is_closed else self.env["account.move"]
+            if moves and not pause:
+                to_create.append({
+                    "partner_id": case.partner_id.id, "company_id": case.company_id.id, "reason": "litigation",
+                    "move_ids": [Command.set(moves.ids)],
+                    "note": self.env._("Legal case %s", case.name),
+                })
+                to_create_for.append(case)
+            elif moves and pause.move_ids != moves:
+                pause.move_ids = [Command.set(moves.ids)]
+                pause.customer_id._mark_to_recheck()
+            elif not moves and pause:
+                pause.action_resume()
+        if to_create:
+            pauses = pause_model.create(to_create)
+            for case, pause in zip(to_create_for, pauses, strict=True):
+                case.pause_id = pause
+
+    def _close_legal_review(self):
+        """The engine asked the legal team to consider a case for this customer: the case is the answer."""
+        files = self.env["collection.customer"].sudo().search([
+            ("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)])
+        file_of = {(f.partner_id.id, f.company_id.id): f for f in files}
+        for case in self:
+            if file := file_of.get((case.partner_id.id, case.company_id.id)):
+                file.activity_feedback(["account_collection_litigation.mail_activity_type_legal_review"],
+                                       feedback=self.env._("Legal case %s opened.", case.name))
+
+    # === Business: evidence === #
+    def _evidence_item(self, category, name):
+        """The first checklist item of a category, created (not required) when the checklist has none."""
+        self.ensure_one()
+        item = self.sudo().evidence_ids.filtered(lambda e: e.category == category)[:1]
+        return item.sudo(False) or self.env["collection.case.evidence"].create(
+            {"case_id": self.id, "category": category, "name": name, "required": False, "sequence": 100})
+
+    @api.model
+    def _history_csv(self, history):
+        events = dict(history._fields["event"]._description_selection(self.env))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([self.env._("Date"), self.env._("Event"), self.env._("Invoice"), self.env._("Action"),
+                         self.env._("By"), self.env._("Note")])
+        for row in history:
+            writer.writerow([fields.Datetime.to_string(row.date), events.get(row.event, row.event),
+                             row.move_id.name or "", row.action_id.name or "", row.user_id.name or "", row.note or ""])
+        return buffer.getvalue().encode()
+
+    def _evidence_exhibits(self):
+        """The numbered exhibits of the case: every file of every checklist item, in checklist order."""
+        self.ensure_one()
+        categories = dict(self.env["collection.case.evidence"]._fields["category"]._description_selection(self.env))
+        files = self.sudo().evidence_ids.sorted(lambda e: (e.sequence, e.id)).file_ids.sorted(
+            lambda f: (f.evidence_id.sequence, f.evidence_id.id, f.id))
+        exhibits = []
+        for number, file in enumerate(files, start=1):
+            data = base64.b64decode(file.datas or b"")
+            exhibits.append(evidence_pack.Exhibit(number, file.name, data, (
+                file.evidence_id.name, categories.get(file.evidence_id.category, ""), file.name,
+                fields.Datetime.to_string(file.added_on), file.sha256,
+            )))
+        return exhibits
+
+    def _generate_evidence_pack(self):
+        """Store the evidence pack (numbered index and numbered files, one ZIP) on the case, log its fingerprint."""
+        self.ensure_one()
+        self.check_access("write")
+        exhibits = self._evidence_exhibits()
+        if not exhibits:
+            raise UserError(self.env._("%s has no evidence file yet.", self.name))
+        for exhibit in exhibits:
+            if evidence_pack.sha256_hex(exhibit.data) != exhibit.cells[-1]:
+                raise UserError(self.env._(
+                    "The file %(file)s no longer matches the fingerprint taken when it was added.",
+                    file=exhibit.filename))
+        headers = [self.env._("No."), self.env._("Item"), self.env._("Category"), self.env._("File"),
+                   self.env._("Added On (UTC)"), self.env._("SHA-256")]
+        intro = self.env._("%(case)s · %(creditor)s v. %(debtor)s · %(court)s %(number)s",
+                           case=self.name, creditor=self.company_id.name, debtor=self.partner_id.name,
+                           court=self.court_id.name or "", number=self.court_case_number or "")
+        index = evidence_pack.index_docx(self.env._("Evidence index"), headers, exhibits, intro=intro)
+        data, names = evidence_pack.build_pack(f"00_{self.env._('index')}.docx", index, exhibits)
+        filename = f"{self.name.replace('/', '-')}-{self.env._('evidence')}.zip"
+        digest = evidence_pack.sha256_hex(data)
+        self.message_post(body=Markup("%s<br/>%s") % (
+            self.env._("Evidence pack %(file)s: %(count)s exhibits.", file=filename, count=len(names)),
+            self.env._("SHA-256 of the pack: %s", digest),
+        ), subtype_xmlid="mail.mt_note")
+        return self.env["collection.case.evidence.pack"].create({
+            "case_id": self.id, "filename": filename, "data": base64.b64encode(data), "sha256": digest,
+            "exhibit_count": len(names),
+        })
+
+    # === Business: progress reports === #
+    def _report_step(self):
+        self.ensure_one()
+        unit = "weeks" if self.report_unit == "weeks" else "months"
+        return relativedelta(**{unit: self.report_interval})
+
+    def _schedule_progress_reports(self, today):
+        """One activity per period and case whose lawyer reports regularly; the next date moves one period on."""
+        cases = self.search([("is_closed", "=", False), ("report_interval", ">", 0),
+                             ("report_next_date", "<=", today)])
+        if not cases:
+            return
+        vals_list, next_dates = [], defaultdict(list)
+        for case in cases:
+            vals_list.append(case._activity_vals(
+                "account_collection_litigation.mail_activity_type_lawyer_report", case.report_next_date,
+                self.env._("Progress report due from %(lawyer)s", lawyer=(case.lawyer_id or case.law_firm_id).name
+                           or self.env._("the lawyer")),
+            ))
+            next_date = case.report_next_date
+            while next_date <= today:
+                next_date += case._report_step()
+            next_dates[next_date].append(case.id)
+        for next_date, case_ids in next_dates.items():
+            self.browse(case_ids).write({"report_next_date": next_date})
+        self.env["collection.case.alert"]._create_activities(vals_list)
+
+    def _activity_vals(self, type_xmlid, deadline, summary, note=False):
+        self.ensure_one()
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(self._name), "res_id": self.id,
+            "activity_type_id": self.env.ref(type_xmlid).id, "date_deadline": deadline, "summary": summary,
+            "note": note, "user_id": (self.user_id or self.env.user).id, "automated": True,
+        }
+
+    # === Business: off days === #
+    @api.model
+    def _off_days(self, companies):
+        """{company id: OffDays}: weekends and the global time off (public holidays) of each company's calendar,
+        as days of the calendar's time zone."""
+        calendars = companies.resource_calendar_id
+        leaves = self.env["resource.calendar.leaves"].sudo().search(
+            [("resource_id", "=", False), ("company_id", "in", companies.ids), "|",
+             ("calendar_id", "in", calendars.ids), ("calendar_id", "=", False)])
+        holidays = defaultdict(set)
+        for leave in leaves:
+            calendar = leave.calendar_id or leave.company_id.resource_calendar_id
+            tz = pytz.timezone(calendar.tz or "UTC")
+            day = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            while day <= last:
+                holidays[leave.company_id.id].add(day)
+                day += timedelta(days=1)
+        return {company.id: legal.OffDays(holidays=frozenset(holidays[company.id])) for company in companies}
+
+    # === Business: documents === #
+    def _document_context(self):
+        """Plain data of the case for court documents (statement of claim, preservation and enforcement applications,
+        evidence index): dicts, lists, strings and numbers only, ready for a template engine."""
+        self.ensure_one()
+        case = self.sudo()
+        procedures = dict(self._fields["procedure"]._description_selection(self.env))
+
+        def day(value):
+            return fields.Date.to_string(value) if value else ""
+
+        def party(partner):
+            return {
+                "name": partner.name or "", "vat": partner.vat or "", "company_registry": partner.company_registry
+                or "", "street": partner.street or "", "street2": partner.street2 or "", "city": partner.city or "",
+                "zip": partner.zip or "", "country": partner.country_id.name or "", "phone": partner.phone or "",
+                "email": partner.email or "",
+            }
+
+        decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+        enforcement = case.enforcement_ids.sorted("id")[-1:]
+        return {
+            "reference": case.name,
+            "court": party(case.court_id) if case.court_id else {},
+            "court_case_number": case.court_case_number or "",
+            "procedure": procedures.get(case.procedure, ""),
+            "jurisdiction": case.jurisdiction,
+            "filing_date": day(case.filing_date),
+            "creditor": party(case.company_id.partner_id),
+            "debtor": party(case.partner_id),
+            "lawyer": party(case.lawyer_id) if case.lawyer_id else {},
+            "law_firm": party(case.law_firm_id) if case.law_firm_id else {},
+            "currency": case.currency_id.name,
+            "claim": {
+                "principal": case.claim_principal, "interest": case.claim_interest,
+                "compensation": case.claim_compensation, "penalty": case.claim_penalty, "fees": case.claim_fees,
+                "costs": case.claim_costs, "total": case.claim_total, "interest_as_of": day(case.interest_date),
+                "interest_explanation": case.interest_explanation or "",
+            },
+            "invoices": [{
+                "number": line.move_id.name, "date": day(line.move_id.invoice_date),
+                "due_date": day(line.move_id.invoice_date_due), "amount_total": line.amount_total,
+                "amount_claimed": line.amount_claimed, "interest": line.interest_amount,
+                "contract_ref": line.move_id.collection_contract_ref or "",
+                "limitation_deadline": day(line.limitation_deadline),
+            } for line in case.line_ids],
+            "evidence": [{
+                "number": exhibit.number, "item": exhibit.cells[0], "category": exhibit.cells[1],
+                "file": exhibit.filename, "added_on": exhibit.cells[3], "sha256": exhibit.cells[4],
+            } for exhibit in case._evidence_exhibits()],
+            "preservations": [{
+                "asset_type": measure.asset_type, "description": measure.description or "",
+                "amount": measure.amount, "ruling_number": measure.ruling_number or "",
+                "measure_date": day(measure.measure_date), "expiry_date": day(measure.expiry_date),
+                "security_amount": measure.security_amount, "security_form": measure.security_form or "",
+            } for measure in case.preservation_ids],
+            "judgment": {
+                "number": decision.name or "", "date": day(decision.date), "principal": decision.awarded_principal,
+                "interest": decision.awarded_interest, "costs": decision.awarded_costs,
+                "total": decision.awarded_total, "effective_date": day(decision.effective_date),
+                "performance_due": day(decision.performance_due),
+            } if decision else {},
+            "enforcement": {
+                "number": enforcement.name or "", "application_date": day(enforcement.application_date),
+                "assets": [{"type": asset.asset_type, "description": asset.description or "",
+                            "estimated_value": asset.estimated_value} for asset in enforcement.asset_ids],
+            } if enforcement else {},
+        }
+
+    @api.model
+    def _limitation_sql_cases(self, move_ids):
+        """{move id: jurisdiction} of the invoices claimed in open cases, in one query."""
+        if not move_ids:
+            return {}
+        self.env["collection.case.line"].flush_model(["move_id", "case_open"])
+        self.flush_model(["jurisdiction"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT l.move_id, c.jurisdiction
+              FROM collection_case_line l JOIN collection_case c ON c.id = l.case_id
+             WHERE l.case_open AND l.move_id IN %s
+            """,
+            tuple(move_ids),
+        ))
+        return dict(self.env.cr.fetchall())

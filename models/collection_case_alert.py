@@ -1,0 +1,175 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import legal_deadlines as legal
+
+ALERT_KINDS = [
+    ("limitation", "Limitation"),
+    ("preservation_expiry", "Preservation expires"),
+    ("preservation_renew", "Renew preservation by"),
+    ("suit_due", "File suit by"),
+    ("hearing", "Hearing"),
+    ("appeal", "Our appeal deadline"),
+    ("enforcement_apply", "Apply for enforcement by"),
+    ("asset_recheck", "Asset re-check"),
+]
+
+
+class CollectionCaseAlert(models.Model):
+    """The memory of the deadline alerts raised: one row (and one activity) per deadline and threshold, ever.
+
+    The key names the kind of deadline, the record it comes from, its date and the threshold (days before): a
+    deadline that moves (a new interruption) gets alerts of its own; a rerun finds its keys and raises nothing."""
+
+    _name = "collection.case.alert"
+    _description = "Legal Deadline Alert"
+    _order = "id desc"
+    _rec_name = "key"
+    _check_company_auto = True
+
+    # === Fields === #
+    key = fields.Char(required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    case_id = fields.Many2one("collection.case", readonly=True, index="btree_not_null", ondelete="cascade")
+    move_id = fields.Many2one("account.move", readonly=True, index="btree_not_null", ondelete="cascade")
+    kind = fields.Selection(ALERT_KINDS, required=True, readonly=True)
+    deadline = fields.Date(required=True, readonly=True)
+    threshold = fields.Integer(string="Days Before", readonly=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(key)", "This deadline alert was raised already."),
+    ]
+
+    # === Business === #
+    @api.model
+    def _pending_alerts(self, today):
+        """Alerts due today and not raised yet, soonest deadline first: for the deadlines of open cases and for
+        invoices in no open case whose limitation nears (the legal contact of the customer's policy is told)."""
+        candidates = self._case_alert_candidates(today) + self._invoice_alert_candidates(today)
+        if not candidates:
+            return []
+        raised = set(self.search([("key", "in", [c["key"] for c in candidates])]).mapped("key"))
+        return sorted((c for c in candidates if c["key"] not in raised), key=lambda c: (c["deadline"], c["key"]))
+
+    @api.model
+    def _horizon(self):
+        return max(max(getattr(rules, name), default=0) for rules in legal.PRESETS.values()
+                   for name in set(legal.ALERT_DAYS_BY_KIND.values()))
+
+    @api.model
+    def _case_alert_candidates(self, today):
+        deadlines = self.env["collection.case.deadline"].search([
+            ("date", ">=", today), ("date", "<=", today + timedelta(days=self._horizon())),
+            ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)),
+        ])
+        candidates = []
+        for deadline in deadlines:
+            case = deadline.case_id
+            rules = legal.preset(case.jurisdiction or "prc")
+            threshold = legal.alert_threshold(deadline.date, today, rules.alert_days(deadline.kind))
+            if threshold is None:
+                continue
+            candidates.append({
+                "key": f"{deadline.kind}:{deadline.res_model}:{deadline.res_id}:{deadline.date}:{threshold}",
+                "kind": deadline.kind, "deadline": deadline.date, "threshold": threshold, "case": case, "rules": rules,
+                "company_id": case.company_id.id, "what": deadline.name or "",
+            })
+        return candidates
+
+    @api.model
+    def _invoice_alert_candidates(self, today):
+        moves = self.env["account.move"]._collection_limitation_candidates(
+            None, self._horizon(), today=today, in_litigation=False)
+        if not moves:
+            return []
+        figures = moves._collection_limitation()
+        files = self.env["collection.customer"]._ensure_files(
+            {(move.commercial_partner_id.id, move.company_id.id) for move in moves})
+        file_of = {(f.partner_id.id, f.company_id.id): f for f in files}
+        legal_contact = self._legal_contacts(moves)
+        candidates = []
+        for move in moves:
+            result = figures.get(move.id)
+            rules = legal.preset(move.company_id.collection_jurisdiction or "prc")
+            threshold = legal.alert_threshold(result and result.deadline, today, rules.limitation_warning_days)
+            if threshold is None:
+                continue
+            candidates.append({
+                "key": f"limitation:account.move:{move.id}:{result.deadline}:{threshold}",
+                "kind": "limitation", "deadline": result.deadline, "threshold": threshold, "move": move,
+                "rules": rules,
+                "file": file_of[(move.commercial_partner_id.id, move.company_id.id)],
+                "user": legal_contact[(move.commercial_partner_id.id, move.company_id.id)],
+                "company_id": move.company_id.id, "what": move.name,
+            })
+        return candidates
+
+    @api.model
+    def _legal_contacts(self, moves):
+        """{(customer id, company id): user} told of a limitation before any case: the legal contact of the
+        customer's collection policy (its supervisor, else whoever runs the job, when it names none)."""
+        policy_model = self.env["collection.policy"]
+        contacts = {}
+        for company, company_moves in moves.grouped("company_id").items():
+            partner_ids = tuple(set(company_moves.commercial_partner_id.ids))
+            policy_of = policy_model._policy_ids_for_partners(partner_ids, company)
+            for partner_id in partner_ids:
+                policy = policy_model.browse(policy_of.get(partner_id))
+                contacts[(partner_id, company.id)] = policy.legal_user_id or policy.supervisor_id or self.env.user
+        return contacts
+
+    @api.model
+    def _raise_alerts(self, candidates):
+        """One activity per candidate, all created at once, and the alert rows that remember them."""
+        if not candidates:
+            return self.browse()
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        deadline_type = "account_collection_litigation.mail_activity_type_legal_deadline"
+        limitation_type = "account_collection_litigation.mail_activity_type_limitation"
+        file_model = self.env["ir.model"]._get_id("collection.customer")
+        vals_list = []
+        for candidate in candidates:
+            summary = self.env._("%(kind)s %(what)s on %(date)s (%(days)s days)", kind=kinds[candidate["kind"]],
+                                 what=candidate["what"], date=candidate["deadline"], days=candidate["threshold"])
+            type_xmlid = limitation_type if candidate["kind"] == "limitation" else deadline_type
+            note = False
+            recommend_days = candidate["rules"].recommend_action_days or 0
+            if candidate["kind"] == "limitation" and candidate["threshold"] <= recommend_days:
+                note = self.env._("The claim is about to be time-barred: file suit, apply for a payment order or "
+                                  "for preservation, or obtain a signed acknowledgment now.")
+            if candidate.get("case"):
+                vals_list.append(candidate["case"]._activity_vals(type_xmlid, candidate["deadline"], summary, note))
+            else:
+                file = candidate["file"]
+                vals_list.append({
+                    "res_model_id": file_model, "res_id": file.id, "activity_type_id": self.env.ref(type_xmlid).id,
+                    "date_deadline": candidate["deadline"], "automated": True,
+                    "summary": self.env._("%(summary)s: no legal case yet", summary=summary), "note": note,
+                    "user_id": candidate["user"].id,
+                })
+        activities = self._create_activities(vals_list)
+        return self.create([{
+            "key": candidate["key"], "company_id": candidate["company_id"],
+            "case_id": candidate["case"].id if candidate.get("case") else False,
+            "move_id": candidate["move"].id if candidate.get("move") else False,
+            "kind": candidate["kind"], "deadline": candidate["deadline"], "threshold": candidate["threshold"],
+            "activity_id": activity.id,
+        } for candidate, activity in zip(candidates, activities, strict=True)])
+
+    @api.model
+    def _create_activities(self, vals_list):
+        """Create activities in one batch. Assignees are subscribed first, once per record and user: creating the
+        activities of one user on one record together would subscribe them twice."""
+        if not vals_list:
+            return self.env["mail.activity"]
+        records = defaultdict(set)
+        for vals in vals_list:
+            records[(vals["res_model_id"], vals["user_id"])].add(vals["res_id"])
+        for (model_id, user_id), res_ids in records.items():
+            model = self.env["ir.model"].browse(model_id).sudo().model
+            partner = self.env["res.users"].browse(user_id).sudo().partner_id
+            self.env[model].sudo().browse(res_ids).message_subscribe(partner_ids=partner.ids)
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

@@ -1,0 +1,429 @@
+import base64
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools.docx_render import zip_files
+from .collection_letter_template import ACKNOWLEDGEMENT_KINDS, LETTER_KINDS, lang_selection
+
+LETTER_STATES = [
+    ("draft", "To review"),
+    ("approved", "Approved"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("returned", "Returned"),
+    ("cancelled", "Cancelled"),
+]
+LETTER_CHANNELS = [
+    ("email", "Email"),
+    ("registered_mail", "Registered mail"),
+    ("courier", "Courier"),
+    ("hand", "Hand delivery"),
+]
+REPLY_CHANNELS = [
+    ("email", "Email"),
+    ("mail", "Mail"),
+    ("phone", "Phone"),
+    ("visit", "Visit or meeting"),
+    ("other", "Other"),
+]
+LETTER_TRIGGERS = [
+    ("manual", "By hand"),
+    ("batch", "Batch"),
+    ("calendar", "Collection calendar"),
+]
+# Letters sent at once up to which each gets its PDF (LibreOffice takes seconds per letter).
+PDF_ON_SEND_LIMIT = 20
+# What may still change once a letter has left the review queue: its delivery and the customer's reply.
+DELIVERY_FIELDS = {
+    "state", "channel", "tracking_number", "sent_date", "delivery_date", "proof_file", "proof_filename",
+    "returned_reason", "reply_date", "reply_channel", "reply_file", "reply_filename", "reply_note",
+    "pdf_file", "pdf_filename", "pdf_note", "dedup_key", "approved_by_id", "message_main_attachment_id",
+}
+
+
+class CollectionLetter(models.Model):
+    """A letter or agreement generated for one customer and currency: what it said, to whom, and what became of
+    it. Delivered with proof, it is a limitation interruption for every invoice it lists."""
+
+    _name = "collection.letter"
+    _description = "Collection Letter"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    # === Fields === #
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.company)
+    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, readonly=True,
+                                  index=True, ondelete="cascade", check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True,
+                                 ondelete="cascade")
+    recipient_id = fields.Many2one("res.partner", string="Addressed To", readonly=True)
+    recipient_address = fields.Text(readonly=True)
+    recipient_email = fields.Char(readonly=True)
+    # the letter keeps its document: removing the template it came from takes nothing away from it
+    template_id = fields.Many2one("collection.letter.template", readonly=True, ondelete="set null",
+                                  check_company=True)
+    kind = fields.Selection(LETTER_KINDS, required=True, readonly=True, index=True)
+    lang = fields.Selection(selection=lang_selection, string="Language", readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    deadline = fields.Date(string="Payment Deadline", readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    line_ids = fields.One2many("collection.letter.line", "letter_id", string="Invoices", readonly=True)
+    move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoices Listed")
+    amount_open = fields.Monetary(string="Open Amount", readonly=True)
+    amount_interest = fields.Monetary(string="Interest", readonly=True)
+    amount_compensation = fields.Monetary(string="Compensation", readonly=True)
+    amount_total = fields.Monetary(string="Total Claimed", readonly=True)
+    amount_words = fields.Char(string="In Words", readonly=True)
+    document_file = fields.Binary(string="Letter (.docx)", attachment=True, readonly=True, copy=False)
+    document_filename = fields.Char(readonly=True, copy=False)
+    pdf_file = fields.Binary(string="Letter (PDF)", attachment=True, readonly=True, copy=False)
+    pdf_filename = fields.Char(readonly=True, copy=False)
+    pdf_note = fields.Char(string="PDF", readonly=True, copy=False)
+    generated_by_id = fields.Many2one("res.users", readonly=True,
+                                      default=lambda self: self.env.user)
+    trigger = fields.Selection(LETTER_TRIGGERS, readonly=True, default="manual")
+    batch_id = fields.Many2one("collection.letter.batch", readonly=True, index="btree_not_null", ondelete="set null")
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    dedup_key = fields.Char(readonly=True, copy=False,
+                            help="Customer, company, kind, day and currency: generating twice gives one letter.")
+
+    # === Delivery === #
+    state = fields.Selection(LETTER_STATES, required=True, default="draft", tracking=True, index=True)
+    channel = fields.Selection(LETTER_CHANNELS, tracking=True)
+    tracking_number = fields.Char(tracking=True)
+    sent_date = fields.Date(tracking=True)
+    delivery_date = fields.Date(tracking=True, help="The day the letter arrived: the limitation period restarts "
+                                                    "from it.")
+    proof_file = fields.Binary(string="Proof of Delivery", attachment=True, copy=False,
+                               help="Signed receipt slip, postal or courier delivery record, email receipt.")
+    proof_filename = fields.Char(copy=False)
+    returned_reason = fields.Char(tracking=True)
+    # === The customer's reply === #
+    reply_date = fields.Date(tracking=True)
+    reply_channel = fields.Selection(REPLY_CHANNELS, tracking=True)
+    reply_file = fields.Binary(string="Reply", attachment=True, copy=False)
+    reply_filename = fields.Char(copy=False)
+    reply_note = fields.Text()
+    # === Limitation === #
+    limitation_event_ids = fields.One2many("collection.limitation.event", "letter_id", readonly=True)
+    interrupts_limitation = fields.Boolean(compute="_compute_limitation")
+    limitation_note = fields.Char(compute="_compute_limitation")
+
+    _sql_constraints = [
+        ("dedup_key_unique", "UNIQUE(dedup_key)",
+         "This customer already has a letter of this kind for this day and currency."),
+    ]
+
+    # === Compute === #
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for letter in self:
+            letter.move_ids = letter.line_ids.move_id
+
+    @api.depends("state", "delivery_date", "proof_file", "limitation_event_ids")
+    def _compute_limitation(self):
+        for letter in self:
+            letter.interrupts_limitation = bool(letter.limitation_event_ids)
+            if letter.limitation_event_ids:
+                letter.limitation_note = self.env._(
+                    "Delivered on %(date)s with proof: the limitation period of the invoices listed restarts "
+                    "from that day.", date=letter.delivery_date)
+            elif letter.state in ("sent", "delivered"):
+                letter.limitation_note = self.env._(
+                    "No proof of delivery: this letter interrupts no limitation period until a proof is attached.")
+            elif letter.state == "returned":
+                letter.limitation_note = self.env._("Returned undelivered: this letter interrupts nothing.")
+            else:
+                letter.limitation_note = False
+
+    # === Constraints === #
+    @api.constrains("delivery_date", "sent_date", "date")
+    def _check_dates(self):
+        for letter in self:
+            if letter.delivery_date and letter.delivery_date < letter.date:
+                raise ValidationError(self.env._("%(letter)s cannot arrive before it was written.",
+                                                 letter=letter.name))
+            if letter.sent_date and letter.sent_date < letter.date:
+                raise ValidationError(self.env._("%(letter)s cannot be sent before it was written.",
+                                                 letter=letter.name))
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("collection.letter") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        frozen = set(vals) - DELIVERY_FIELDS
+        if frozen and not self.env.context.get("collection_letter_regenerate") and any(
+                letter.state != "draft" for letter in self):
+            raise UserError(self.env._("A letter that left the review queue is evidence: only its delivery and the "
+                                       "customer's reply can change."))
+        result = super().write(vals)
+        if "proof_file" in vals or "delivery_date" in vals:
+            self.filtered(lambda letter: letter.state == "delivered")._record_interruption()
+        if "reply_date" in vals or "reply_file" in vals:
+            self._record_reply()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(letter.state not in ("draft", "cancelled") for letter in self):
+            raise UserError(self.env._("Only letters still to review can be deleted; cancel the others."))
+
+    # === Actions === #
+    def action_approve(self):
+        self._check_state({"draft"}, self.env._("Only letters to review can be approved."))
+        self.write({"state": "approved", "approved_by_id": self.env.user.id})
+        return True
+
+    def action_send_email(self):
+        """Send by email with the letter attached (and its PDF when LibreOffice is installed)."""
+        self._check_state({"draft", "approved"}, self.env._("This letter was sent already."))
+        missing = self.filtered(lambda letter: not letter.recipient_email)
+        if missing:
+            raise UserError(self.env._("%(customers)s have no email address: post the letter instead.",
+                                       customers=", ".join(missing.partner_id.mapped("display_name"))))
+        self._send_email()
+        return True
+
+    def action_send_approved(self):
+        """From the review queue: send the approved letters by email (those with an email address)."""
+        approved = self.filtered(lambda letter: letter.state == "approved" and letter.recipient_email)
+        if not approved:
+            raise UserError(self.env._("Select approved letters whose customer has an email address."))
+        approved._send_email()
+        return self._notify(self.env._("%(count)s letters sent by email.", count=len(approved)))
+
+    def action_mark_sent(self):
+        """Posted, sent by courier or handed over: the collector says how, and when."""
+        self._check_state({"draft", "approved"}, self.env._("This letter was sent already."))
+        for letter in self:
+            if not letter.channel or letter.channel == "email":
+                raise UserError(self.env._("Choose how %(letter)s was sent: registered mail, courier or by hand.",
+                                           letter=letter.name))
+        today = fields.Date.context_today(self)
+        for letter in self:
+            letter.write({"state": "sent", "sent_date": letter.sent_date or today})
+        self._log_event("sent")
+        return True
+
+    def action_mark_delivered(self):
+        self._check_state({"sent", "returned"}, self.env._("Only a sent letter can be marked delivered."))
+        for letter in self:
+            if not letter.delivery_date:
+                raise UserError(self.env._("Enter the day %(letter)s arrived first.", letter=letter.name))
+        self.write({"state": "delivered"})
+        self._record_interruption()
+        self._log_event("delivered")
+        return True
+
+    def action_mark_returned(self):
+        self._check_state({"sent"}, self.env._("Only a sent letter can come back undelivered."))
+        self.write({"state": "returned"})
+        self._log_event("returned")
+        return True
+
+    def action_cancel(self):
+        self._check_state({"draft", "approved"}, self.env._("A sent letter cannot be cancelled."))
+        # a cancelled letter frees its key: the same letter can be generated again the same day
+        self.write({"state": "cancelled", "dedup_key": False})
+        return True
+
+    def action_regenerate(self):
+        """Render a letter to review again, with today's figures of the same invoices."""
+        self._check_state({"draft"}, self.env._("Only letters to review can be generated again."))
+        self.env["collection.letter.engine"]._regenerate(self)
+        return True
+
+    def action_make_pdf(self):
+        self.env["collection.letter.engine"]._make_pdf(self)
+        return True
+
+    def action_download(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/collection.letter/{self.id}/document_file/{self.document_filename}?download=true",
+            "target": "self",
+        }
+
+    def action_download_zip(self):
+        """Every selected letter (.docx, and PDF when there is one) in one ZIP."""
+        if not self:
+            raise UserError(self.env._("Select the letters to download."))
+        attachment = self.env["ir.attachment"].create({
+            "name": self.env._("letters-%(date)s.zip", date=fields.Date.context_today(self)),
+            # linked to no record: only its creator can download it
+            "raw": self._zip_documents(), "mimetype": "application/zip",
+        })
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true",
+                "target": "self"}
+
+    def action_open_moves(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.account_move_action_collection")
+        action["domain"] = [("id", "in", self.line_ids.move_id.ids)]
+        action["context"] = {}
+        return action
+
+    # === Business === #
+    def _check_state(self, allowed, message):
+        if not self or any(letter.state not in allowed for letter in self):
+            raise UserError(message)
+
+    def _notify(self, message):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"type": "success", "message": message,
+                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
+    def _zip_documents(self):
+        files = []
+        for letter in self.with_context(bin_size=False):
+            if letter.document_file:
+                files.append((letter.document_filename, base64.b64decode(letter.document_file)))
+            if letter.pdf_file:
+                files.append((letter.pdf_filename, base64.b64decode(letter.pdf_file)))
+        return zip_files(files)
+
+    def _kind_label(self):
+        self.ensure_one()
+        return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+
+    def _send_email(self):
+        engine = self.env["collection.letter.engine"]
+        generic = self.env.ref("account_collection_litigation.mail_template_collection_letter")
+        today = fields.Date.context_today(self)
+        for letter in self:
+            # a PDF for a few letters sent from the form; a large batch goes with its Word files only
+            if not letter.pdf_file and len(self) <= PDF_ON_SEND_LIMIT:
+                engine._make_pdf(letter)
+            attachments = self.env["ir.attachment"].create([
+                {"name": name, "raw": base64.b64decode(data), "mimetype": mimetype,
+                 "res_model": letter._name, "res_id": letter.id}
+                for name, data, mimetype in (
+                    (letter.document_filename, letter.with_context(bin_size=False).document_file,
+                     self.env["collection.letter.template"]._docx_mimetype()),
+                    (letter.pdf_filename, letter.with_context(bin_size=False).pdf_file, "application/pdf"),
+                ) if data
+            ])
+            letter.message_post_with_source(
+                letter.template_id.mail_template_id or generic,
+                subtype_xmlid="mail.mt_comment", message_type="comment", attachment_ids=attachments.ids,
+            )
+            letter.write({"state": "sent", "channel": "email", "sent_date": today})
+        self._log_event("sent")
+
+    def _record_interruption(self):
+        """A delivered letter with proof is a limitation interruption for each invoice it lists (a demand that
+        arrived); a signed balance confirmation or agreement returned is recorded from the reply."""
+        events = self.env["collection.limitation.event"]
+        vals = []
+        for letter in self.with_context(bin_size=False):
+            if (letter.state != "delivered" or not letter.delivery_date or not letter.proof_file
+                    or letter.limitation_event_ids.filtered(lambda e: e.event_type == "demand_delivered")):
+                continue
+            vals.append(letter._prepare_event_vals("demand_delivered", letter.delivery_date, letter.proof_file,
+                                                   letter.proof_filename))
+        if vals:
+            events.sudo().create(vals)
+
+    def _record_reply(self):
+        vals = []
+        for letter in self.with_context(bin_size=False):
+            if (letter.kind in ACKNOWLEDGEMENT_KINDS and letter.reply_date and letter.reply_file
+                    and not letter.limitation_event_ids.filtered(lambda e: e.event_type == "acknowledgement")):
+                vals.append(letter._prepare_event_vals("acknowledgement", letter.reply_date, letter.reply_file,
+                                                       letter.reply_filename))
+        if vals:
+            self.env["collection.limitation.event"].sudo().create(vals)
+        for letter in self.filtered("reply_date"):
+            letter.customer_id.sudo().message_post(body=self.env._(
+                "Reply to %(letter)s received on %(date)s.", letter=letter.name, date=letter.reply_date))
+
+    def _prepare_event_vals(self, event_type, day, proof, filename):
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id, "partner_id": self.partner_id.id, "letter_id": self.id,
+            "event_type": event_type, "date": day, "move_ids": [(6, 0, self.line_ids.move_id.ids)],
+            "proof_file": proof, "proof_filename": filename,
+        }
+
+    def _log_event(self, what):
+        """The customer file's and the invoices' chatter, and the collection history."""
+        if not self:
+            return
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        texts = {
+            "drafted": lambda letter: self.env._("%(kind)s %(letter)s drafted for review.",
+                                                 kind=letter._kind_label(), letter=letter.name),
+            "sent": lambda letter: self.env._("%(kind)s %(letter)s sent (%(channel)s) on %(date)s.",
+                                              kind=letter._kind_label(), letter=letter.name,
+                                              channel=channels.get(letter.channel, ""), date=letter.sent_date),
+            "delivered": lambda letter: (self.env._(
+                "%(kind)s %(letter)s delivered on %(date)s, with proof: a limitation interruption.",
+                kind=letter._kind_label(), letter=letter.name, date=letter.delivery_date) if letter.proof_file
+                else self.env._("%(kind)s %(letter)s delivered on %(date)s without proof: it interrupts no "
+                                "limitation period.", kind=letter._kind_label(), letter=letter.name,
+                                date=letter.delivery_date)),
+            "returned": lambda letter: self.env._("%(kind)s %(letter)s came back undelivered.",
+                                                  kind=letter._kind_label(), letter=letter.name),
+        }
+        history_vals, file_bodies, move_bodies = [], {}, {}
+        for letter in self:
+            text = texts[what](letter)
+            link = Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (
+                letter.id, letter.name)
+            body = Markup("%s (%s)") % (text, link)
+            file_bodies[letter.customer_id.id] = body
+            for move in letter.line_ids.move_id:
+                move_bodies[move.id] = body
+            history_vals.append({
+                "company_id": letter.company_id.id, "customer_id": letter.customer_id.id,
+                "partner_id": letter.partner_id.id, "event": "letter",
+                "trigger": "cron" if letter.trigger == "calendar" and what == "drafted" else "manual",
+                "state": "done" if what in ("sent", "delivered") else False,
+                "letter_id": letter.id, "note": text,
+            })
+            if what != "drafted":
+                letter.message_post(body=text)
+        self.env["collection.customer"].sudo().browse(list(file_bodies))._message_log_batch(file_bodies)
+        self.env["account.move"].sudo().browse(list(move_bodies))._message_log_batch(move_bodies)
+        self.env["collection.history"].sudo().create(history_vals)
+
+    @api.model
+    def _generate_for_calendar(self, files, actions):
+        """The calendar's letter actions: draft each customer's letter, in its language, into the review queue,
+        or send it at once when the action says so (and the customer has an email address)."""
+        return self.env["collection.letter.engine"]._generate_for_calendar(files, actions)
+
+
+class CollectionLetterLine(models.Model):
+    """An invoice as a letter listed it, with its amounts on the letter's date."""
+
+    _name = "collection.letter.line"
+    _description = "Collection Letter Invoice"
+    _order = "letter_id, due_date, id"
+
+    letter_id = fields.Many2one("collection.letter", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="letter_id.company_id", store=True)
+    currency_id = fields.Many2one(related="letter_id.currency_id")
+    # the line keeps the number and amounts as written: it outlives the invoice it came from
+    move_id = fields.Many2one("account.move", string="Invoice", index=True, ondelete="set null")
+    number = fields.Char(required=True)
+    contract_ref = fields.Char(string="Contract")
+    invoice_date = fields.Date()
+    due_date = fields.Date()
+    amount = fields.Monetary(string="Invoice Amount")
+    open_amount = fields.Monetary()
+    days_overdue = fields.Integer()
+    interest = fields.Monetary()
+    compensation = fields.Monetary()

@@ -1,0 +1,485 @@
+import base64
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.tools import SQL
+
+from ..tools.amount_words import chinese_capitals
+from ..tools.docx_render import TemplateProblem, render_docx
+
+_logger = logging.getLogger(__name__)
+
+# Days a customer gets to pay, by kind of letter.
+DEADLINE_DAYS = {
+    "reminder_1": 10, "reminder_2": 10, "reminder_3": 7, "formal_demand": 7, "final_notice": 7, "lawyer": 7,
+    "balance_confirmation": 15, "payment_plan": 15, "settlement": 15,
+}
+# Kinds that list every open invoice, not only the overdue ones.
+ALL_OPEN_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
+CURRENCY_PREFIX_ZH = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "GBP": "英镑", "JPY": "日元"}
+PDF_TIMEOUT = 120
+
+
+class CollectionLetterEngine(models.AbstractModel):
+    """Letter generation, in one place for every entry point (customer file, invoices, batch, calendar):
+    choose the invoices, group them per customer and currency, skip what was generated already, build the
+    plain-data context, render in the sandbox, create the letters in one batch and log them."""
+
+    _name = "collection.letter.engine"
+    _description = "Collection Letter Generation"
+
+    # === Entry points === #
+    @api.model
+    def _generate(self, files, kind, day=None, moves=None, template=None, options=None, trigger="manual",
+                  batch=None):
+        """Letters of a kind for customer files (one per customer and currency), the letters of the same
+        customer, kind, day and currency generated before included instead of duplicated.
+
+        `moves` restricts the letters to these invoices; `options` holds the deadline, the lawyer and the
+        payment plan of the wizard."""
+        day = day or self.env["collection.escalation"]._today(self.env.company)   # the day the calendar counts
+        options = options or {}
+        groups = self._group_invoices(files, kind, day, moves)
+        letters = self.env["collection.letter"]
+        if not groups:
+            return letters
+        keys = {self._dedup_key(file, kind, day, currency): (file, currency, invoices)
+                for (file, currency), invoices in groups.items()}
+        existing = letters.search([("dedup_key", "in", list(keys))])
+        todo = {key: value for key, value in keys.items() if key not in set(existing.mapped("dedup_key"))}
+        if not todo:
+            return existing
+        all_moves = self.env["account.move"].union(*(invoices for _f, _c, invoices in todo.values()))
+        figures = all_moves._collection_interest(day, raise_errors=False)
+        vals_list = []
+        for key, (file, currency, invoices) in todo.items():
+            lang = self._letter_lang(file)
+            chosen = template or self.env["collection.letter.template"]._find(kind, lang, file.company_id)
+            if not chosen:
+                raise UserError(self.env._("There is no letter template of the kind %(kind)s: add one under "
+                                           "Collections › Configuration › Letter Templates.",
+                                           kind=self._kind_label(kind)))
+            if chosen.compliance_state == "flagged":
+                raise UserError(self.env._("The template %(template)s waits for a collection manager's "
+                                           "acceptance.", template=chosen.name))
+            vals = self._prepare_letter_vals(file, currency, invoices, kind, day, chosen, figures, options)
+            vals.update(dedup_key=key, trigger=trigger, batch_id=batch.id if batch else False)
+            vals_list.append(vals)
+        created = letters.create(vals_list)
+        self._render_documents(created, options)
+        created._log_event("drafted")
+        return existing | created
+
+    @api.model
+    def _generate_for_calendar(self, files, actions):
+        """The calendar asked for letters (its history rows are written): have the letter cron draft them.
+
+        Rendering takes a few hundredths of a second per letter, so it stays out of the escalation's batch
+        (whose query count is pinned): the letter cron is woken once the batch is committed, from a
+        post-commit callback that costs the batch no query, and drafts them (see _draft_calendar_letters)."""
+        if len(files) != len(actions):
+            raise ValueError("one calendar action per customer file")
+        cr = self.env.cr
+        if not files or cr.postcommit.data.get("collection_letter_cron_woken"):
+            return True
+        cr.postcommit.data["collection_letter_cron_woken"] = True
+        cron_id = self.env.ref("account_collection_litigation.ir_cron_collection_letter_batch").id
+        dbname = cr.dbname
+
+        @cr.postcommit.add
+        def _wake_letter_cron():
+            with Registry(dbname).cursor() as new_cr:
+                api.Environment(new_cr, SUPERUSER_ID, {})["ir.cron"].browse(cron_id)._trigger()
+
+        return True
+
+    @api.model
+    def _pending_calendar_rows(self, limit=None):
+        """History rows of calendar letter actions of the last week that have no letter yet."""
+        self.env["collection.history"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT h.id FROM collection_history h JOIN collection_action a ON a.id = h.action_id
+             WHERE h.event = 'action' AND a.action_type = 'letter' AND h.letter_id IS NULL
+               AND h.state IN ('done', 'to_review')
+               AND h.create_date >= now() at time zone 'UTC' - interval '7 days'
+             ORDER BY h.id %s
+            """,
+            SQL("LIMIT %s", limit) if limit else SQL(),
+        ))
+        return self.env["collection.history"].browse(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _draft_calendar_letters(self, rows):
+        """Draft the letters of calendar history rows in each customer's language, into the review queue, or
+        send them when the action says so (customers without an email address stay in the queue). A customer
+        with nothing left to write about (paid since) gets no letter: its row is marked cancelled."""
+        groups = defaultdict(lambda: self.env["collection.history"])
+        for row in rows:
+            groups[(row.company_id, row.action_id.letter_kind, row.action_id.letter_auto_send)] |= row
+        letters = self.env["collection.letter"]
+        for (company, kind, auto_send), group in groups.items():
+            try:
+                with self.env.cr.savepoint():
+                    generated = self.with_company(company)._generate(group.customer_id, kind, trigger="calendar")
+            except UserError as error:
+                _logger.info("Calendar letters %s of company %s not drafted: %s", kind, company.id, error)
+                group.customer_id._message_log_batch(dict.fromkeys(group.customer_id.ids, self.env._(
+                    "The calendar's letter could not be drafted: %(error)s", error=error)))
+                group.write({"state": "cancelled"})
+                continue
+            by_file = {letter.customer_id.id: letter for letter in generated}
+            for row in group:
+                letter = by_file.get(row.customer_id.id)
+                row.write({"letter_id": letter.id} if letter else {"state": "cancelled"})
+            if auto_send:
+                generated.filtered(lambda letter: letter.state == "draft" and letter.recipient_email)._send_email()
+            letters |= generated
+        return letters
+
+    @api.model
+    def _regenerate(self, letters):
+        for letter in letters:
+            if not letter.template_id:
+                raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
+                                           letter=letter.name))
+            invoices = letter.line_ids.move_id
+            figures = invoices._collection_interest(letter.date, raise_errors=False)
+            vals = self._prepare_letter_vals(letter.customer_id, letter.currency_id, invoices, letter.kind,
+                                             letter.date, letter.template_id, figures, {})
+            letter.line_ids.unlink()
+            letter.with_context(collection_letter_regenerate=True).write(vals)
+            self._render_documents(letter, {})
+        return True
+
+    # === Selection of the invoices === #
+    @api.model
+    def _group_invoices(self, files, kind, day, moves=None):
+        """{(file, currency): invoices} of the customer files, chased (not paused), open and, except for
+        balance confirmations and agreements, overdue on the day."""
+        domain = [
+            ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+            ("collection_pause_id", "=", False),
+        ]
+        if kind not in ALL_OPEN_KINDS:
+            domain.append(("invoice_date_due", "<", day))
+        if moves is not None:
+            domain.append(("id", "in", moves.ids))
+        # by customer and company, not by the escalation's link: an invoice posted since the last run counts too
+        file_of = {(file.partner_id.id, file.company_id.id): file for file in files}
+        invoices = self.env["account.move"].search(domain, order="invoice_date_due, id")
+        groups = defaultdict(lambda: self.env["account.move"])
+        for move in invoices:
+            file = file_of.get((move.commercial_partner_id.id, move.company_id.id))
+            if file:
+                groups[(file, move.currency_id)] |= move
+        return dict(groups)
+
+    @api.model
+    def _dedup_key(self, file, kind, day, currency):
+        return f"letter:{file.company_id.id}:{file.partner_id.id}:{kind}:{day}:{currency.id}"
+
+    @api.model
+    def _letter_lang(self, file):
+        return file.partner_id.lang or file.company_id.partner_id.lang or "en_US"
+
+    # === Values and context === #
+    @api.model
+    def _prepare_letter_vals(self, file, currency, invoices, kind, day, template, figures, options):
+        partner = file.partner_id
+        recipient = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"]) or partner
+        lines, totals = [], defaultdict(float)
+        for move in invoices:
+            values = figures.get(move.id) or {}
+            claimable = values.get("claimable", 0.0)
+            compensation = currency.round(min(values.get("compensation", 0.0), claimable))
+            interest = currency.round(claimable - compensation)
+            line = {
+                "move_id": move.id, "number": move.name, "contract_ref": move.collection_contract_ref or False,
+                "invoice_date": move.invoice_date, "due_date": move.invoice_date_due,
+                "amount": move.amount_total, "open_amount": move.amount_residual,
+                "days_overdue": max(0, (day - move.invoice_date_due).days) if move.invoice_date_due else 0,
+                "interest": interest, "compensation": compensation,
+            }
+            lines.append((0, 0, line))
+            for key in ("open_amount", "interest", "compensation"):
+                totals[key] += line[key]
+        total = currency.round(totals["open_amount"] + totals["interest"] + totals["compensation"])
+        lang = template.lang
+        return {
+            "company_id": file.company_id.id, "customer_id": file.id, "partner_id": partner.id,
+            "recipient_id": recipient.id,
+            "recipient_address": recipient._display_address(without_company=True).strip(),
+            "recipient_email": recipient.email or partner.email or False,
+            "template_id": template.id, "kind": kind, "lang": lang, "date": day,
+            "deadline": day + timedelta(days=options.get("deadline_days") or DEADLINE_DAYS.get(kind, 10)),
+            "currency_id": currency.id, "line_ids": lines,
+            "amount_open": currency.round(totals["open_amount"]), "amount_interest": currency.round(totals["interest"]),
+            "amount_compensation": currency.round(totals["compensation"]), "amount_total": total,
+            "amount_words": self._amount_in_words(total, currency, lang),
+        }
+
+    @api.model
+    def _amount_in_words(self, amount, currency, lang):
+        """Chinese capital numerals for a Chinese letter, Odoo's words (num2words) in the letter's language
+        otherwise."""
+        if (lang or "").startswith("zh"):
+            prefix = CURRENCY_PREFIX_ZH.get(currency.name, currency.name)
+            return prefix + chinese_capitals(Decimal(str(currency.round(amount))))
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        return currency.with_context(lang=lang if lang in installed else "en_US").amount_to_text(amount)
+
+    @api.model
+    def _render_documents(self, letters, options):
+        """Render each letter's .docx from its template (in the sandbox) and store it."""
+        for letter in letters:
+            context = self._letter_context(letter, options)
+            try:
+                data = render_docx(letter.template_id._template_bytes(), context)
+            except TemplateProblem as problem:
+                raise UserError(self.env._("%(template)s: %(problem)s", template=letter.template_id.name,
+                                           problem=self.env["collection.letter.template"]._problem_message(
+                                               problem))) from problem
+            filename = f"{letter.name.replace('/', '-')} {letter.partner_id.name}.docx".replace("/", "-")
+            letter.with_context(collection_letter_regenerate=True).write({
+                "document_file": base64.b64encode(data), "document_filename": filename,
+                "pdf_file": False, "pdf_filename": False, "pdf_note": False,
+            })
+
+    @api.model
+    def _kind_label(self, kind, lang=None):
+        model = self.env["collection.letter.template"]
+        if lang:
+            model = model.with_context(lang=lang)
+        return dict(model._fields["kind"]._description_selection(model.env))[kind]
+
+    @api.model
+    def _letter_context(self, letter, options):
+        """The plain data a template sees (see CONTEXT_KEYS in tools/docx_render.py): no record, no function."""
+        letter.ensure_one()
+        lang = letter.lang or "en_US"
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        currency = letter.currency_id
+        company = letter.company_id
+        partner = letter.partner_id
+        recipient = letter.recipient_id or partner
+        file = letter.customer_id
+        policy = file.policy_id
+        collector = file.user_id or policy.collector_id or letter.generated_by_id
+        lawyer_user = policy.legal_user_id
+        bank = company.partner_id.bank_ids[:1]
+
+        def money(value):
+            return format_decimal(value, format=f"#,##0.{'0' * currency.decimal_places}" if currency.decimal_places
+                                  else "#,##0", locale=lang)
+
+        def day(value):
+            return format_date(value, "long", locale=lang) if value else ""
+
+        def address_lines(contact):
+            lines = (line.strip().strip(",").strip() for line in
+                     contact._display_address(without_company=True).split("\n"))
+            return [line for line in lines if line]
+
+        company_lines = address_lines(company.partner_id)
+        recipient_lines = address_lines(recipient)
+        label = self._kind_label(letter.kind, lang if lang in installed else None)
+        instalments = options.get("instalments") or []
+        return {
+            "company": {
+                "name": company.name or "", "address": ", ".join(company_lines), "address_lines": company_lines,
+                "city": company.city or "", "vat": company.vat or "", "registry": company.company_registry or "",
+                "phone": company.phone or "", "email": company.email or "", "website": company.website or "",
+                "bank": {"bank": bank.bank_id.name or "", "account": bank.acc_number or "",
+                         "holder": bank.acc_holder_name or company.name or "", "bic": bank.bank_id.bic or ""},
+            },
+            "recipient": {
+                "name": partner.name or "", "ref": partner.ref or "", "address": ", ".join(recipient_lines),
+                "address_lines": recipient_lines, "vat": partner.vat or "",
+                "contact": recipient.name if recipient != partner else "",
+                "email": letter.recipient_email or "", "phone": recipient.phone or partner.phone or "",
+            },
+            "letter": {
+                "reference": letter.name, "date": day(letter.date), "kind": label, "title": label,
+                "deadline": day(letter.deadline),
+                "deadline_days": (letter.deadline - letter.date).days if letter.deadline else 0,
+                "language": lang,
+            },
+            "invoices": [{
+                "number": line.number or "", "contract": line.contract_ref or "", "date": day(line.invoice_date),
+                "due_date": day(line.due_date), "amount": money(line.amount), "open_amount": money(line.open_amount),
+                "days_overdue": line.days_overdue, "interest": money(line.interest),
+                "compensation": money(line.compensation),
+            } for line in letter.line_ids],
+            "totals": {
+                "count": len(letter.line_ids), "open_amount": money(letter.amount_open),
+                "interest": money(letter.amount_interest), "compensation": money(letter.amount_compensation),
+                "claimed": not (currency.is_zero(letter.amount_interest)
+                                and currency.is_zero(letter.amount_compensation)),
+                "interest_claimed": not currency.is_zero(letter.amount_interest),
+                "compensation_claimed": not currency.is_zero(letter.amount_compensation),
+                "total": money(letter.amount_total), "total_words": letter.amount_words or "",
+            },
+            "currency": {"name": currency.name, "symbol": currency.symbol or ""},
+            "collector": {"name": collector.name or "", "function": collector.partner_id.function or "",
+                          "phone": collector.partner_id.phone or collector.partner_id.mobile or "",
+                          "email": collector.email or ""},
+            "lawyer": {"name": options.get("lawyer_name") or lawyer_user.name or "",
+                       "firm": options.get("lawyer_firm") or "",
+                       "phone": options.get("lawyer_phone") or lawyer_user.partner_id.phone or "",
+                       "email": options.get("lawyer_email") or lawyer_user.email or ""},
+            "case": {"reference": "", "court": "", "claim": ""},
+            "plan": {"instalments": [{"number": index, "date": day(when), "amount": money(amount)}
+                                     for index, (when, amount) in enumerate(instalments, start=1)]},
+        }
+
+    # === PDF === #
+    @api.model
+    def _soffice(self):
+        return shutil.which("soffice") or shutil.which("libreoffice")
+
+    @api.model
+    def _make_pdf(self, letters):
+        """A PDF of each letter with LibreOffice (`soffice --headless --convert-to pdf`), when it is installed;
+        otherwise the letter says so."""
+        soffice = self._soffice()
+        for letter in letters.with_context(bin_size=False):
+            if not soffice:
+                letter.pdf_note = self.env._("No PDF: LibreOffice (soffice) is not installed on the server.")
+                continue
+            data = self._convert_pdf(soffice, base64.b64decode(letter.document_file))
+            if data:
+                letter.write({"pdf_file": base64.b64encode(data),
+                              "pdf_filename": letter.document_filename.rsplit(".", 1)[0] + ".pdf", "pdf_note": False})
+            else:
+                letter.pdf_note = self.env._("No PDF: LibreOffice could not convert the letter (see the server log).")
+
+    @api.model
+    def _convert_pdf(self, soffice, docx):
+        with tempfile.TemporaryDirectory(prefix="collection-letter-") as tmp:
+            source = os.path.join(tmp, "letter.docx")
+            with open(source, "wb") as handle:
+                handle.write(docx)
+            # a profile of its own: two conversions at once must not share LibreOffice's user installation
+            command = [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
+                       "--convert-to", "pdf", "--outdir", tmp, source]
+            try:
+                subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT,
+                               env={**os.environ, "HOME": tmp})
+            except (OSError, subprocess.SubprocessError) as exc:
+                _logger.info("LibreOffice could not convert a collection letter: %s", exc)
+                return None
+            target = os.path.join(tmp, "letter.pdf")
+            if not os.path.exists(target):
+                return None
+            with open(target, "rb") as handle:
+                return handle.read()
+
+    # === Background batches === #
+    @api.model
+    def _cron_generate_letters(self, batch_size=20):
+        """One slice of work per call: the calendar's letters first, then the queued batches; the runner commits
+        and calls again while work remains. Done work is excluded by its selection (a history row has its letter,
+        a batch customer its letter of the day), so a rerun continues where it stopped."""
+        rows = self._pending_calendar_rows(limit=batch_size)
+        if rows:
+            self._draft_calendar_letters(rows)
+            remaining = len(self._pending_calendar_rows()) + self.env["collection.letter.batch"].search_count(
+                [("state", "in", ("queued", "running"))])
+            self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
+            return len(rows)
+        batch = self.env["collection.letter.batch"].search([("state", "in", ("queued", "running"))], limit=1,
+                                                           order="id")
+        if not batch:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
+        todo = batch._files_to_do()
+        chunk = todo[:batch_size]
+        batch.state = "running"
+        if chunk:
+            self.with_company(batch.company_id)._generate(
+                chunk, batch.kind, day=batch.date, options=batch._options(), trigger="batch", batch=batch)
+        remaining = len(todo) - len(chunk)
+        if not remaining:
+            batch._done()
+        more = self.env["collection.letter.batch"].search_count([("state", "in", ("queued", "running"))])
+        self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining + (more if not remaining else 0))
+        return len(chunk)
+
+    @api.model
+    def _letters_done_sql(self, file_ids, kind, day):
+        """File ids that have a live letter of a kind on a day (one query)."""
+        self.env["collection.letter"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT DISTINCT customer_id FROM collection_letter
+             WHERE customer_id IN %s AND kind = %s AND date = %s AND state != 'cancelled'
+            """,
+            tuple(file_ids) or (0,), kind, day,
+        ))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    # === Demo data === #
+    @api.model
+    def _demo_letters(self):
+        """Real rendered letters in every state for the demo database (called from demo XML after the first
+        escalation, which drafted the calendar's letters)."""
+        today = fields.Date.context_today(self)
+        while self._cron_generate_letters():     # the letters the first escalation's calendar asked for
+            pass
+        letters = self.env["collection.letter"].search([("state", "=", "draft")], order="id")
+        files = self.env["collection.customer"].search([("overdue_count", ">", 0)], order="days_overdue desc")
+        if not files:
+            return
+        zh_lawyer = self.env.ref("account_collection_litigation.letter_template_zh_cn_lawyer",
+                                 raise_if_not_found=False)
+        letters |= self._generate(files[:1], "lawyer", template=zh_lawyer, options={
+            "lawyer_firm": "上海示例律师事务所", "lawyer_name": "李律师", "lawyer_phone": "+86 21 5555 0100"})
+        letters |= self._generate(files[1:2], "balance_confirmation")
+        letters |= self._generate(files[2:3], "formal_demand")
+        # reminders whatever the calendar did (on a weekend the first escalation carries out nothing)
+        letters |= self._generate(files[3:7], "reminder_1")
+        letters = letters.filtered(lambda letter: letter.state == "draft")
+        proof = base64.b64encode(DEMO_PROOF_PDF)
+        steps = [
+            lambda letter: letter.action_approve(),
+            lambda letter: (letter.write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"}),
+                            letter.action_mark_sent()),
+            lambda letter: (letter.write({"channel": "courier", "tracking_number": "SF1400000000001"}),
+                            letter.action_mark_sent(),
+                            letter.write({"delivery_date": today, "proof_file": proof,
+                                          "proof_filename": "courier-delivery-record.pdf"}),
+                            letter.action_mark_delivered()),
+            lambda letter: (letter.write({"channel": "registered_mail", "tracking_number": "EMS9876543210CN"}),
+                            letter.action_mark_sent(),
+                            letter.write({"returned_reason": "Addressee moved; no forwarding address"}),
+                            letter.action_mark_returned()),
+            lambda letter: (letter.write({"channel": "hand"}), letter.action_mark_sent(),
+                            letter.write({"delivery_date": today}), letter.action_mark_delivered(),
+                            letter.write({"reply_date": today, "reply_channel": "phone",
+                                          "reply_note": "Will pay half next week, asks for a plan for the rest."})),
+        ]
+        for letter, step in zip(letters, steps, strict=False):
+            step(letter)
+
+
+# A one-page PDF standing for a scanned courier delivery record in the demo data.
+DEMO_PROOF_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>"
+    b"endobj\n4 0 obj<</Length 62>>stream\nBT /F1 18 Tf 72 760 Td (Courier delivery record: signed) Tj ET\n"
+    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)

@@ -1,0 +1,376 @@
+"""Word templates (docxtpl) rendered in a sandbox, and checked before they are accepted.
+
+- The rendering context is plain data only (dicts with string keys, lists, str, numbers, Decimal, dates):
+  `plain()` refuses anything else, so no ORM record, function or module can reach a template.
+- Templates run in a Jinja `ImmutableSandboxedEnvironment` without globals (no `range`, `cycler`, `joiner`,
+  `lipsum`, `namespace`), without a loader (no `{% import %}`, `{% include %}`, `{% extends %}`), with a short
+  list of harmless filters (no `safe`: everything is XML-escaped), with undefined names raising, and with the
+  size of `*` and `**` results bounded. The sandbox refuses attributes starting with an underscore
+  (`__class__`, `__globals__`, `__mro__`), calls of unsafe methods and changes to the context.
+- `validate_docx` checks an uploaded file: its size, that it is a Word document, that every tag parses, that
+  it uses only the documented variables and no private attribute or import, and that it renders the sample
+  context. A problem is raised as a `TemplateProblem` with a code, parameters and where it is (part,
+  paragraph, text), which the model turns into a translated message.
+
+No Odoo import: the fast tests run this without a database.
+"""
+
+import html
+import re
+import traceback
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+# The top-level variables of the context, with the keys of each (documented in the template form).
+CONTEXT_KEYS = {
+    "company": ("name", "address", "address_lines", "city", "vat", "registry", "phone", "email", "website",
+                "bank"),
+    "recipient": ("name", "ref", "address", "address_lines", "vat", "contact", "email", "phone"),
+    "letter": ("reference", "date", "kind", "title", "deadline", "deadline_days", "language"),
+    "invoices": ("number", "contract", "date", "due_date", "amount", "open_amount", "days_overdue", "interest",
+                 "compensation"),
+    "totals": ("count", "open_amount", "interest", "compensation", "claimed", "interest_claimed",
+               "compensation_claimed", "total", "total_words"),
+    "currency": ("name", "symbol"),
+    "collector": ("name", "function", "phone", "email"),
+    "lawyer": ("name", "firm", "phone", "email"),
+    "case": ("reference", "court", "claim"),
+    "plan": ("instalments",),
+}
+ALLOWED_VARIABLES = frozenset(CONTEXT_KEYS)
+
+# What every template is test-rendered with at upload: the same shape as a real letter's context.
+SAMPLE_CONTEXT = {
+    "company": {
+        "name": "Example Trading Co., Ltd.", "address": "1 Example Road, Shanghai 200000, China",
+        "address_lines": ["1 Example Road", "Shanghai 200000", "China"], "city": "Shanghai",
+        "vat": "91310000000000000X", "registry": "310000000000000", "phone": "+86 21 0000 0000",
+        "email": "ar@example.com", "website": "www.example.com",
+        "bank": {"bank": "Example Bank, Shanghai Branch", "account": "6222 0000 0000 0000",
+                 "holder": "Example Trading Co., Ltd.", "bic": "EXAMCNSH"},
+    },
+    "recipient": {
+        "name": "Sample Customer Ltd.", "ref": "C0001", "address": "2 Customer Street, Beijing 100000, China",
+        "address_lines": ["2 Customer Street", "Beijing 100000", "China"], "vat": "91110000000000000X",
+        "contact": "Ms. Li", "email": "ap@customer.example", "phone": "+86 10 0000 0000",
+    },
+    "letter": {"reference": "LTR/2026/00001", "date": "2 March 2026", "kind": "First reminder",
+               "title": "Payment reminder", "deadline": "12 March 2026", "deadline_days": 10, "language": "en_US"},
+    "invoices": [
+        {"number": "INV/2026/00001", "contract": "C-2025-001", "date": "5 January 2026",
+         "due_date": "4 February 2026", "amount": "1,000.00", "open_amount": "1,000.00", "days_overdue": 26,
+         "interest": "3.20", "compensation": "0.00"},
+    ],
+    "totals": {"count": 1, "open_amount": "1,000.00", "interest": "3.20", "compensation": "0.00", "claimed": True,
+               "interest_claimed": True, "compensation_claimed": False,
+               "total": "1,003.20", "total_words": "One Thousand Three Yuan and Twenty Fen"},
+    "currency": {"name": "CNY", "symbol": "¥"},
+    "collector": {"name": "Chen Jing", "function": "Accounts receivable", "phone": "+86 21 0000 0001",
+                  "email": "collector@example.com"},
+    "lawyer": {"name": "", "firm": "", "phone": "", "email": ""},
+    "case": {"reference": "", "court": "", "claim": ""},
+    "plan": {"instalments": [{"number": 1, "date": "31 March 2026", "amount": "501.60"}]},
+}
+
+# Filters a letter may use: formatting only. `safe` is left out on purpose (it would bypass XML escaping).
+ALLOWED_FILTERS = frozenset({
+    "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last",
+    "length", "list", "lower", "max", "min", "replace", "round", "sort", "string", "sum", "title", "trim",
+    "truncate", "upper", "wordcount",
+})
+FORBIDDEN_NODES = {nodes.Import: "import", nodes.FromImport: "from ... import", nodes.Include: "include",
+                   nodes.Extends: "extends"}
+MAX_REPEAT = 10_000      # longest string or list that `*` may build
+MAX_EXPONENT = 64
+PLAIN_SCALARS = (str, int, float, Decimal, date, datetime, bool, type(None))
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be accepted or rendered: `code`, its `params`, and `where` (part, paragraph, text)."""
+
+    MESSAGES = {
+        "too_large": "The file is {size} bytes; templates are limited to {limit} bytes.",
+        "not_docx": "This is not a Word document (.docx).",
+        "corrupt": "The Word document is damaged and cannot be read: {error}",
+        "syntax": "A tag does not parse: {error}",
+        "forbidden_tag": "The tag {tag} is not allowed in letters.",
+        "private_attribute": "The tag uses the private attribute {attribute}.",
+        "unknown_filter": "The filter {filter} is not available in letters.",
+        "unknown_variable": "Unknown variable {variable}.",
+        "render": "The template cannot be rendered: {error}",
+    }
+
+    def __init__(self, code, where=None, **params):
+        self.code = code
+        self.where = where          # {"part": "body", "paragraph": 3, "text": "..."} or None
+        self.params = params
+        super().__init__(self.english())
+
+    def english(self):
+        message = self.MESSAGES[self.code].format(**self.params)
+        if self.where:
+            message += f" ({self.where['part']}, paragraph {self.where['paragraph']}: {self.where['text']!r})"
+        return message
+
+
+class LetterSandbox(ImmutableSandboxedEnvironment):
+    """A sandbox for letters: no globals, no loader, few filters, undefined names raise, bounded `*` and `**`."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self):
+        super().__init__(undefined=StrictUndefined, autoescape=True, loader=None)
+        self.globals.clear()
+        self.filters = {name: func for name, func in self.filters.items() if name in ALLOWED_FILTERS}
+        self.tests = {name: func for name, func in self.tests.items()
+                      if name in {"defined", "undefined", "none", "number", "string", "even", "odd", "divisibleby",
+                                  "eq", "ne", "lt", "le", "gt", "ge", "==", "!=", "<", "<=", ">", ">=", "in"}}
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError("the exponent is too large")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(count, int) and count * len(seq) > MAX_REPEAT:
+                    raise SecurityError("the result of * is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def plain(value, path="context"):
+    """A copy of the context made of plain data only; anything else (a record, a function) raises TypeError."""
+    if isinstance(value, str):
+        return str.__str__(value)           # a Markup or other str subclass becomes a plain str
+    if isinstance(value, PLAIN_SCALARS):
+        return value
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{path}: key {key!r} is not a string")
+            result[key] = plain(item, f"{path}.{key}")
+        return result
+    if isinstance(value, list | tuple):
+        return [plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    raise TypeError(f"{path}: {type(value).__name__} is not plain data")
+
+
+def _docx_template(data):
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(BytesIO(data))
+    tpl.init_docx()
+    return tpl
+
+
+def _part_name(partname):
+    name = str(partname).rsplit("/", 1)[-1]
+    for prefix, label in (("header", "header"), ("footer", "footer"), ("footnotes", "footnotes")):
+        if name.startswith(prefix):
+            return label
+    return "body"
+
+
+def _prepare(tpl, xml):
+    """The XML of a part as docxtpl hands it to Jinja: tags cleaned, one paragraph per line."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+
+
+def _template_sources(tpl):
+    """[(part label, Jinja source)] of every part docxtpl renders: body, headers, footers, footnotes,
+    document properties."""
+    from docx.oxml import parse_xml
+
+    sources = [("body", _prepare(tpl, tpl.get_xml()))]
+    for uri in (HEADER_URI, FOOTER_URI):
+        for _rel, part in tpl.get_headers_footers(uri):
+            sources.append((_part_name(part.partname), _prepare(tpl, tpl.xml_to_string(parse_xml(part.blob)))))
+    for part in tpl.docx.part.package.parts:
+        if part.content_type.endswith(".footnotes+xml"):
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            sources.append(("footnotes", _prepare(tpl, blob)))
+    props = tpl.docx.core_properties
+    for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+        sources.append(("document properties", getattr(props, prop) or ""))
+    return sources
+
+
+def _where(part, source, lineno):
+    """Part, paragraph number and visible text of a line of a prepared source."""
+    lines = source.splitlines() or [""]
+    lineno = min(max(lineno or 1, 1), len(lines))
+    paragraph = sum(1 for line in lines[:lineno] if line.startswith("<w:p"))
+    text = html.unescape(re.sub(r"<[^>]+>", "", lines[lineno - 1])).strip()
+    return {"part": part, "paragraph": paragraph, "text": text[:120]}
+
+
+def _check_source(env, part, source):
+    """Variables a part uses; raises TemplateProblem on a syntax error, an import, a private attribute."""
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem("syntax", _where(part, source, exc.lineno), error=exc.message) from exc
+    for node_type, tag in FORBIDDEN_NODES.items():
+        for node in tree.find_all(node_type):
+            raise TemplateProblem("forbidden_tag", _where(part, source, node.lineno), tag=tag)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else (
+            node.arg.value if isinstance(node.arg, nodes.Const) else None)
+        if isinstance(attr, str) and attr.startswith("_"):
+            raise TemplateProblem("private_attribute", _where(part, source, node.lineno), attribute=attr)
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            raise TemplateProblem("unknown_filter", _where(part, source, node.lineno), filter=node.name)
+    variables = meta.find_undeclared_variables(tree)
+    return tree, variables
+
+
+def check_zip(data, max_size):
+    """Size and container of an upload; raises TemplateProblem."""
+    if len(data) > max_size:
+        raise TemplateProblem("too_large", size=len(data), limit=max_size)
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise TemplateProblem("not_docx")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise TemplateProblem("not_docx")
+            # a small file that unpacks to gigabytes is refused before anything reads it
+            if sum(info.file_size for info in archive.infolist()) > 20 * max_size:
+                raise TemplateProblem("too_large", size=len(data), limit=max_size)
+            bad = archive.testzip()
+            if bad:
+                raise TemplateProblem("corrupt", error=f"{bad} is damaged")
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise TemplateProblem("corrupt", error=str(exc)) from exc
+
+
+def validate_docx(data, max_size, allowed=ALLOWED_VARIABLES, sample=None):
+    """Check an uploaded template and return the variables it uses; raises TemplateProblem.
+
+    With `sample`, the template is also rendered with it, which finds a misspelt key (`recipient.nmae`)."""
+    check_zip(data, max_size)
+    try:
+        tpl = _docx_template(data)
+    except Exception as exc:  # python-docx raises many types (KeyError, XMLSyntaxError, ValueError...)
+        raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
+    env = LetterSandbox()
+    used = set()
+    for part, source in _template_sources(tpl):
+        tree, variables = _check_source(env, part, source)
+        unknown = sorted(variables - set(allowed))
+        if unknown:
+            lineno = next((node.lineno for node in tree.find_all(nodes.Name) if node.name == unknown[0]), 1)
+            raise TemplateProblem("unknown_variable", _where(part, source, lineno), variable=unknown[0])
+        used |= variables
+    if sample is not None:
+        render_docx(data, sample)
+    return used
+
+
+def _render_where(tpl, exc):
+    """Where a render error happened: the template line of the innermost Jinja frame, in the part being rendered."""
+    lineno = getattr(exc, "lineno", None)
+    if not lineno:
+        frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+        lineno = frames[-1].lineno if frames else None
+    part = getattr(tpl, "current_rendering_part", None)
+    if not (lineno and part is not None):
+        return None
+    from docx.oxml import parse_xml
+
+    if part is tpl.docx.part:
+        source = _prepare(tpl, tpl.get_xml())
+    else:
+        source = _prepare(tpl, tpl.xml_to_string(parse_xml(part.blob)))
+    return _where(_part_name(part.partname), source, lineno)
+
+
+def render_docx(template, context):
+    """Render a docxtpl template (bytes) with a plain-data context in the sandbox; the .docx as bytes."""
+    context = plain(context)
+    try:
+        tpl = _docx_template(template)
+    except Exception as exc:  # see validate_docx
+        raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
+    try:
+        tpl.render(context, jinja_env=LetterSandbox(), autoescape=True)
+    except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
+        raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
+    output = BytesIO()
+    tpl.save(output)
+    return output.getvalue()
+
+
+def docx_paragraphs(data):
+    """[(part label, paragraph text)] of a .docx: body (with tables), headers and footers."""
+    from docx import Document
+
+    document = Document(BytesIO(data))
+    parts = [("body", document.element.body)]
+    for section in document.sections:
+        for label, item in (("header", section.header), ("footer", section.footer)):
+            if not item.is_linked_to_previous:
+                parts.append((label, item._element))
+    result = []
+    for label, element in parts:
+        for paragraph in element.iter(f"{WORD_NS}p"):
+            text = "".join(node.text or "" for node in paragraph.iter(f"{WORD_NS}t"))
+            if text.strip():
+                result.append((label, text))
+    return result
+
+
+def find_phrases(paragraphs, phrases):
+    """[(phrase, part, text)] for each listed phrase found (case and spacing ignored) in the paragraphs."""
+    def norm(text):
+        return re.sub(r"\s+", " ", text).strip().casefold()
+
+    hits = []
+    for phrase in phrases:
+        needle = norm(phrase)
+        if not needle:
+            continue
+        for part, text in paragraphs:
+            if needle in norm(text):
+                hits.append((phrase, part, text.strip()[:160]))
+                break
+    return hits
+
+
+def normalize_docx(data):
+    """The same .docx with fixed zip timestamps and order, so that a generated file is byte-for-byte stable."""
+    source = zipfile.ZipFile(BytesIO(data))
+    output = BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            item = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            item.compress_type = zipfile.ZIP_DEFLATED
+            item.external_attr = 0o644 << 16
+            target.writestr(item, source.read(info.filename))
+    return output.getvalue()
+
+
+def zip_files(files):
+    """One zip of [(file name, bytes)], names made unique."""
+    output = BytesIO()
+    seen = set()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            stem, dot, ext = name.rpartition(".")
+            candidate, counter = name, 1
+            while candidate in seen:
+                counter += 1
+                candidate = f"{stem} ({counter}){dot}{ext}" if dot else f"{name} ({counter})"
+            seen.add(candidate)
+            archive.writestr(candidate, data)
+    return output.getvalue()

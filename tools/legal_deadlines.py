@@ -1,0 +1,475 @@
+"""Legal deadlines of a money claim, as pure functions over a jurisdiction preset.
+
+Every figure is a field of a preset below, taken from the project's rules spec (`legal-rules.md`), with its source.
+Periods are counted as PRC law counts them: the day of the event is not counted, a period of years or months ends on
+the corresponding day (the last day of the month when there is none), and a period whose last day is a statutory
+holiday or rest day ends on the first working day after it (Civil Code 201-203, CPL 85). Presets that do not give a
+figure leave it None: the function then says so (LegalDeadlineError) instead of guessing.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+
+ONE_DAY = timedelta(days=1)
+HUNDRED = Decimal(100)
+
+# What a limitation event is, for every preset: demands, the debtor's acknowledgments and payments, and proceedings.
+EVENT_KINDS = ('demand', 'acknowledgment', 'part_payment', 'filing', 'payment_order', 'arbitration', 'preservation',
+               'enforcement', 'mediation')
+# Proceedings: an interruption by one of these lasts as long as the proceeding (PRC) or suspends the period (DE).
+PROCEEDING_KINDS = frozenset({'filing', 'payment_order', 'arbitration', 'enforcement', 'mediation'})
+ASSET_TYPES = ('bank_deposit', 'movable', 'real_estate', 'equity', 'other')
+PROCEDURES = ('small_claims', 'simplified', 'ordinary', 'arbitration', 'payment_order')
+DECISION_KINDS = ('judgment', 'ruling', 'mediation', 'award')
+# Deadline kinds that alerts are raised for, and the preset attribute holding their alert days.
+ALERT_DAYS_BY_KIND = {
+    'limitation': 'limitation_warning_days',
+    'preservation_expiry': 'preservation_alert_days',
+    'preservation_renew': 'procedural_alert_days',
+    'suit_due': 'procedural_alert_days',
+    'appeal': 'procedural_alert_days',
+    'hearing': 'procedural_alert_days',
+    'enforcement_apply': 'limitation_warning_days',
+    'asset_recheck': 'procedural_alert_days',
+}
+
+
+class LegalDeadlineError(ValueError):
+    """A deadline the preset gives no figure for, or input it cannot be computed from."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """The figures of one jurisdiction. None: the jurisdiction's rules spec gives no figure (enter it by hand)."""
+
+    code: str
+    # --- limitation ---
+    limitation_years: int | None = None
+    limitation_from_year_end: bool = False          # DE: from the end of the year of accrual (BGB 199)
+    long_stop_years: int | None = None
+    restarting_kinds: frozenset = frozenset()        # proven events after which the full period starts again
+    suspending_kinds: frozenset = frozenset()        # proceedings that suspend the period instead (DE BGB 204)
+    reviving_kinds: frozenset = frozenset()          # debtor's acts after expiry that bar the defence (PRC CC 192)
+    suspension_tail_months: int | None = None        # PRC CC 194 (obstacle) / DE BGB 204(2) (proceeding ended)
+    limitation_warning_days: tuple = ()
+    recommend_action_days: int | None = None         # from then on recommend suit, payment order or preservation
+    holiday_roll: bool = False
+    # --- preservation ---
+    pre_suit_filing_days: int | None = None
+    preservation_term_years: tuple = ()              # (asset type, maximum term in years)
+    renew_notice_days: int | None = None
+    preservation_alert_days: tuple = ()
+    pre_suit_security_percent: Decimal | None = None
+    in_suit_security_max_percent: Decimal | None = None
+    # --- judgment ---
+    appeal_days_judgment: int | None = None
+    appeal_days_ruling: int | None = None
+    appeal_days_no_domicile: int | None = None
+    final_procedures: frozenset = frozenset()        # one trial, no appeal (PRC small claims)
+    procedural_alert_days: tuple = ()
+    # --- enforcement ---
+    enforcement_apply_years: int | None = None
+    late_performance_daily_percent: Decimal | None = None
+    termination_min_months: int | None = None
+    recheck_months: int | None = None
+    recheck_years: int | None = None
+    sources: tuple = ()                              # (topic, source) pairs, quoted in explanations
+
+    def source(self, topic):
+        return dict(self.sources).get(topic, '')
+
+    def term_years(self, asset_type):
+        return dict(self.preservation_term_years).get(asset_type)
+
+    def alert_days(self, kind):
+        return getattr(self, ALERT_DAYS_BY_KIND[kind])
+
+
+PRESETS = {
+    'prc': Preset(
+        code='prc',
+        limitation_years=3,
+        long_stop_years=20,
+        restarting_kinds=frozenset(EVENT_KINDS),
+        reviving_kinds=frozenset({'acknowledgment', 'part_payment'}),
+        suspension_tail_months=6,
+        limitation_warning_days=(180, 90, 30, 7),
+        recommend_action_days=60,
+        holiday_roll=True,
+        pre_suit_filing_days=30,
+        preservation_term_years=(('bank_deposit', 1), ('movable', 2), ('real_estate', 3), ('equity', 3),
+                                 ('other', 3)),
+        renew_notice_days=7,
+        preservation_alert_days=(60, 30, 14),
+        pre_suit_security_percent=Decimal(100),
+        in_suit_security_max_percent=Decimal(30),
+        appeal_days_judgment=15,
+        appeal_days_ruling=10,
+        appeal_days_no_domicile=30,
+        final_procedures=frozenset({'small_claims'}),
+        procedural_alert_days=(7, 3, 1),
+        enforcement_apply_years=2,
+        late_performance_daily_percent=Decimal('0.0175'),
+        termination_min_months=3,
+        recheck_months=6,
+        recheck_years=5,
+        sources=(
+            ('limitation', 'Civil Code arts. 188-195, 203'),
+            ('long_stop', 'Civil Code art. 188'),
+            ('revival', 'Civil Code art. 192'),
+            ('preservation', 'CPL arts. 103-104; Preservation Provisions arts. 5, 18; CPL Interpretation art. 487'),
+            ('appeal', 'CPL art. 171'),
+            ('enforcement', 'CPL art. 246 (2021) / 250 (2023)'),
+            ('late_interest', 'SPC 2014 Interpretation art. 1'),
+            ('termination', 'Termination Provisions arts. 1, 9'),
+        ),
+    ),
+    'de': Preset(
+        code='de',
+        limitation_years=3,
+        limitation_from_year_end=True,
+        long_stop_years=10,
+        restarting_kinds=frozenset({'acknowledgment', 'part_payment', 'enforcement'}),
+        suspending_kinds=frozenset({'filing', 'payment_order', 'arbitration', 'mediation'}),
+        suspension_tail_months=6,
+        limitation_warning_days=(180, 90, 30, 7),
+        sources=(('limitation', 'BGB §§ 195, 199, 204, 212'),),
+    ),
+    'uk': Preset(
+        code='uk',
+        limitation_years=6,
+        restarting_kinds=frozenset({'acknowledgment', 'part_payment'}),
+        limitation_warning_days=(180, 90, 30, 7),
+        sources=(('limitation', 'Limitation Act 1980 ss. 5, 29-30'),),
+    ),
+    'us_ucc': Preset(
+        code='us_ucc',
+        limitation_years=4,
+        restarting_kinds=frozenset({'acknowledgment', 'part_payment'}),
+        limitation_warning_days=(180, 90, 30, 7),
+        sources=(('limitation', 'UCC § 2-725 (revival by acknowledgment or payment: state law)'),),
+    ),
+    # Directive 2011/7/EU harmonises interest and compensation only: limitation is national law.
+    'eu': Preset(code='eu', sources=(('limitation', 'national law (Directive 2011/7/EU sets none)'),)),
+}
+
+
+def preset(code):
+    try:
+        return PRESETS[code]
+    except KeyError:
+        raise LegalDeadlineError(f'unknown jurisdiction preset {code!r}') from None
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True)
+class OffDays:
+    """Days on which no period may end: weekends unless made working days, and statutory holidays."""
+
+    holidays: frozenset = frozenset()
+    workdays: frozenset = frozenset()
+    weekends: bool = True
+
+    def is_off(self, day):
+        if day in self.holidays:
+            return True
+        return self.weekends and day.weekday() >= 5 and day not in self.workdays
+
+
+NO_OFF_DAYS = OffDays(weekends=False)
+
+
+def roll(day, rules, off_days):
+    """The last day of a period, moved past rest days and holidays when the preset says so."""
+    if day is None or not rules.holiday_roll:
+        return day
+    for _guard in range(60):
+        if not off_days.is_off(day):
+            return day
+        day += ONE_DAY
+    raise LegalDeadlineError(f'no working day within 60 days after {day}')
+
+
+def add_years(day, years):
+    return day + relativedelta(years=years)
+
+
+def add_months(day, months):
+    return day + relativedelta(months=months)
+
+
+def alert_threshold(deadline, today, days):
+    """The smallest of `days` that the deadline is within, counted from today; None once it has passed or while it is
+    further away than all of them. One alert per threshold: a rerun the same day finds the same threshold."""
+    if deadline is None:
+        return None
+    left = (deadline - today).days
+    if left < 0:
+        return None
+    within = [threshold for threshold in days if left <= threshold]
+    return min(within) if within else None
+
+
+# ---------------------------------------------------------------- limitation
+
+
+@dataclass(frozen=True)
+class Event:
+    """An event that may interrupt or suspend the limitation of a claim: `day` is when it took effect (for a demand,
+    the day it arrived). A proceeding ends on `ends_on` (None while pending)."""
+
+    kind: str
+    day: date
+    proven: bool = True
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Limitation:
+    status: str                      # 'running', 'stopped' (a proceeding or obstacle is pending), 'undefined'
+    deadline: date | None
+    basis: str                       # 'due' or the kind of the event the running period starts from
+    basis_day: date | None
+    long_stop: date | None = None
+    capped: bool = False
+    revived: bool = False            # an acknowledgment or payment after expiry (the defence is barred)
+    pending: Event | None = None
+    unproven: tuple = ()             # events after the basis that would count if proven
+    unproven_deadline: date | None = None
+    late: tuple = ()                 # proven events that came after the period had expired
+    recommend_from: date | None = None
+
+
+def limitation(rules, due, events=(), obstacles=(), off_days=NO_OFF_DAYS):
+    """Limitation of a claim due on `due`. Only proven events count; the period restarts from the last proven event
+    that happened before it ran out (a proceeding: from the day it ended). `obstacles` are (from, to) periods of
+    force majeure or similar (PRC CC 194): one within the last months of the period extends it to `to` + the tail."""
+    if not rules.limitation_years:
+        return Limitation(status='undefined', deadline=None, basis='due', basis_day=due)
+    result = _limitation(rules, due, [e for e in events if e.proven], obstacles, off_days)
+    relevant = [e for e in events if e.kind in rules.restarting_kinds | rules.suspending_kinds and e.day >= due]
+    unproven = tuple(sorted((e for e in relevant if not e.proven and (result.basis_day is None
+                                                                       or e.day > result.basis_day)),
+                            key=lambda e: e.day))
+    if unproven:
+        if_proven = _limitation(rules, due, [replace(e, proven=True) for e in relevant], obstacles, off_days)
+        result = replace(result, unproven=unproven, unproven_deadline=if_proven.deadline)
+    return result
+
+
+def _limitation(rules, due, proven, obstacles, off_days):
+    years = rules.limitation_years
+    start = date(due.year, 12, 31) if rules.limitation_from_year_end else due
+    basis, basis_day = 'due', due
+    deadline = roll(add_years(start, years), rules, off_days)
+    revived, late, pending = False, [], None
+    for event in sorted((e for e in proven if e.day >= due and e.kind in rules.restarting_kinds),
+                        key=lambda e: e.day):
+        if event.day > deadline:
+            if event.kind not in rules.reviving_kinds:
+                late.append(event)
+                continue
+            revived = True
+        restart = event.day
+        if event.kind in PROCEEDING_KINDS:
+            if event.ends_on is None:
+                pending = event
+                break
+            restart = event.ends_on
+        basis, basis_day = event.kind, restart
+        deadline = roll(add_years(restart, years), rules, off_days)
+    if pending is None:
+        for event in sorted((e for e in proven if e.day >= due and e.kind in rules.suspending_kinds),
+                            key=lambda e: e.day):
+            if event.day > deadline:
+                late.append(event)
+                continue
+            if event.ends_on is None:
+                pending = event
+                break
+            # The period does not run while the proceeding lasts, nor for the tail after it (BGB 204(2), 209).
+            resumes = add_months(event.ends_on, rules.suspension_tail_months or 0)
+            deadline = roll(deadline + (resumes - event.day), rules, off_days)
+    if pending is not None:
+        return Limitation(status='stopped', deadline=None, basis=pending.kind, basis_day=pending.day,
+                          pending=pending, revived=revived, late=tuple(late))
+    for obstacle_from, obstacle_to in obstacles:
+        tail = rules.suspension_tail_months or 0
+        if obstacle_from > deadline or (obstacle_to and obstacle_to < add_months(deadline, -tail)):
+            continue
+        if obstacle_to is None:
+            return Limitation(status='stopped', deadline=None, basis='obstacle', basis_day=obstacle_from,
+                              revived=revived, late=tuple(late))
+        deadline = max(deadline, roll(add_months(obstacle_to, tail), rules, off_days))
+    long_stop, capped = None, False
+    if rules.long_stop_years:
+        long_stop = add_years(due, rules.long_stop_years)
+        if deadline > long_stop:
+            deadline, capped = long_stop, True
+    recommend = deadline - timedelta(days=rules.recommend_action_days) if rules.recommend_action_days else None
+    return Limitation(status='running', deadline=deadline, basis=basis, basis_day=basis_day, long_stop=long_stop,
+                      capped=capped, revived=revived, late=tuple(late), recommend_from=recommend)
+
+
+def earliest_possible_due(rules_list: Iterable[Preset], today, horizon_days):
+    """The latest due date whose limitation can end within `horizon_days` of today under any of the presets: every
+    event only moves a deadline later, so older claims are the only candidates (a set-based pre-filter)."""
+    years = [rules.limitation_years for rules in rules_list if rules.limitation_years]
+    if not years:
+        return None
+    return add_years(today + timedelta(days=horizon_days), -min(years))
+
+
+# ---------------------------------------------------------------- preservation
+
+
+@dataclass(frozen=True)
+class Preservation:
+    expiry: date
+    renew_by: date | None
+    suit_due: date | None
+    alerts: tuple = field(default=())
+
+
+def preservation(rules, asset_type, measure_date, pre_suit, expiry=None, off_days=NO_OFF_DAYS):
+    """Deadlines of a preservation measure taken on `measure_date`: its expiry (the maximum term for the asset type,
+    the measure's day included, unless the ruling gives one), the day by which renewal must be requested, and for a
+    pre-suit measure the day by which suit must be filed."""
+    if expiry is None:
+        term = rules.term_years(asset_type)
+        if term is None:
+            raise LegalDeadlineError(f'the {rules.code} preset has no preservation term for {asset_type}')
+        expiry = add_years(measure_date, term) - ONE_DAY
+    renew_by = expiry - timedelta(days=rules.renew_notice_days) if rules.renew_notice_days is not None else None
+    suit_due = None
+    if pre_suit:
+        if rules.pre_suit_filing_days is None:
+            raise LegalDeadlineError(f'the {rules.code} preset has no pre-suit filing period')
+        suit_due = roll(measure_date + timedelta(days=rules.pre_suit_filing_days), rules, off_days)
+    alerts = tuple(expiry - timedelta(days=days) for days in rules.preservation_alert_days)
+    return Preservation(expiry=expiry, renew_by=renew_by, suit_due=suit_due, alerts=alerts)
+
+
+def renewed_expiry(rules, asset_type, expiry):
+    """A renewal runs for the same maximum term from the day after the current expiry."""
+    term = rules.term_years(asset_type)
+    if term is None:
+        raise LegalDeadlineError(f'the {rules.code} preset has no preservation term for {asset_type}')
+    return add_years(expiry + ONE_DAY, term) - ONE_DAY
+
+
+def preservation_security(rules, amount, pre_suit):
+    """(mandatory, share in percent, amount) of the applicant's security: pre-suit mandatory at the preset's share
+    (PRC: normally 100 %); in suit at the court's discretion, up to the preset's maximum (PRC: 30 %)."""
+    share = rules.pre_suit_security_percent if pre_suit else rules.in_suit_security_max_percent
+    if share is None:
+        raise LegalDeadlineError(f'the {rules.code} preset has no security rule')
+    return pre_suit, share, Decimal(amount) * share / HUNDRED
+
+
+# ---------------------------------------------------------------- judgment and enforcement
+
+
+@dataclass(frozen=True)
+class Judgment:
+    appeal_deadline: date | None
+    debtor_appeal_deadline: date | None
+    effective_date: date | None
+    performance_due: date | None
+    enforcement_deadline: date | None
+
+
+def judgment(rules, service_date, debtor_service_date=None, kind='judgment', procedure='ordinary',
+             debtor_abroad=False, performance_days=0, performance_due=None, appealed=False, off_days=NO_OFF_DAYS):
+    """Appeal windows of both parties from their service, the day the decision takes effect (the day after the last
+    window closes; at service for a final decision), the performance deadline (`performance_days` after it, or a
+    fixed day) and the last day to apply for enforcement."""
+    if service_date is None:
+        return Judgment(None, None, None, performance_due, _enforcement_deadline(rules, performance_due, off_days))
+    debtor_service_date = debtor_service_date or service_date
+    final = procedure in rules.final_procedures or kind in ('mediation', 'award')
+    ours = theirs = None
+    if final:
+        effective = max(service_date, debtor_service_date)
+    else:
+        days = rules.appeal_days_ruling if kind == 'ruling' else rules.appeal_days_judgment
+        if days is None:
+            raise LegalDeadlineError(f'the {rules.code} preset has no appeal period')
+        debtor_days = rules.appeal_days_no_domicile if debtor_abroad and rules.appeal_days_no_domicile else days
+        ours = roll(service_date + timedelta(days=days), rules, off_days)
+        theirs = roll(debtor_service_date + timedelta(days=debtor_days), rules, off_days)
+        effective = None if appealed else max(ours, theirs) + ONE_DAY
+    if performance_due is None and effective is not None:
+        performance_due = effective + timedelta(days=performance_days or 0)
+    return Judgment(ours, theirs, effective, performance_due,
+                    _enforcement_deadline(rules, performance_due, off_days))
+
+
+def _enforcement_deadline(rules, performance_due, off_days):
+    if performance_due is None or rules.enforcement_apply_years is None:
+        return None
+    return roll(add_years(performance_due, rules.enforcement_apply_years), rules, off_days)
+
+
+@dataclass(frozen=True)
+class LateInterestLine:
+    date_from: date
+    date_to: date
+    days: int
+    base: Decimal
+    amount: Decimal
+
+
+def late_performance_interest(rules, principal, performance_due, as_of, payments=(), digits=2):
+    """Extra interest for late performance of a judgment: the unpaid principal × the daily rate × the days from the
+    day after the performance deadline up to `as_of`; a payment reduces the base from its day. Rounded once."""
+    if rules.late_performance_daily_percent is None:
+        raise LegalDeadlineError(f'the {rules.code} preset has no late-performance interest')
+    if performance_due is None or as_of <= performance_due:
+        return Decimal(0), ()
+    rate = rules.late_performance_daily_percent / HUNDRED
+    first = performance_due + ONE_DAY
+    base, current, lines = Decimal(principal), first, []
+    for pay_day, amount in sorted((max(day, first), Decimal(amount)) for day, amount in payments):
+        if pay_day > as_of:
+            break
+        if pay_day > current:
+            lines.append(LateInterestLine(current, pay_day - ONE_DAY, (pay_day - current).days, base,
+                                          base * rate * (pay_day - current).days))
+            current = pay_day
+        base = max(Decimal(0), base - amount)
+    days = (as_of - current).days + 1
+    if base and days > 0:
+        lines.append(LateInterestLine(current, as_of, days, base, base * rate * days))
+    total = sum((line.amount for line in lines), Decimal(0))
+    return total.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP), tuple(lines)
+
+
+def termination_earliest(rules, application_date):
+    """A round of enforcement may end without assets (终本) at the earliest this many months after the application."""
+    if rules.termination_min_months is None or application_date is None:
+        return None
+    return add_months(application_date, rules.termination_min_months)
+
+
+def recheck_dates(rules, termination_date):
+    """The court's periodic asset searches after a termination without assets: every `recheck_months` for
+    `recheck_years` (PRC: every 6 months for 5 years)."""
+    if termination_date is None or not rules.recheck_months or not rules.recheck_years:
+        return ()
+    end = add_years(termination_date, rules.recheck_years)
+    dates, step = [], 1
+    while (day := add_months(termination_date, rules.recheck_months * step)) <= end:
+        dates.append(day)
+        step += 1
+    return tuple(dates)
+
+
+def next_recheck(rules, termination_date, today):
+    return next((day for day in recheck_dates(rules, termination_date) if day >= today), None)
