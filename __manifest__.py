@@ -84,6 +84,8 @@
         "report/collection_aging_templates.xml",
         "report/collection_aging_report_views.xml",
         "report/collection_kpi_dashboard_views.xml",
+        "report/collection_case_reports.xml",
+        "report/collection_case_templates.xml",
         "data/reports_mail_template_data.xml",
         "views/account_collection_litigation_menus.xml",
     ],

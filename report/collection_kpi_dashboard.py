@@ -175,15 +175,18 @@ class CollectionKpiDashboard(models.TransientModel):
                                  {b: values[1] for b, values in history.items()}, buckets)
         kept, broken = self._promises(company, today - timedelta(days=365), today).get(None, (0, 0))
         promise_rate = kpi.promise_kept_rate(kept, broken) if kept + broken else 1.0
+        plans_done, plans_broken = self._plans_settled(company, today - timedelta(days=365), today)
+        plan_rate = kpi.promise_kept_rate(plans_done, plans_broken) if plans_done + plans_broken else promise_rate
         items = [kpi.ForecastItem("promise", day, amount, promise_rate)
                  for day, amount in self._promised_amounts(company, today)]
-        items += [kpi.ForecastItem("plan", day, amount, promise_rate)
+        items += [kpi.ForecastItem("plan", day, amount, plan_rate)
                   for day, amount in self._plan_instalments(company, today)]
         items += [kpi.ForecastItem("due", due, amount, rates[aging_bucket((today - due).days)])
                   for due, amount in self._open_by_due_date(company, today)]
         labels = dict(AGING_BUCKETS)
         return {
             "today": today, "weeks": kpi.forecast_by_week(items, today, weeks), "promise_rate": promise_rate,
+            "plan_rate": plan_rate,
             "rates": [{"name": labels[bucket], "rate": rates[bucket],
                        "history": bucket in history} for bucket in buckets],
         }
@@ -236,9 +239,33 @@ class CollectionKpiDashboard(models.TransientModel):
 
     @api.model
     def _plan_instalments(self, company, today):
-        """Instalments of active payment plans still to be paid, by date: none until payment plans are
-        recorded with their instalments."""
-        return []
+        """What the instalments of running payment plans (in the company currency) still owe, by due date."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT l.date, SUM(l.amount - COALESCE(l.amount_paid, 0))
+              FROM collection_payment_plan_line l JOIN collection_payment_plan p ON p.id = l.plan_id
+             WHERE p.company_id = %s AND p.currency_id = %s AND p.state = 'active' AND l.state != 'paid'
+               AND l.amount > COALESCE(l.amount_paid, 0)
+             GROUP BY 1
+            """,
+            company.id, company.currency_id.id,
+        ))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _plans_settled(self, company, date_from, date_to):
+        """Payment plans paid in full and broken in a period: (done, broken)."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT count(*) FILTER (WHERE state = 'done' AND done_on BETWEEN %(date_from)s AND %(date_to)s),
+                   count(*) FILTER (WHERE state = 'broken' AND broken_on BETWEEN %(date_from)s AND %(date_to)s)
+              FROM collection_payment_plan WHERE company_id = %(company)s
+            """,
+            date_from=date_from, date_to=date_to, company=company.id,
+        ))
+        return self.env.cr.fetchone()
 
     @api.model
     def _local_date_sql(self, company, column):
@@ -264,10 +291,35 @@ class CollectionKpiDashboard(models.TransientModel):
 
     @api.model
     def _legal_costs(self, company, date_from, date_to):
-        """Costs of legal action and what legal cases recovered in the period. Without legal cases recorded,
-        zero, with a note saying so."""
-        return {"costs": 0.0, "recovered": 0.0,
-                "note": self.env._("No legal case costs are recorded: the ratio is 0 until legal cases carry costs.")}
+        """Legal cases open at some time in the period (filed, or created, by its end and not closed before its
+        start), in the company currency: their costs (the lawyer's fixed fee and the court, preservation and
+        other costs recorded) and what they recovered (claimed principal less what the claimed invoices still
+        owe). Contingency and hourly fees are not counted."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT count(*), COALESCE(SUM(COALESCE(c.fee_amount, 0) + COALESCE(c.claim_costs, 0)), 0),
+                   COALESCE(SUM(GREATEST(0, COALESCE(r.claimed, 0) - COALESCE(r.still_open, 0))), 0)
+              FROM collection_case c
+              LEFT JOIN LATERAL (
+                    SELECT SUM(l.amount_claimed) AS claimed, SUM(m.amount_residual) AS still_open
+                      FROM collection_case_line l JOIN account_move m ON m.id = l.move_id
+                     WHERE l.case_id = c.id) r ON TRUE
+             WHERE c.company_id = %(company)s AND c.currency_id = %(currency)s AND c.active
+               AND COALESCE(c.filing_date, c.create_date::date) <= %(date_to)s
+               AND (c.closed_on IS NULL OR c.closed_on >= %(date_from)s)
+            """,
+            company=company.id, currency=company.currency_id.id, date_from=date_from, date_to=date_to,
+        ))
+        count, costs, recovered = self.env.cr.fetchone()
+        if not count:
+            note = self.env._("No legal case in the period: the ratio is 0.")
+        elif not costs:
+            note = self.env._("No legal case cost is recorded on the cases of the period: the ratio is 0.")
+        else:
+            note = self.env._("Lawyers' fixed fees and the court, preservation and other costs recorded on %(count)s "
+                              "case(s); contingency and hourly fees are not counted.", count=count)
+        return {"costs": costs, "recovered": recovered, "note": note}
 
     @api.model
     def _stage_success(self, company, date_from, date_to):
@@ -329,9 +381,24 @@ class CollectionKpiDashboard(models.TransientModel):
         return dict(self.env.cr.fetchall())
 
     @api.model
+    def _contacts_by_collector(self, company, date_from, date_to):
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT c.user_id, count(*) FROM collection_contact c
+             WHERE c.company_id = %(company)s AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
+             GROUP BY c.user_id
+            """,
+            company=company.id, local_date=self._local_date_sql(company, SQL("c.date")), date_from=date_from,
+            date_to=date_to,
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _collector_rows(self, company, date_from, date_to):
-        """Per collector: customers and overdue amount in their hands today, actions carried out, cash collected
-        and success rate in the period, promises kept and broken."""
+        """Per collector: customers and overdue amount in their hands today, calendar actions carried out for
+        their customers and contacts they logged, cash collected and success rate in the period, promises kept
+        and broken."""
         ledger = self.env["collection.ledger"]
         workload = {
             user.id: (count, overdue) for user, count, overdue in self.env["collection.customer"].sudo()._read_group(
@@ -339,10 +406,11 @@ class CollectionKpiDashboard(models.TransientModel):
                 ["__count", "overdue_amount:sum"])
         }
         actions = self._actions_by_collector(company, date_from, date_to)
+        contacts = self._contacts_by_collector(company, date_from, date_to)
         settled = ledger._settlements(company, date_from, date_to, group_by="collector")
         cohort = ledger._put_into_collection(company, date_from, date_to, group_by="collector")
         promises = self._promises(company, date_from, date_to, group_by="collector")
-        user_ids = {*workload, *actions, *settled, *cohort, *promises}
+        user_ids = {*workload, *actions, *contacts, *settled, *cohort, *promises}
         users = self.env["res.users"].sudo().browse([uid for uid in user_ids if uid])
         names = {user.id: user.name for user in users}
         rows = []
@@ -354,6 +422,7 @@ class CollectionKpiDashboard(models.TransientModel):
             rows.append({
                 "name": names.get(user_id) or self.env._("(no collector)"), "user_id": user_id,
                 "customers": customers, "overdue": overdue, "actions": actions.get(user_id, 0),
+                "contacts": contacts.get(user_id, 0),
                 "collected": collected, "per_customer": kpi.ratio(collected, customers),
                 "success_rate": kpi.success_rate(collected_from_put, put), "kept": kept, "broken": broken,
             })
@@ -361,39 +430,61 @@ class CollectionKpiDashboard(models.TransientModel):
 
     @api.model
     def _channel_rows(self, company, date_from, date_to, by):
-        """Calendar actions carried out in the period, by channel or by hour of the day (company clock), and
-        the share of them followed by a cash payment of the customer within kpi.RESULT_DAYS days."""
+        """Calendar actions carried out and contacts logged in the period, by channel or by hour of the day
+        (company clock), and the share of them followed by a cash payment of the customer within
+        kpi.RESULT_DAYS days."""
         self.env.flush_all()
         tz = zone_name(company.sudo().partner_id.tz)
-        key = SQL("a.action_type") if by == "channel" else SQL(
-            "EXTRACT(hour FROM h.date AT TIME ZONE 'UTC' AT TIME ZONE %s)::int", tz)
-        local_date = self._local_date_sql(company, SQL("h.date"))
+
+        def key(kind, column, channel):
+            if by == "channel":
+                return SQL("%s || ':' || %s", kind, channel)
+            return SQL("EXTRACT(hour FROM %s AT TIME ZONE 'UTC' AT TIME ZONE %s)::int::text", column, tz)
+
         self.env.cr.execute(SQL(
             """
-            SELECT %(key)s, count(*),
+            WITH work AS (
+                SELECT %(action_key)s AS key, h.partner_id, h.company_id, %(action_day)s AS day
+                  FROM collection_history h JOIN collection_action a ON a.id = h.action_id
+                 WHERE h.company_id = %(company)s AND h.event = 'action' AND h.state = 'done'
+                   AND %(action_day)s BETWEEN %(date_from)s AND %(date_to)s
+                 UNION ALL
+                SELECT %(contact_key)s, c.partner_id, c.company_id, %(contact_day)s
+                  FROM collection_contact c
+                 WHERE c.company_id = %(company)s AND %(contact_day)s BETWEEN %(date_from)s AND %(date_to)s
+            )
+            SELECT w.key, count(*),
                    count(*) FILTER (WHERE EXISTS (
                         SELECT 1
                           FROM account_partial_reconcile pr
                           JOIN account_move_line dl ON dl.id = pr.debit_move_id
                           JOIN account_move_line cl ON cl.id = pr.credit_move_id
                           JOIN account_journal cj ON cj.id = cl.journal_id
-                         WHERE pr.company_id = h.company_id AND %(cash)s
-                           AND dl.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = h.partner_id)
-                           AND pr.max_date BETWEEN %(local_date)s AND %(local_date)s + %(days)s))
-              FROM collection_history h JOIN collection_action a ON a.id = h.action_id
-             WHERE h.company_id = %(company)s AND h.event = 'action' AND h.state = 'done'
-               AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
-             GROUP BY 1 ORDER BY 1
+                         WHERE pr.company_id = w.company_id AND %(cash)s
+                           AND dl.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = w.partner_id)
+                           AND pr.max_date BETWEEN w.day AND w.day + %(days)s))
+              FROM work w
+             GROUP BY 1
             """,
-            key=key, cash=self.env["collection.ledger"]._cash_journal_sql("cj"), local_date=local_date,
-            days=kpi.RESULT_DAYS, company=company.id, date_from=date_from, date_to=date_to,
+            action_key=key("action", SQL("h.date"), SQL("a.action_type")),
+            contact_key=key("contact", SQL("c.date"), SQL("c.channel")),
+            action_day=self._local_date_sql(company, SQL("h.date")),
+            contact_day=self._local_date_sql(company, SQL("c.date")),
+            cash=self.env["collection.ledger"]._cash_journal_sql("cj"), days=kpi.RESULT_DAYS,
+            company=company.id, date_from=date_from, date_to=date_to,
         ))
-        labels = dict(self.env["collection.action"]._fields["action_type"]._description_selection(self.env))
+        labels = {
+            **{f"action:{value}": label for value, label in
+               self.env["collection.action"]._fields["action_type"]._description_selection(self.env)},
+            **{f"contact:{value}": label for value, label in
+               self.env["collection.contact"]._fields["channel"]._description_selection(self.env)},
+        }
         rows = []
         for key_value, count, followed in self.env.cr.fetchall():
-            name = labels.get(key_value, key_value) if by == "channel" else f"{key_value:02d}:00"
-            rows.append({"name": name, "count": count, "followed": followed, "rate": kpi.ratio(followed, count)})
-        return rows
+            name = labels.get(key_value, key_value) if by == "channel" else f"{int(key_value):02d}:00"
+            rows.append({"name": name, "count": count, "followed": followed, "rate": kpi.ratio(followed, count),
+                         "order": key_value if by == "channel" else int(key_value)})
+        return sorted(rows, key=lambda row: row["order"])
 
     @api.model
     def _target_rows(self, company, date_from, date_to):

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import TODAY, CollectionCommon
 from .test_reports import ReportLedgerMixin
@@ -94,6 +94,11 @@ class KpiLedgerMixin(ReportLedgerMixin):
             "date": when, "event": event, "move_id": move.id if move else False, "company_id": self.company.id,
             "customer_id": self.file.id, "partner_id": self.customer.id, "trigger": "cron", **values,
         } for when, event, move, values in history])
+        # A call the collector logged on Feb 9 at 10:00, the day before the payment of Feb 10.
+        self.env["collection.contact"].with_user(self.collector).create({
+            "customer_id": self.file.id, "date": datetime(2026, 2, 9, 10, 0), "channel": "call",
+            "outcome": "reached", "note": "Will pay tomorrow",
+        })
 
     def _dashboard(self, date_from=FEB_1, date_to=FEB_28):
         return self.env["collection.kpi.dashboard"].create({"date_from": date_from, "date_to": date_to})
@@ -139,9 +144,23 @@ class TestKpi(KpiLedgerMixin, CollectionCommon):
         self.assertEqual(dashboard.paid_count, 2)
         self.assertAlmostEqual(dashboard.avg_cycle_days, 18.0)
         self.assertAlmostEqual(dashboard.avg_days_late, 3.75)
-        # No legal case costs: 0, and it says why.
+        # No legal case: 0, and it says why.
         self.assertEqual(dashboard.legal_cost_ratio, 0.0)
-        self.assertTrue(dashboard.legal_cost_note)
+        self.assertIn("No legal case", dashboard.legal_cost_note)
+
+    def test_legal_cost_ratio(self):
+        self._build_kpi_ledger()
+        self.env.user.groups_id |= self.env.ref(f"{MODULE}.group_litigation_user")
+        case = self.env["collection.case"].create({
+            "partner_id": self.customer.id, "line_ids": [Command.create({"move_id": self.i4.id})],
+            "fee_amount": 100.0, "claim_costs": 50.0, "filing_date": date(2026, 2, 5),
+        })
+        self.assertEqual(case.line_ids.amount_claimed, 800.0)
+        self._pay(self.i4, 300.0, date(2026, 2, 27))
+        dashboard = self._dashboard()
+        # Costs 100 + 50 = 150; recovered: 800 claimed less 500 still open = 300 -> 50%.
+        self.assertEqual((dashboard.legal_costs, dashboard.legal_recovered), (150.0, 300.0))
+        self.assertAlmostEqual(dashboard.legal_cost_ratio, 0.5)
 
     def test_breakdowns_match_the_hand_computation(self):
         self._build_kpi_ledger()
@@ -152,16 +171,19 @@ class TestKpi(KpiLedgerMixin, CollectionCommon):
                          (3, 1, 3500.0, 2000.0))
         self.assertAlmostEqual(stage["rate"], 1 / 3)
         self.assertAlmostEqual(stage["amount_rate"], 2000 / 3500)
-        # Channels: the email (Feb 3) and the activity (Feb 8) were followed by the payment of Feb 10, not the letter.
+        # Channels: the email (Feb 3), the activity (Feb 8) and the call (Feb 9) were followed by the payment of
+        # Feb 10, not the letter (Feb 12).
         labels = dict(self.env["collection.action"]._fields["action_type"]._description_selection(self.env))
         channels = {row["name"]: (row["count"], row["followed"]) for row in data["channels"]}
-        self.assertEqual(channels, {labels["email"]: (1, 1), labels["activity"]: (1, 1), labels["letter"]: (1, 0)})
-        self.assertEqual({row["name"]: (row["count"], row["followed"]) for row in data["hours"]},
-                         {"09:00": (2, 2), "14:00": (1, 0)})
+        self.assertEqual(channels, {labels["email"]: (1, 1), labels["activity"]: (1, 1), labels["letter"]: (1, 0),
+                                    "Phone call": (1, 1)})
+        self.assertEqual([(row["name"], row["count"], row["followed"]) for row in data["hours"]],
+                         [("09:00", 2, 2), ("10:00", 1, 1), ("14:00", 1, 0)])
         # The collector: one customer with 400 overdue today, three actions, all the cash, the cohort's rate.
         [row] = data["collectors"]
-        self.assertEqual((row["name"], row["customers"], row["overdue"], row["actions"], row["collected"],
-                          row["kept"], row["broken"]), (self.collector.name, 1, 400.0, 3, 3800.0, 1, 1))
+        self.assertEqual((row["name"], row["customers"], row["overdue"], row["actions"], row["contacts"],
+                          row["collected"], row["kept"], row["broken"]), (self.collector.name, 1, 400.0, 3, 1, 3800.0,
+                                                                          1, 1))
         self.assertAlmostEqual(row["success_rate"], 2600 / 3500)
 
     def test_trends_by_month(self):
@@ -268,6 +290,21 @@ class TestForecast(KpiLedgerMixin, CollectionCommon):
                 "date_to": d(2025, 10, 15), "promise_amount": 100.0,
             }).write({"state": state, "ended_on": d(2025, 10, 20)})
 
+        # A payment plan of 3 x 300 from Mar 16 (then monthly): weighted by the promise rate (no plan ended yet).
+        planner = self._customer("Planner")
+        planned = self._move(planner, 20, 900.0)   # issued after Feb 1: no part of the history
+        self._escalate(planner)
+        director = new_test_user(self.env, login="director_forecast",
+                                 groups=f"{MODULE}.group_collection_director,account.group_account_invoice",
+                                 company_id=self.company.id)
+        plan = self.env["collection.payment.plan"].with_user(self.collector).create({
+            "customer_id": self._file(planner).id, "move_ids": [Command.set(planned.ids)],
+            "instalment_count": 3, "first_date": d(2026, 3, 16),
+        })
+        plan.with_user(self.collector).action_submit()
+        plan.with_user(director).action_approve()
+        self.assertEqual((plan.state, plan.line_ids.mapped("amount")), ("active", [300.0, 300.0, 300.0]))
+
         data = self.env["collection.kpi.dashboard"]._forecast(self.company, 12)
         rates = {row["name"]: row["rate"] for row in data["rates"]}
         self.assertEqual((rates["Not due"], rates["1-30 days"], rates["31-60 days"]), (0.8, 0.5, 0.7))
@@ -282,10 +319,14 @@ class TestForecast(KpiLedgerMixin, CollectionCommon):
         self.assertAlmostEqual(this_week["due_expected"], 550.0)
         self.assertAlmostEqual(this_week["promise_expected"], 300.0)
         self.assertAlmostEqual(this_week["expected"], 850.0)
-        # Next week: F1's 1,000 at 80% = 800. Week of Apr 20: F2's 600 at 80% = 480. Nothing else.
+        # Next week: F1's 1,000 at 80% = 800. Week of Apr 20: F2's 600 at 80% = 480. The plan's instalments of
+        # Mar 16, Apr 16 and May 16 at 50% = 150 each, in the weeks of Mar 16, Apr 13 and May 11; its invoice is not
+        # expected on its due date.
         self.assertAlmostEqual(weeks[1]["expected"], 800.0)
         self.assertAlmostEqual(weeks[7]["expected"], 480.0)
-        self.assertEqual(sum(row["expected"] for row in weeks), 850.0 + 800.0 + 480.0)
+        self.assertEqual([(weeks[n]["plan_amount"], weeks[n]["plan_expected"]) for n in (2, 6, 10)],
+                         [(300.0, 150.0)] * 3)
+        self.assertEqual(sum(row["expected"] for row in weeks), 850.0 + 800.0 + 480.0 + 450.0)
         self.assertTrue(f1 and f2)
 
         dashboard = self._dashboard()

@@ -251,6 +251,39 @@ class TestReportPdf(CollectionCommon, HttpCase):
         wizard = env["collection.aging.wizard"].create({"company_id": main.id})
         self.assertTrue(wizard._aging_report_data()["ties"])
         self._render_pdf(env, f"{MODULE}.action_report_collection_aging", wizard.ids)
+        cases = self._demo_cases(env)
+        self._render_pdf(env, f"{MODULE}.action_report_collection_case_register", cases.ids)
+        self._render_pdf(env, f"{MODULE}.action_report_collection_case_summary", cases.ids)
+
+    def _demo_cases(self, env):
+        self.env.user.groups_id |= self.env.ref(f"{MODULE}.group_litigation_user")
+        cases = env["collection.case"].search([("is_closed", "=", False)])
+        self.assertTrue(cases, "the demo has open legal cases")
+        return cases
+
+    def test_case_register_and_summary_with_the_demo_data(self):
+        if not self.env.ref(f"{MODULE}.demo_case_golden_bridge", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        main = self.env.ref("base.main_company")
+        self.env.user.company_ids |= main
+        env = self.env(context={"allowed_company_ids": main.ids})
+        cases = self._demo_cases(env)
+        case = env.ref(f"{MODULE}.demo_case_golden_bridge")
+        report = env["ir.actions.report"]
+        register = report._render_qweb_html(f"{MODULE}.action_report_collection_case_register", cases.ids)[0].decode()
+        for open_case in cases:
+            self.assertIn(open_case.name, register)
+        self.assertIn("Golden Bridge Trading", register)
+        summary = report._render_qweb_html(f"{MODULE}.action_report_collection_case_summary", case.ids)[0].decode()
+        self.assertIn(case.name, summary)
+        for line in case.line_ids:
+            self.assertIn(line.move_id.name, summary)
+        # The menu prints the register of every open case.
+        action = env.ref(f"{MODULE}.collection_case_action_print_register").run()
+        if action["type"] != "ir.actions.report":   # a company without a document layout configures it first
+            action = action["context"]["report_action"]
+        self.assertEqual((action["report_name"], set(action["context"]["active_ids"])),
+                         (f"{MODULE}.report_collection_case_register", set(cases.ids)))
 
 
 @tagged("post_install", "-at_install")
