@@ -56,3 +56,6 @@ from . import collection_payment_plan
 from . import collection_arrangement
 from . import collection_worklist
 from . import res_users
+from . import collection_alert_rule
+from . import collection_alert
+from . import collection_digest
