@@ -59,3 +59,4 @@ from . import res_users
 from . import collection_alert_rule
 from . import collection_alert
 from . import collection_digest
+from . import collection_sale_block

@@ -3,8 +3,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .collection_alert_rule import ALERT_KINDS
-
 ALERT_STATES = [
     ("open", "Open"),
     ("resolved", "Back within bounds"),
@@ -26,7 +24,7 @@ class CollectionAlert(models.Model):
     rule_id = fields.Many2one("collection.alert.rule", required=True, readonly=True, index=True, ondelete="cascade",
                               check_company=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    kind = fields.Selection(ALERT_KINDS, related="rule_id.kind", store=True)
+    kind = fields.Selection(related="rule_id.kind", store=True)
     subject_key = fields.Char(required=True, readonly=True, help="What crossed: the company, a customer, a user.")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index="btree_not_null")
     user_id = fields.Many2one("res.users", string="Collector", readonly=True, index="btree_not_null")

@@ -22,3 +22,4 @@ from . import test_going_live
 from . import test_collector_day
 from . import test_payment_plans
 from . import test_alerts
+from . import test_sales_visibility
