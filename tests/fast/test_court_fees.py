@@ -96,3 +96,20 @@ def test_estimate_without_preservation_or_enforcement():
 def test_negative_amount_is_refused():
     with pytest.raises(FeeError):
         case_fee(-1)
+
+
+# === Tax route of a write-off (legal-rules §7) === #
+def test_write_off_eligibility_dates():
+    from datetime import date
+
+    from tools.write_off import eligibility_date, missing_evidence, small_item_fits
+
+    # ≥3 years overdue: due 2023-02-28 + 3 years = 2026-02-28; a 29 February due date ends on 28 February
+    assert eligibility_date("overdue_3y", date(2023, 2, 28)) == date(2026, 2, 28)
+    assert eligibility_date("overdue_3y", date(2024, 2, 29)) == date(2027, 2, 28)
+    assert eligibility_date("small_1y", date(2025, 3, 2)) == date(2026, 3, 2)
+    assert eligibility_date("bankruptcy", date(2025, 3, 2), date(2026, 1, 5)) == date(2026, 1, 5)
+    assert eligibility_date("overdue_3y", None) is None
+    assert missing_evidence("court_termination", ["contract", "judgment"]) == ["termination_ruling"]
+    assert missing_evidence("overdue_3y", []) == ["contract", "inability_evidence", "special_report"]
+    assert small_item_fits(50_000) and not small_item_fits("50000.01")
