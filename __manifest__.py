@@ -83,6 +83,7 @@
         "demo/collection_letter_demo.xml",
         "demo/collection_work_demo.xml",
         "demo/collection_case_demo.xml",
+        "demo/collection_case_money_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

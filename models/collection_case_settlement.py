@@ -36,7 +36,7 @@ class CollectionCaseSettlement(models.Model):
     date = fields.Date(string="Agreed On", required=True, default=fields.Date.context_today)
     amount = fields.Monetary(required=True, tracking=True)
     down_payment = fields.Monetary()
-    instalment_count = fields.Integer(string="Instalments", required=True, default=6)
+    instalment_count = fields.Integer(string="Number of Instalments", required=True, default=6)
     first_due = fields.Date(string="First Instalment Due", required=True)
     every = fields.Integer(required=True, default=1)
     unit = fields.Selection(UNITS, required=True, default="month")
@@ -172,6 +172,7 @@ class CollectionCaseSettlement(models.Model):
         """Daily: match payments to the active settlements, batch by batch; a breached settlement leaves the active
         ones, so a rerun does nothing twice."""
         today = fields.Date.context_today(self)
+        self.env["collection.case"].sudo()._schedule_cost_reviews(today)
         active = self.sudo().search([("state", "=", "active")], order="id")
         batch = active[:batch_size]
         batch._match_payments(today)._breach()

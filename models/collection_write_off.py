@@ -63,7 +63,7 @@ class CollectionWriteOff(models.Model):
     name = fields.Char(required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
                                  default=lambda self: self.env.company)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     currency_id = fields.Many2one("res.currency", required=True, readonly=True,
                                   help="The currency of the invoices, and of the entry.")
     state = fields.Selection(WRITE_OFF_STATES, required=True, default="draft", readonly=True, tracking=True,
@@ -169,6 +169,29 @@ class CollectionWriteOff(models.Model):
         if len(moves.commercial_partner_id) > 1:
             raise UserError(self.env._("Write off the invoices of one debtor at a time."))
         return moves.currency_id
+
+    @api.model
+    def _write_off_invoices(self, moves, case=None, company=None, values=None):
+        """Create the write-off of what remains of `moves` (claimed in `case`, or found in an open case) and
+        request it: posted at once, or sent to a second legal manager. The wizard's and the demo's entry point."""
+        self._check_legal_manager()
+        company = company or (case.company_id if case else moves.company_id[:1]) or self.env.company
+        currency = self._check_invoices(moves, company)
+        case = case or self.env["collection.case.line"].search(
+            [("move_id", "in", moves.ids), ("case_open", "=", True)], limit=1).case_id
+        receivables = self._open_receivable_lines(moves)
+        record = self.create({
+            "company_id": company.id, "currency_id": currency.id, "case_id": case.id,
+            "partner_id": moves.commercial_partner_id.id, "move_ids": [Command.set(moves.ids)],
+            "amount": sum(receivables.mapped("amount_residual_currency")),
+            "amount_company": sum(receivables.mapped("amount_residual")),
+            "reason": "stop_loss",
+            "judgment_id": case.sudo().judgment_ids[-1:].id if case else False,
+            "enforcement_id": case.sudo().enforcement_ids[-1:].id if case else False,
+            **(values or {}),
+        })
+        record.action_request()
+        return record
 
     def _check_legal_manager(self, user=None):
         user = user or self.env.user

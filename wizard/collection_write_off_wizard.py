@@ -35,36 +35,13 @@ class CollectionWriteOffWizard(models.TransientModel):
             wizard.currency_id = wizard.move_ids.currency_id[:1] or wizard.company_id.currency_id
             wizard.amount = sum(wizard.move_ids.mapped("amount_residual"))
 
-    def _case_of(self, moves):
-        if self.case_id:
-            return self.case_id
-        return self.env["collection.case.line"].search([("move_id", "in", moves.ids), ("case_open", "=", True)],
-                                                       limit=1).case_id
-
-    def _prepare_vals(self):
-        write_offs = self.env["collection.write.off"]
-        moves = self.move_ids
-        company = moves.company_id[:1] if len(moves.company_id) == 1 and not self.case_id else \
-            (self.case_id.company_id or self.company_id)
-        currency = write_offs._check_invoices(moves, company)
-        case = self._case_of(moves)
-        receivables = write_offs._open_receivable_lines(moves)
-        return {
-            "company_id": company.id, "currency_id": currency.id, "case_id": case.id,
-            "partner_id": moves.commercial_partner_id.id, "move_ids": [(6, 0, moves.ids)],
-            "amount": sum(receivables.mapped("amount_residual_currency")),
-            "amount_company": sum(receivables.mapped("amount_residual")),
-            "date": self.date, "reason": self.reason, "note": self.note, "tax_path": self.tax_path,
-            "tax_event_date": self.tax_event_date, "attachment_ids": [(6, 0, self.attachment_ids.ids)],
-            "judgment_id": case.sudo().judgment_ids[-1:].id if case else False,
-            "enforcement_id": case.sudo().enforcement_ids[-1:].id if case else False,
-        }
-
     def action_write_off(self):
         self.ensure_one()
-        write_off = self.env["collection.write.off"]
-        write_off._check_legal_manager()
-        record = write_off.create(self._prepare_vals())
-        record.action_request()
+        record = self.env["collection.write.off"]._write_off_invoices(self.move_ids, self.case_id, company=(
+            self.case_id.company_id or (self.move_ids.company_id if len(self.move_ids.company_id) == 1
+                                        else self.company_id)), values={
+            "date": self.date, "reason": self.reason, "note": self.note, "tax_path": self.tax_path,
+            "tax_event_date": self.tax_event_date, "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+        })
         return {"type": "ir.actions.act_window", "res_model": "collection.write.off", "res_id": record.id,
                 "view_mode": "form"}
