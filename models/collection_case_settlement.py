@@ -52,6 +52,8 @@ class CollectionCaseSettlement(models.Model):
     amount_paid = fields.Monetary(compute="_compute_paid")
     case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False)
     letter_id = fields.Many2one("collection.letter", string="Agreement Letter", readonly=True, copy=False)
+    pause_id = fields.Many2one("collection.pause", readonly=True, copy=False,
+                               help="While the agreement runs, its invoices are not chased (the one pause mechanism).")
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A settlement amount is positive."),
@@ -101,6 +103,12 @@ class CollectionCaseSettlement(models.Model):
                        "case_stage_before_id": case.stage_id.id if not case.is_closed else False})
             if not case.is_closed:
                 case._close_as("settled")
+            moves = case.line_ids.move_id.filtered(lambda m: not m.currency_id.is_zero(m.amount_residual))
+            if moves:
+                row.pause_id = self.env["collection.pause"].sudo().create({
+                    "partner_id": case.partner_id.id, "company_id": case.company_id.id, "reason": "payment_plan",
+                    "move_ids": [Command.set(moves.ids)], "note": row.name,
+                })
             case.message_post(body=self.env._("Settlement agreed: %(amount)s in %(count)s instalments.",
                                               amount=row.currency_id.format(row.amount), count=len(row.line_ids)),
                               subtype_xmlid="mail.mt_note")
@@ -142,6 +150,7 @@ class CollectionCaseSettlement(models.Model):
                     line.amount_paid = float(share)
             if all(line.currency_id.compare_amounts(line.amount_paid, line.amount) >= 0 for line in lines):
                 row.state = "kept"
+                row._end_pause()
                 continue
             missed = plan.first_missed([(line.date_due, Decimal(str(line.amount)), Decimal(str(line.amount_paid)))
                                         for line in lines], today, row.grace_days)
@@ -156,6 +165,7 @@ class CollectionCaseSettlement(models.Model):
             case = row.case_id
             stage = row.case_stage_before_id or case._stage_of_kind("enforcement")
             row.state = "breached"
+            row._end_pause()
             if case.is_closed and stage:
                 case.stage_id = stage
             case.message_post(body=self.env._(
@@ -166,6 +176,11 @@ class CollectionCaseSettlement(models.Model):
                 "mail.mail_activity_data_todo", fields.Date.context_today(self),
                 self.env._("Settlement breached: %s", row.name)))
         self.env["collection.case.alert"]._create_activities(vals_list)
+
+    def _end_pause(self):
+        pauses = self.pause_id.sudo().filtered(lambda p: p.state == "active")
+        if pauses:
+            pauses.action_resume()
 
     @api.model
     def _cron_check_settlements(self, batch_size=200):

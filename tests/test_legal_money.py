@@ -195,6 +195,9 @@ class TestLegalMoney(LegalCommon):
             "grace_days": 5})
         settlement.with_user(self.legal_user).action_activate()
         self.assertEqual(case.stage_id, self.stage["settled"])
+        # not chased while the agreement runs: the one pause mechanism, reason payment plan
+        self.assertEqual(settlement.pause_id.move_ids, move)
+        self.assertEqual((settlement.pause_id.reason, settlement.pause_id.state), ("payment_plan", "active"))
         self._pay(move, 1000.00)
         cron = self.env["collection.case.settlement"]
         with freeze_time(fields.Date.to_string(TODAY_DATE + timedelta(days=20))):
@@ -206,6 +209,9 @@ class TestLegalMoney(LegalCommon):
             cron._cron_check_settlements()
             cron._cron_check_settlements()   # idempotent: nothing twice
         self.assertEqual(settlement.state, "breached")
+        self.assertEqual(settlement.pause_id.state, "ended")
+        self.assertEqual(case.pause_id.state, "active", "in litigation again")
+        self.assertIn(move, case.pause_id.move_ids)
         self.assertEqual(case.stage_id, self.stage["judgment"], "back to the stage before the settlement")
         self.assertEqual(len(case.activity_ids.filtered(lambda a: "breached" in (a.summary or ""))), 1)
 
