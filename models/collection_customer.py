@@ -93,7 +93,8 @@ class CollectionCustomer(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        policies = self.env["collection.policy"].search([("company_id", "in", self.env.companies.ids)])
+        # a branch works with its parent's ladder: the policies of every company up the chain
+        policies = self.env["collection.policy"].search([("company_id", "parent_of", self.env.companies.ids)])
         return stages.search([("policy_id", "in", policies.ids)])
 
     # === Actions === #

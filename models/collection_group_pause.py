@@ -59,11 +59,12 @@ class CollectionGroupPause(models.Model):
             partners = group._matching_partners()
             if not partners:
                 raise UserError(self.env._("No customer with open invoices matches this group pause."))
+            reasons = dict(self._fields["reason"]._description_selection(self.env))
             # each pause queues its customer for the run
             self.env["collection.pause"].create([{
                 "partner_id": partner.id, "company_id": group.company_id.id, "reason": "group",
                 "date_from": group.date_from, "date_to": group.date_to, "group_pause_id": group.id,
-                "note": f"{group.name} ({dict(GROUP_PAUSE_REASONS)[group.reason]})",
+                "note": f"{group.name} ({reasons[group.reason]})",
             } for partner in partners])
             group.state = "confirmed"
         return True

@@ -188,12 +188,11 @@ class CollectionPause(models.Model):
         return active
 
     def _close_expired(self, company, expired, today, invoices, active):
-        grace = {p.id: p.promise_grace_days for p in self.env["collection.policy"].search(
-            [("company_id", "=", company.id)])}
         files = self.env["collection.customer"].search(
             [("company_id", "=", company.id), ("partner_id", "in", [e[1] for e in expired])]
         )
-        grace_by_partner = {f.partner_id.id: grace.get(f.policy_id.id, 3) for f in files}
+        # the file's own policy, which a branch may take from its parent company
+        grace_by_partner = {f.partner_id.id: f.policy_id.promise_grace_days if f.policy_id else 3 for f in files}
         currency = company.currency_id
         for pid, partner_id, reason, date_to, promised, at_start, move_ids in expired:
             pause = self.browse(pid)

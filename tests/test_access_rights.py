@@ -18,8 +18,15 @@ class TestAccessRights(CollectionCommon):
         sales = self.salesman
         # Sales reps and accountants read the status...
         self.assertEqual(self.customer.with_user(sales).collection_status, "overdue")
-        self.assertEqual(file.with_user(sales).stage_id, self.stages["Formal notice"])
+        self.assertEqual(self.customer.with_user(sales).collection_stage_id, self.stages["Formal notice"])
         self.assertEqual(move.with_user(self.accountant).collection_stage_id, self.stages["Formal notice"])
+        self.assertEqual(file.with_user(self.accountant).stage_id, self.stages["Formal notice"])
+        # ...sales reps nothing of the collection team's work: files, pauses and their notes, history, disputes.
+        self.env.invalidate_all()
+        for model in ("collection.customer", "collection.pause", "collection.history", "collection.dispute",
+                      "collection.interest.waiver"):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(sales).search([])
         # ...but change nothing of it.
         with self.assertRaises(AccessError):
             move.with_user(self.accountant).write({"collection_stage_id": self.stages["Legal"].id})
