@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -131,22 +132,26 @@ class CollectionCase(models.Model):
 
     # === Cron: cost-benefit reviews === #
     def _schedule_cost_reviews(self, today):
-        """One review activity per open case and period (company setting); the next date moves on."""
+        """One review activity per open case and period (company setting); the next date moves one period on, so
+        a rerun on the same day creates nothing twice. A case without a date gets its first one period ahead."""
         cases = self.search([("is_closed", "=", False), "|", ("review_next_date", "=", False),
                              ("review_next_date", "<=", today)])
-        vals_list = []
+        vals_list, next_dates = [], defaultdict(list)
         for case in cases:
             months = case.company_id.collection_case_review_months
             if not months:
                 continue
-            if not case.review_next_date:
-                case.review_next_date = today + relativedelta(months=months)
-                continue
-            vals_list.append(case._activity_vals(
-                "account_collection_litigation.mail_activity_type_case_cost_review", case.review_next_date,
-                self.env._("Cost-benefit review: expected net recovery %(amount)s",
-                           amount=case.currency_id.format(case.expected_net_recovery))))
-            case.review_next_date = case.review_next_date + relativedelta(months=months)
+            if case.review_next_date:
+                vals_list.append(case._activity_vals(
+                    "account_collection_litigation.mail_activity_type_case_cost_review", case.review_next_date,
+                    self.env._("Cost-benefit review: expected net recovery %(amount)s",
+                               amount=case.currency_id.format(case.expected_net_recovery))))
+            next_date = case.review_next_date or today
+            while next_date <= today:
+                next_date += relativedelta(months=months)
+            next_dates[next_date].append(case.id)
+        for next_date, case_ids in next_dates.items():
+            self.browse(case_ids).write({"review_next_date": next_date})
         self.env["collection.case.alert"]._create_activities(vals_list)
 
 

@@ -115,6 +115,8 @@ class CollectionCaseSettlement(models.Model):
         return True
 
     def action_cancel(self):
+        if self.filtered(lambda row: row.state != "draft"):
+            raise UserError(self.env._("Only a draft settlement can be cancelled; an agreed one is kept or breached."))
         self.write({"state": "cancelled"})
         return True
 

@@ -237,3 +237,41 @@ class TestLegalMoney(LegalCommon):
         file.overdue_amount = 300_000.0
         # the company currency has no CNY rate in the test: 1:1, so the ordinary fees 5,800 + 2,020 + 4,400
         self.assertAlmostEqual(file.with_user(self.legal_user).legal_fee_estimate, 12_220.0, places=2)
+
+    # === Reviews, access, companies === #
+    def test_cost_benefit_review_every_n_months_once_per_period(self):
+        self.company.collection_case_review_months = 3
+        case = self._case(self._due_on(self._d(2025, 6, 30), 900.00))
+        cases = self.env["collection.case"].sudo()
+        cases._schedule_cost_reviews(TODAY_DATE)
+        self.assertEqual(case.review_next_date, self._d(2026, 6, 2), "first review three months ahead")
+        self.assertFalse(case.activity_ids)
+        cases._schedule_cost_reviews(self._d(2026, 6, 2))
+        cases._schedule_cost_reviews(self._d(2026, 6, 2))   # rerun the same day: nothing twice
+        review = self.env.ref(f"{MODULE}.mail_activity_type_case_cost_review")
+        self.assertEqual(len(case.activity_ids.filtered(lambda a: a.activity_type_id == review)), 1)
+        self.assertEqual(case.review_next_date, self._d(2026, 9, 2))
+
+    def test_access_per_group_and_company(self):
+        case = self._case(self._due_on(self._d(2025, 6, 30), 900.00))
+        cost = self.env["collection.case.cost"].with_user(self.legal_user).create(
+            {"case_id": case.id, "name": "Court fee", "amount_manual": 50.0})
+        settlement = self.env["collection.case.settlement"].with_user(self.legal_user).create(
+            {"case_id": case.id, "amount": 900.0, "instalment_count": 2, "first_due": TODAY_DATE})
+        self.assertTrue(cost.with_user(self.legal_user).read(["amount"]))
+        self.assertTrue(settlement.with_user(self.legal_user).read(["amount"]))
+        for user in (self.collector, self.salesman):
+            with self.assertRaises(AccessError):
+                cost.with_user(user).read(["amount"])
+            with self.assertRaises(AccessError):
+                settlement.with_user(user).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.env["collection.write.off"].with_user(self.legal_user).create(
+                {"currency_id": self.company.currency_id.id, "reason": "other"})
+        # another company's legal manager sees none of it
+        other = self.setup_other_company()["company"]
+        outsider = new_test_user(self.env, login="legal_other_company", groups=f"{MODULE}.group_litigation_manager",
+                                 company_id=other.id, company_ids=[(6, 0, other.ids)])
+        self.assertFalse(self.env["collection.case.cost"].with_user(outsider).search([("id", "=", cost.id)]))
+        self.assertFalse(self.env["collection.case.settlement"].with_user(outsider).search(
+            [("id", "=", settlement.id)]))
