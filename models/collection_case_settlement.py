@@ -51,7 +51,10 @@ class CollectionCaseSettlement(models.Model):
                                     help="What the claimed invoices owed when the agreement took effect.")
     amount_paid = fields.Monetary(compute="_compute_paid")
     case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False)
-    letter_id = fields.Many2one("collection.letter", string="Agreement Letter", readonly=True, copy=False)
+    letter_id = fields.Many2one("collection.letter", string="Agreement Letter", readonly=True, copy=False,
+                                groups="account_collection_litigation.group_collection_collector")
+    agreement_file = fields.Binary(string="Agreement", readonly=True, copy=False, attachment=True)
+    agreement_filename = fields.Char(readonly=True, copy=False)
     pause_id = fields.Many2one("collection.pause", readonly=True, copy=False,
                                help="While the agreement runs, its invoices are not chased (the one pause mechanism).")
 
@@ -121,22 +124,25 @@ class CollectionCaseSettlement(models.Model):
         return True
 
     def action_draft_agreement(self):
-        """Draft the agreement with the letters engine's settlement template (hook: the engine chooses the open
-        invoices of a customer file; invoices of an open case are paused, so it is called once the case is
-        settled and the pause has ended)."""
+        """Draft the agreement through the letters engine with its settlement template: the claimed invoices
+        (paused while the agreement runs, hence the context), the instalments and the case."""
         self.ensure_one()
-        file = self.env["collection.customer"].search([("partner_id", "=", self.partner_id.id),
-                                                       ("company_id", "=", self.company_id.id)], limit=1)
-        if not file:
-            raise UserError(self.env._("%s has no collection file to write to.", self.partner_id.name))
-        letters = self.env["collection.letter.engine"].with_company(self.company_id)._generate(
-            file, "settlement", moves=self.case_id.line_ids.move_id,
-            options={"instalments": [(line.date_due, line.amount) for line in self.line_ids]})
+        file = self.env["collection.customer"]._ensure_files({(self.partner_id.id, self.company_id.id)})
+        case = self.case_id
+        self.check_access("write")
+        # the letters are the collectors' records: the engine drafts it, the settlement keeps the document
+        letters = self.env["collection.letter.engine"].sudo().with_company(self.company_id).with_context(
+            collection_letter_include_paused=True)._generate(
+            file, "settlement", moves=case.line_ids.move_id,
+            options={"instalments": [(line.date_due, line.amount) for line in self.line_ids],
+                     "case": {"reference": case.name, "court": case.court_id.name or "",
+                              "claim": self.currency_id.format(self.amount)}})
         if not letters:
             raise UserError(self.env._("The letters engine found no open invoice of the case to settle."))
-        self.letter_id = letters[:1]
-        return {"type": "ir.actions.act_window", "res_model": "collection.letter", "res_id": letters[:1].id,
-                "view_mode": "form"}
+        letter = letters[:1].with_context(bin_size=False)
+        self.sudo().write({"letter_id": letter.id, "agreement_file": letter.document_file,
+                           "agreement_filename": letter.document_filename})
+        return True
 
     # === Business: matching === #
     def _match_payments(self, today):

@@ -172,8 +172,10 @@ class CollectionLetterEngine(models.AbstractModel):
         domain = [
             ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-            ("collection_pause_id", "=", False),
         ]
+        if not self.env.context.get("collection_letter_include_paused"):
+            # a settlement agreement of a legal case writes about its own (paused) invoices
+            domain.append(("collection_pause_id", "=", False))
         if kind not in ALL_OPEN_KINDS:
             domain.append(("invoice_date_due", "<", day))
         if moves is not None:
@@ -341,7 +343,7 @@ class CollectionLetterEngine(models.AbstractModel):
                        "firm": options.get("lawyer_firm") or "",
                        "phone": options.get("lawyer_phone") or lawyer_user.partner_id.phone or "",
                        "email": options.get("lawyer_email") or lawyer_user.email or ""},
-            "case": {"reference": "", "court": "", "claim": ""},
+            "case": options.get("case") or {"reference": "", "court": "", "claim": ""},
             "plan": {"instalments": [{"number": index, "date": day(when), "amount": money(amount)}
                                      for index, (when, amount) in enumerate(instalments, start=1)]},
         }

@@ -198,6 +198,11 @@ class TestLegalMoney(LegalCommon):
         # not chased while the agreement runs: the one pause mechanism, reason payment plan
         self.assertEqual(settlement.pause_id.move_ids, move)
         self.assertEqual((settlement.pause_id.reason, settlement.pause_id.state), ("payment_plan", "active"))
+        settlement.with_user(self.legal_user).action_draft_agreement()
+        letter = settlement.sudo().letter_id
+        self.assertEqual((letter.kind, letter.line_ids.move_id), ("settlement", move),
+                         "drafted with the settlement template of the letters engine")
+        self.assertTrue(settlement.with_user(self.legal_user).agreement_file)
         self._pay(move, 1000.00)
         cron = self.env["collection.case.settlement"]
         with freeze_time(fields.Date.to_string(TODAY_DATE + timedelta(days=20))):
