@@ -56,6 +56,8 @@ class CollectionCase(models.Model):
                                      groups=LEGAL_USER)
     write_off_ids = fields.One2many("collection.write.off", "case_id", string="Write-offs", groups=LEGAL_USER)
     write_off_count = fields.Integer(compute="_compute_write_off_count")
+    amount_written_off = fields.Monetary(string="Written Off", compute="_compute_recovery",
+                                         help="What the posted (not reversed) write-offs settled.")
 
     _sql_constraints = [
         ("expected_recovery_rate_range", "CHECK(expected_recovery_rate >= 0 AND expected_recovery_rate <= 100)",
@@ -82,6 +84,18 @@ class CollectionCase(models.Model):
         for case in self:
             case.expected_net_recovery = case.currency_id.round(
                 case.claim_total * case.expected_recovery_rate / 100 - case.cost_total - case.expected_costs)
+
+    @api.depends("line_ids.amount_residual", "claim_principal")
+    def _compute_recovery(self):
+        """Recovered: what the claimed invoices owed at filing less what they owe now, less what the posted
+        write-offs settled (the write-off entry pays the invoices in the books, it recovers nothing)."""
+        res = super()._compute_recovery()
+        for case in self:
+            write_offs = case.sudo().write_off_ids.filtered(lambda w: w.state == "posted")
+            case.amount_written_off = sum(write_offs.mapped("amount"))
+            case.amount_recovered = max(0.0, case.currency_id.round(
+                case.claim_principal - case.amount_outstanding - case.amount_written_off))
+        return res
 
     def _compute_write_off_count(self):
         for case in self:

@@ -80,6 +80,10 @@ class TestLegalMoney(LegalCommon):
         self.assertTrue(all(self._receivables(entry).mapped("reconciled")))
         self.assertEqual(set((first | second).mapped("payment_state")), {"paid"})
         self.assertEqual(case.stage_id, self.stage["written_off"])
+        case.invalidate_recordset()
+        self.assertAlmostEqual(case.amount_recovered, 400.10, places=2, msg="a write-off is no recovery")
+        self.assertAlmostEqual(case.amount_written_off, 2945.57, places=2)
+        self.assertAlmostEqual(case.amount_outstanding, 0.0, places=2)
         # tax route: ≥3 years overdue from the last due date 2025-07-31 -> eligible on 2028-07-31
         self.assertEqual(write_off.tax_eligibility_date, self._d(2028, 7, 31))
         self.assertFalse(write_off.tax_evidence_complete)
@@ -92,6 +96,17 @@ class TestLegalMoney(LegalCommon):
         self.assertEqual(first.payment_state, "partial")
         self.assertEqual(second.payment_state, "not_paid")
         self.assertEqual(case.stage_id, self.stage["enforcement"], "the case is back where it was")
+
+    def test_write_off_against_the_allowance_when_the_company_books_one(self):
+        allowance = self.env["account.account"].create({
+            "name": "Allowance for doubtful debts", "code": "129900", "account_type": "asset_current",
+            "company_ids": [(6, 0, self.company.ids)]})
+        self.company.write({"collection_use_allowance": True, "collection_allowance_account_id": allowance.id})
+        moves = self._due_on(self._d(2025, 6, 30), 640.25)
+        entry = self._write_off(moves).entry_id
+        self.assertAlmostEqual(sum(entry.line_ids.filtered(lambda line: line.account_id == allowance)
+                                   .mapped("debit")), 640.25, places=2)
+        self.assertFalse(entry.line_ids.filtered(lambda line: line.account_id == self.expense))
 
     def test_write_off_in_the_invoices_currency(self):
         eur = self.setup_other_currency("EUR")
