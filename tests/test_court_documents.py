@@ -151,3 +151,10 @@ class TestCourtDocuments(LegalCommon):
         action = wizard.action_generate()
         letter = self.env["collection.letter"].browse(action["res_id"])
         self.assertEqual((letter.kind, letter.case_id), ("enforcement_application", self.case))
+        # the legal team opens the document's form (its customer file shown by name only)
+        values = letter.with_user(self.legal_user).web_read({
+            "customer_id": {"fields": {"display_name": {}}}, "case_id": {"fields": {"display_name": {}}},
+            "template_id": {"fields": {"display_name": {}}}, "line_ids": {"fields": {"number": {}}},
+        })[0]
+        self.assertEqual(values["case_id"]["id"], self.case.id)
+        self.assertEqual(sorted(line["number"] for line in values["line_ids"]), sorted(self.moves.mapped("name")))
