@@ -18,3 +18,4 @@ from . import test_letters
 from . import test_going_live
 from . import test_collector_day
 from . import test_payment_plans
+from . import test_court_documents
