@@ -73,6 +73,7 @@
         "report/collection_workload_report_views.xml",
         "wizard/collection_case_open_wizard_views.xml",
         "wizard/collection_limitation_watch_views.xml",
+        "wizard/collection_court_document_wizard_views.xml",
         "views/collection_case_money_views.xml",
         "wizard/collection_write_off_wizard_views.xml",
         "report/collection_case_deadline_views.xml",

@@ -131,15 +131,16 @@ class CollectionCaseSettlement(models.Model):
         case = self.case_id
         self.check_access("write")
         # the letters are the collectors' records: the engine drafts it, the settlement keeps the document
-        letters = self.env["collection.letter.engine"].sudo().with_company(self.company_id).with_context(
-            collection_letter_include_paused=True)._generate(
-            file, "settlement", moves=case.line_ids.move_id,
-            options={"instalments": [(line.date_due, line.amount) for line in self.line_ids],
-                     "case": {"reference": case.name, "court": case.court_id.name or "",
-                              "claim": self.currency_id.format(self.amount)}})
+        engine = self.env["collection.letter.engine"].sudo().with_company(self.company_id)
+        options = {"instalments": [(line.date_due, line.amount) for line in self.line_ids]}
+        letters = engine.with_context(collection_letter_include_paused=True)._generate(
+            file, "settlement", moves=case.line_ids.move_id, options=options)
         if not letters:
             raise UserError(self.env._("The letters engine found no open invoice of the case to settle."))
+        # the agreement names the case: linked, then rendered again with the case's data
         letter = letters[:1].with_context(bin_size=False)
+        letter.with_context(collection_letter_regenerate=True).write({"case_id": case.id})
+        engine._render_documents(letter, options)
         self.sudo().write({"letter_id": letter.id, "agreement_file": letter.document_file,
                            "agreement_filename": letter.document_filename})
         return True

@@ -19,3 +19,4 @@ from . import test_going_live
 from . import test_collector_day
 from . import test_payment_plans
 from . import test_legal_money
+from . import test_court_documents

@@ -217,6 +217,7 @@ class TestLegalMoney(LegalCommon):
         letter = settlement.sudo().letter_id
         self.assertEqual((letter.kind, letter.line_ids.move_id), ("settlement", move),
                          "drafted with the settlement template of the letters engine")
+        self.assertEqual(letter.case_id, case, "the agreement names the case")
         self.assertTrue(settlement.with_user(self.legal_user).agreement_file)
         self._pay(move, 1000.00)
         cron = self.env["collection.case.settlement"]
