@@ -51,3 +51,8 @@ from . import collection_payment_plan
 from . import collection_arrangement
 from . import collection_worklist
 from . import res_users
+from . import res_company_money
+from . import collection_case_cost
+from . import collection_case_settlement
+from . import collection_write_off
+from . import collection_case_money

@@ -380,8 +380,10 @@ class CollectionLetterEngine(models.AbstractModel):
         domain = [
             ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-            ("collection_pause_id", "=", False),
         ]
+        if not self.env.context.get("collection_letter_include_paused"):
+            # a settlement agreement of a legal case writes about its own (paused) invoices
+            domain.append(("collection_pause_id", "=", False))
         if kind not in ALL_OPEN_KINDS:
             domain.append(("invoice_date_due", "<", day))
         if moves is not None:

@@ -18,4 +18,5 @@ from . import test_letters
 from . import test_going_live
 from . import test_collector_day
 from . import test_payment_plans
+from . import test_legal_money
 from . import test_court_documents
