@@ -60,3 +60,8 @@ from . import collection_alert_rule
 from . import collection_alert
 from . import collection_digest
 from . import collection_sale_block
+from . import res_company_money
+from . import collection_case_cost
+from . import collection_case_settlement
+from . import collection_write_off
+from . import collection_case_money

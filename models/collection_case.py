@@ -175,6 +175,8 @@ class CollectionCase(models.Model):
     judgment_ids = fields.One2many("collection.case.judgment", "case_id", string="Decisions", groups=LEGAL_USER)
     enforcement_ids = fields.One2many("collection.case.enforcement", "case_id", groups=LEGAL_USER)
     pause_id = fields.Many2one("collection.pause", string="Litigation Pause", readonly=True, copy=False)
+    document_count = fields.Integer(string="Court Documents", compute="_compute_document_count",
+                                    groups=LEGAL_USER)
 
     _sql_constraints = [
         ("fee_share_range", "CHECK(fee_share >= 0 AND fee_share <= 100)",
@@ -240,6 +242,12 @@ class CollectionCase(models.Model):
             row = first.get(case.id)
             case.next_deadline_date = row["date"] if row else False
             case.next_deadline_name = f"{kinds.get(row['kind'])}: {row['name']}" if row else False
+
+    def _compute_document_count(self):
+        counts = dict(self.env["collection.letter"]._read_group(
+            [("case_id", "in", self.ids)], ["case_id"], ["__count"]))
+        for case in self:
+            case.document_count = counts.get(case, 0)
 
     @api.depends("hearing_ids.date", "hearing_ids.state")
     def _compute_next_hearing_date(self):
@@ -391,6 +399,21 @@ class CollectionCase(models.Model):
         if letters.filtered(lambda letter: letter.kind == "lawyer" and letter.limitation_event_ids):
             self._advance_to("lawyer_letter")
         return True
+
+    def action_draft_court_document(self):
+        """Statement of claim, preservation or enforcement application, evidence index: in a small wizard."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_court_document_wizard_action")
+        action["context"] = {"active_model": self._name, "active_id": self.id, "active_ids": self.ids}
+        return action
+
+    def action_open_court_documents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_collection_litigation.collection_letter_action")
+        action.update(name=self.env._("Court Documents"), domain=[("case_id", "=", self.id)],
+                      context={"create": False})
+        return action
 
     def action_open_deadlines(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

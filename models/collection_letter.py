@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.docx_render import zip_files
-from .collection_letter_template import ACKNOWLEDGEMENT_KINDS, LETTER_KINDS, lang_selection
+from .collection_letter_template import ACKNOWLEDGEMENT_KINDS, COURT_KINDS, LETTER_KINDS, lang_selection
 
 LETTER_STATES = [
     ("draft", "To review"),
@@ -69,6 +69,10 @@ class CollectionLetter(models.Model):
     template_id = fields.Many2one("collection.letter.template", readonly=True, ondelete="set null",
                                   check_company=True)
     kind = fields.Selection(LETTER_KINDS, required=True, readonly=True, index=True)
+    case_id = fields.Many2one("collection.case", string="Legal Case", readonly=True, index="btree_not_null",
+                              ondelete="set null", check_company=True,
+                              help="The case a court document was drafted from: readable by the legal team only.")
+    is_court_document = fields.Boolean(compute="_compute_is_court_document")
     lang = fields.Selection(selection=lang_selection, string="Language", readonly=True)
     date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
     deadline = fields.Date(string="Payment Deadline", readonly=True)
@@ -126,11 +130,20 @@ class CollectionLetter(models.Model):
         for letter in self:
             letter.move_ids = letter.line_ids.move_id
 
-    @api.depends("state", "delivery_date", "proof_file", "limitation_event_ids")
+    @api.depends("kind")
+    def _compute_is_court_document(self):
+        for letter in self:
+            letter.is_court_document = letter.kind in COURT_KINDS
+
+    @api.depends("state", "delivery_date", "proof_file", "limitation_event_ids", "kind")
     def _compute_limitation(self):
         for letter in self:
             letter.interrupts_limitation = bool(letter.limitation_event_ids)
-            if letter.limitation_event_ids:
+            if letter.kind in COURT_KINDS:
+                letter.limitation_note = self.env._(
+                    "A court document is not a demand to the debtor: delivering it interrupts no limitation period "
+                    "(filing the case does).")
+            elif letter.limitation_event_ids:
                 letter.limitation_note = self.env._(
                     "Delivered on %(date)s with proof: the limitation period of the invoices listed restarts "
                     "from that day.", date=letter.delivery_date)
@@ -329,6 +342,7 @@ class CollectionLetter(models.Model):
         vals = []
         for letter in self.with_context(bin_size=False):
             if (letter.state != "delivered" or not letter.delivery_date or not letter.proof_file
+                    or letter.kind in COURT_KINDS
                     or letter.limitation_event_ids.filtered(lambda e: e.event_type == "demand_delivered")):
                 continue
             vals.append(letter._prepare_event_vals("demand_delivered", letter.delivery_date, letter.proof_file,
@@ -361,6 +375,12 @@ class CollectionLetter(models.Model):
         """The customer file's and the invoices' chatter, and the collection history."""
         if not self:
             return
+        court = self.filtered("case_id")
+        if court:
+            court._log_case_event(what)
+            self -= court
+            if not self:
+                return
         channels = dict(self._fields["channel"]._description_selection(self.env))
         texts = {
             "drafted": lambda letter: self.env._("%(kind)s %(letter)s drafted for review.",
@@ -398,6 +418,28 @@ class CollectionLetter(models.Model):
         self.env["collection.customer"].sudo().browse(list(file_bodies))._message_log_batch(file_bodies)
         self.env["account.move"].sudo().browse(list(move_bodies))._message_log_batch(move_bodies)
         self.env["collection.history"].sudo().create(history_vals)
+
+    def _log_case_event(self, what):
+        """A court document's events go to its case's chatter only: the customer file, the invoices and the
+        collection history are read by collectors and sales reps, the case by the legal team."""
+        texts = {
+            "drafted": lambda letter: self.env._("%(kind)s %(letter)s drafted.", kind=letter._kind_label(),
+                                                 letter=letter.name),
+            "sent": lambda letter: self.env._("%(kind)s %(letter)s sent on %(date)s.", kind=letter._kind_label(),
+                                              letter=letter.name, date=letter.sent_date),
+            "delivered": lambda letter: self.env._("%(kind)s %(letter)s delivered on %(date)s.",
+                                                   kind=letter._kind_label(), letter=letter.name,
+                                                   date=letter.delivery_date),
+            "returned": lambda letter: self.env._("%(kind)s %(letter)s came back undelivered.",
+                                                  kind=letter._kind_label(), letter=letter.name),
+        }
+        for letter in self:
+            text = texts[what](letter)
+            if what != "drafted":
+                letter.message_post(body=text)
+            link = Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (
+                letter.id, letter.name)
+            letter.case_id.message_post(body=Markup("%s (%s)") % (text, link), subtype_xmlid="mail.mt_note")
 
     @api.model
     def _generate_for_calendar(self, files, actions):

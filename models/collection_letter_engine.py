@@ -10,14 +10,16 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..tools.amount_words import chinese_capitals
-from ..tools.docx_render import TemplateProblem, render_docx
+from ..tools.docx_render import SAMPLE_CONTEXT, TemplateProblem, render_docx
+from .collection_letter_template import COURT_KINDS
 
 _logger = logging.getLogger(__name__)
 
@@ -26,6 +28,13 @@ DEADLINE_DAYS = {
     "reminder_1": 10, "reminder_2": 10, "reminder_3": 7, "formal_demand": 7, "final_notice": 7, "lawyer": 7,
     "balance_confirmation": 15, "payment_plan": 15, "settlement": 15,
 }
+# Keys of a case's document context holding an amount (formatted in the document's language) or a date.
+CASE_MONEY_KEYS = {"principal", "interest", "compensation", "penalty", "fees", "costs", "total", "amount_total",
+                   "amount_claimed", "amount", "security_amount", "estimated_value"}
+CASE_DATE_KEYS = {"filing_date", "interest_as_of", "date", "due_date", "limitation_deadline", "measure_date",
+                  "expiry_date", "effective_date", "performance_due", "application_date", "delivery_date"}
+# Letters that are demands to the debtor: offered in the facts of a statement of claim when delivered.
+DEMAND_KINDS = ("reminder_1", "reminder_2", "reminder_3", "formal_demand", "final_notice", "lawyer")
 # Kinds that list every open invoice, not only the overdue ones.
 ALL_OPEN_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
 CURRENCY_PREFIX_ZH = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "GBP": "英镑", "JPY": "日元"}
@@ -164,6 +173,205 @@ class CollectionLetterEngine(models.AbstractModel):
             self._render_documents(letter, {})
         return True
 
+    @api.model
+    def _generate_court_document(self, case, kind, lang=None, day=None, template=None):
+        """A court document of a kind drafted from a legal case, in the language asked for (default: the debtor's),
+        linked to the case and attached to its chatter. Only the legal team may draft one; drafting the same kind
+        in the same language the same day again gives the same document."""
+        case.ensure_one()
+        if kind not in COURT_KINDS:
+            raise UserError(self.env._("%(kind)s is not a court document.", kind=self._kind_label(kind)))
+        if not self.env.user.has_group("account_collection_litigation.group_litigation_user"):
+            raise AccessError(self.env._("Only the legal team may draft court documents."))
+        case.check_access("write")
+        if not case.line_ids:
+            raise UserError(self.env._("%(case)s claims no invoice: add the invoices it claims first.",
+                                       case=case.name))
+        day = day or fields.Date.context_today(self)
+        lang = lang or case.partner_id.lang or case.company_id.partner_id.lang or "en_US"
+        key = f"court:{case.id}:{kind}:{lang}:{day}"
+        letters = self.env["collection.letter"].sudo()
+        if existing := letters.search([("dedup_key", "=", key)]):
+            return existing.sudo(False)
+        chosen = template or self.env["collection.letter.template"].sudo()._find(kind, lang, case.company_id)
+        if not chosen:
+            raise UserError(self.env._("There is no letter template of the kind %(kind)s: add one under "
+                                       "Collections › Configuration › Letter Templates.", kind=self._kind_label(kind)))
+        file = self._case_customer_file(case)
+        vals = self._prepare_court_vals(case, file, kind, day, chosen)
+        vals.update(dedup_key=key, trigger="manual")
+        letter = letters.create(vals)
+        self._render_documents(letter, {})
+        letter = letter.sudo(False)
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": letter.sudo().document_filename, "raw": base64.b64decode(letter.sudo().document_file),
+            "mimetype": chosen._docx_mimetype(), "res_model": case._name, "res_id": case.id,
+        })
+        case.message_post(body=Markup("%s (%s)") % (
+            self.env._("%(kind)s %(letter)s drafted, claiming %(amount)s.", kind=letter._kind_label(),
+                       letter=letter.name, amount=case.currency_id.format(letter.sudo().amount_total)),
+            Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (letter.id, letter.name),
+        ), attachment_ids=attachment.ids, subtype_xmlid="mail.mt_note")
+        return letter
+
+    @api.model
+    def _case_customer_file(self, case):
+        files = self.env["collection.customer"].sudo()
+        return files.search([("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id)],
+                            limit=1) or files.create({"partner_id": case.partner_id.id,
+                                                      "company_id": case.company_id.id})
+
+    @api.model
+    def _prepare_court_vals(self, case, file, kind, day, template):
+        """The letter of a court document: the claimed invoices with their claim, and the document's total (the
+        claim; the amount to preserve; what the decision still awards, with late-performance interest)."""
+        currency = case.currency_id
+        lines = [(0, 0, {
+            "move_id": line.move_id.id, "number": line.move_id.name,
+            "contract_ref": line.move_id.collection_contract_ref or False,
+            "invoice_date": line.move_id.invoice_date, "due_date": line.move_id.invoice_date_due,
+            "amount": line.amount_total, "open_amount": line.amount_claimed,
+            "days_overdue": max(0, (day - line.move_id.invoice_date_due).days) if line.move_id.invoice_date_due else 0,
+            "interest": line.interest_amount, "compensation": line.compensation_amount,
+        }) for line in case.sudo().line_ids]
+        total = self._court_total(case, kind)
+        partner = case.partner_id
+        return {
+            "company_id": case.company_id.id, "customer_id": file.id, "partner_id": partner.id,
+            "recipient_id": (case.court_id or partner).id,
+            "recipient_address": (case.court_id or partner)._display_address(without_company=True).strip(),
+            "recipient_email": False, "case_id": case.id,
+            "template_id": template.id, "kind": kind, "lang": template.lang, "date": day, "deadline": False,
+            "currency_id": currency.id, "line_ids": lines,
+            "amount_open": case.claim_principal, "amount_interest": case.claim_interest,
+            "amount_compensation": case.claim_compensation, "amount_total": total,
+            "amount_words": self._amount_in_words(total, currency, template.lang),
+        }
+
+    @api.model
+    def _court_total(self, case, kind):
+        case = case.sudo()
+        currency = case.currency_id
+        if kind == "preservation_application":
+            preserved = sum(case.preservation_ids.mapped("amount"))
+            return currency.round(preserved or case.claim_total)
+        if kind == "enforcement_application":
+            decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+            if decision:
+                performed = decision.awarded_principal - decision.unpaid_principal
+                return currency.round(decision.awarded_total - performed + decision.late_interest)
+        return currency.round(case.claim_total)
+
+    @api.model
+    def _case_context(self, letter, money, day):
+        """The `case` of a document's context: the case's plain data (`_document_context`) with its amounts and
+        dates written in the document's language, every key present (empty for a letter without case)."""
+        blank_party = dict.fromkeys(SAMPLE_CONTEXT["case"]["creditor"], "")
+        blank = {
+            "reference": "", "court_case_number": "", "procedure": "", "jurisdiction": "", "filing_date": "",
+            "currency": letter.currency_id.name or "", "court": dict(blank_party), "creditor": dict(blank_party),
+            "debtor": dict(blank_party), "lawyer": dict(blank_party), "law_firm": dict(blank_party),
+            "claim": {**dict.fromkeys(SAMPLE_CONTEXT["case"]["claim"], ""), "interest_lines": []},
+            "invoices": [], "evidence": [], "preservations": [], "letters": [],
+            "preservation": {"amount": "", "amount_words": "", "security_amount": "", "has_security": False},
+            "judgment": {**dict.fromkeys(SAMPLE_CONTEXT["case"]["judgment"], ""), "late_interest_lines": []},
+            "enforcement": {"number": "", "application_date": "", "assets": []},
+        }
+        case = letter.case_id.sudo()
+        if not case:
+            return blank
+        data = case._document_context()
+
+        def localise(value, key=None):
+            if isinstance(value, dict):
+                return {k: localise(v, k) for k, v in value.items()}
+            if isinstance(value, list):
+                return [localise(item) for item in value]
+            if key in CASE_MONEY_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+                return money(value)
+            if key in CASE_DATE_KEYS and isinstance(value, str) and len(value) == 10:
+                return day(fields.Date.to_date(value))
+            return value
+
+        lang = letter.lang or "en_US"
+        currency = case.currency_id
+        result = {**blank, **{k: v for k, v in localise(data).items() if v not in ({}, None)}}
+        for role in ("court", "creditor", "debtor", "lawyer", "law_firm"):
+            party = {**blank_party, **(data.get(role) or {})}
+            lines = [party["street"], party["street2"], " ".join(filter(None, [party["zip"], party["city"]])),
+                     party["country"]]
+            party["address"] = ", ".join(line for line in lines if line)
+            result[role] = party
+        claim = data["claim"]
+        result["claim"].update({
+            "total_words": self._amount_in_words(claim["total"], currency, lang),
+            "interest_lines": [line for line in (claim["interest_explanation"] or "").splitlines() if line.strip()],
+            **{f"has_{key}": not currency.is_zero(claim[key])
+               for key in ("interest", "compensation", "penalty", "fees", "costs")},
+        })
+        labels = self._selection_labels(lang)
+        files = case.evidence_ids.sorted(lambda e: (e.sequence, e.id)).file_ids.sorted(
+            lambda f: (f.evidence_id.sequence, f.evidence_id.id, f.id))
+        result["evidence"] = [{
+            "number": number, "item": file.evidence_id.name or "",
+            "category": labels["category"].get(file.evidence_id.category, ""),
+            "category_code": file.evidence_id.category or "", "file": file.name or "",
+            "added_on": fields.Datetime.to_string(file.added_on) or "", "sha256": file.sha256 or "",
+            "sha256_short": (file.sha256 or "")[:12], "source": file.source_ref._name if file.source_ref else "",
+            "note": file.note or file.evidence_id.note or "",
+        } for number, file in enumerate(files, start=1)]
+        for measure in result["preservations"]:
+            measure["asset_label"] = labels["asset"].get(measure["asset_type"], "")
+            measure["security_label"] = labels["security"].get(measure["security_form"], "")
+        preserved = sum(case.preservation_ids.mapped("amount")) or case.claim_total
+        security = sum(case.preservation_ids.mapped("security_amount"))
+        result["preservation"] = {
+            "amount": money(preserved), "amount_words": self._amount_in_words(preserved, currency, lang),
+            "security_amount": money(security), "has_security": not currency.is_zero(security),
+        }
+        decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+        if decision:
+            performed = decision.awarded_principal - decision.unpaid_principal
+            to_enforce = currency.round(decision.awarded_total - performed + decision.late_interest)
+            result["judgment"].update({
+                "performed": money(performed), "outstanding": money(decision.awarded_total - performed),
+                "late_interest": money(decision.late_interest),
+                "late_interest_explanation": decision.late_interest_explanation or "",
+                "late_interest_lines": [line for line in (decision.late_interest_explanation or "").splitlines()
+                                        if line.strip()],
+                "to_enforce": money(to_enforce),
+                "to_enforce_words": self._amount_in_words(to_enforce, currency, lang),
+            })
+        if result["enforcement"].get("assets"):
+            for asset in result["enforcement"]["assets"]:
+                asset["label"] = labels["asset"].get(asset["type"], "")
+        result["enforcement"] = {"number": "", "application_date": "", "assets": [],
+                                 **result["enforcement"]}
+        kinds = labels["kind"]
+        demands = self.env["collection.letter"].sudo().search([
+            ("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id),
+            ("kind", "in", DEMAND_KINDS), ("state", "in", ("sent", "delivered")),
+            ("line_ids.move_id", "in", case.line_ids.move_id.ids),
+        ], order="date, id")
+        result["letters"] = [{
+            "reference": demand.name, "kind": kinds.get(demand.kind, ""), "date": day(demand.date),
+            "delivery_date": day(demand.delivery_date), "proof": bool(demand.limitation_event_ids),
+        } for demand in demands]
+        return result
+
+    @api.model
+    def _selection_labels(self, lang):
+        """{name: {code: label}} of the selections a court document shows, in its language when installed."""
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        env = self.with_context(lang=lang).env if lang in installed else self.env
+        labels = {}
+        for name, model, field in (("kind", "collection.letter", "kind"),
+                                   ("category", "collection.case.evidence", "category"),
+                                   ("asset", "collection.case.preservation", "asset_type"),
+                                   ("security", "collection.case.preservation", "security_form")):
+            labels[name] = dict(env[model]._fields[field]._description_selection(env))
+        return labels
+
     # === Selection of the invoices === #
     @api.model
     def _group_invoices(self, files, kind, day, moves=None):
@@ -172,8 +380,10 @@ class CollectionLetterEngine(models.AbstractModel):
         domain = [
             ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
             ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-            ("collection_pause_id", "=", False),
         ]
+        if not self.env.context.get("collection_letter_include_paused"):
+            # a settlement agreement of a legal case writes about its own (paused) invoices
+            domain.append(("collection_pause_id", "=", False))
         if kind not in ALL_OPEN_KINDS:
             domain.append(("invoice_date_due", "<", day))
         if moves is not None:
@@ -341,7 +551,7 @@ class CollectionLetterEngine(models.AbstractModel):
                        "firm": options.get("lawyer_firm") or "",
                        "phone": options.get("lawyer_phone") or lawyer_user.partner_id.phone or "",
                        "email": options.get("lawyer_email") or lawyer_user.email or ""},
-            "case": {"reference": "", "court": "", "claim": ""},
+            "case": self._case_context(letter, money, day),
             "plan": {"instalments": [{"number": index, "date": day(when), "amount": money(amount)}
                                      for index, (when, amount) in enumerate(instalments, start=1)]},
         }

@@ -18,7 +18,14 @@ LETTER_KINDS = [
     ("balance_confirmation", "Balance confirmation"),
     ("payment_plan", "Payment-plan agreement"),
     ("settlement", "Settlement agreement"),
+    ("statement_of_claim", "Statement of claim"),
+    ("preservation_application", "Preservation application"),
+    ("enforcement_application", "Enforcement application"),
+    ("evidence_index", "Evidence index"),
 ]
+# Court documents, drafted from a legal case: filed with the court, not sent to the debtor as a demand, so they
+# never interrupt limitation when delivered and the calendar never drafts them.
+COURT_KINDS = ("statement_of_claim", "preservation_application", "enforcement_application", "evidence_index")
 # Documents the debtor signs: a signed copy returned is an acknowledgement of the debt.
 ACKNOWLEDGEMENT_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
 COMPLIANCE_STATES = [

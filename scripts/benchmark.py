@@ -49,6 +49,9 @@ def parse_args():
     parser.add_argument("--template", default="acl_bench_base", help="database with the addon, without demo")
     parser.add_argument("--sizes", default="2000:10000,20000:100000", help="customers:invoices,...")
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--daily-new-customers", type=int, default=0,
+                        help="the policies' go-live cap of new customers a day per collector (0: none, the heaviest "
+                             "first day)")
     parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
     parser.add_argument("--letters", type=int, default=30, help="letters to generate in the letter benchmark")
     parser.add_argument("--only-letters", action="store_true", help="run the letter benchmark only")
@@ -180,6 +183,10 @@ def bench_size(odoo, args, customers, invoices):
         result["seed_seconds"] = round(time.perf_counter() - start, 1)
         result["floor_seconds"], _rows = time_floor(cr, today)
         result["floor_seconds"] = round(result["floor_seconds"], 4)
+        env["collection.policy"]._create_default_policies()
+        env["collection.policy"].search([]).write({"daily_new_customers": args.daily_new_customers})
+        result["daily_new_customers"] = args.daily_new_customers
+        cr.commit()
         activities_before = env["mail.activity"].search_count([])
         result["cold"] = run_escalation(env, args.batch_size)
         result["activities_created"] = env["mail.activity"].search_count([]) - activities_before

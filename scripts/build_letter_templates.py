@@ -16,6 +16,7 @@ import sys
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -27,8 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools.docx_render import normalize_docx  # noqa: E402
 
-KINDS = ("reminder_1", "reminder_2", "reminder_3", "formal_demand", "final_notice", "lawyer",
-         "balance_confirmation", "payment_plan", "settlement")
+sys.path.insert(0, str(ROOT / "scripts"))
+import court_documents  # noqa: E402
+
+LETTER_KINDS = ("reminder_1", "reminder_2", "reminder_3", "formal_demand", "final_notice", "lawyer",
+                "balance_confirmation", "payment_plan", "settlement")
+KINDS = LETTER_KINDS + court_documents.COURT_KINDS
 AGREEMENTS = ("payment_plan", "settlement")
 
 # === Words shared by every document, per language === #
@@ -526,16 +531,62 @@ def signatures(doc, lang, common, with_guarantor):
     para(doc, "", common)
 
 
+def court_table(doc, common, headers, cells, loop, widths, right=(), blank_rows=0):
+    """A table of a court document whose body row repeats for each item, with blank rows to fill in by hand when
+    the list is empty."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, header in enumerate(headers):
+        cell_text(table.rows[0].cells[index], header, common, bold=True)
+    cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", common)
+    for index, text in enumerate(cells):
+        cell_text(table.rows[2].cells[index], text, common,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT if index in right else None)
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}", common)
+    if blank_rows:
+        table.add_row()
+        cell_text(table.rows[-1].cells[0], "{%tr if not " + loop.split(" in ", 1)[1] + " %}", common)
+        for _index in range(blank_rows):
+            table.add_row()
+        table.add_row()
+        cell_text(table.rows[-1].cells[0], "{%tr endif %}", common)
+    for row in table.rows:
+        for index, width in enumerate(widths):
+            row.cells[index].width = Cm(width)
+    return table
+
+
+def properties(doc, title, lang):
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "account_collection_litigation", ""
+    props.created = props.modified = datetime(2026, 1, 1, tzinfo=UTC)
+    props.revision, props.language = 1, lang.replace("_", "-")
+
+
+def save(doc):
+    output = BytesIO()
+    doc.save(output)
+    return normalize_docx(output.getvalue())
+
+
+# What court_documents.py builds with.
+HELPERS = SimpleNamespace(
+    Document=Document, COMMON=COMMON, set_font=set_font, style_normal=lambda doc: doc.styles["Normal"],
+    properties=properties, Cm=Cm, CENTER=WD_ALIGN_PARAGRAPH.CENTER, RIGHT=WD_ALIGN_PARAGRAPH.RIGHT, para=para,
+    court_table=court_table, save=save,
+)
+
+
 def build(kind, lang):
+    if kind in court_documents.COURT_KINDS:
+        return court_documents.build_court(kind, lang, HELPERS)
     common = COMMON[lang]
     text = TEXTS[lang][kind]
     doc = Document()
     style = doc.styles["Normal"]
     set_font(style, common, size=10.5)
-    props = doc.core_properties
-    props.title, props.author, props.last_modified_by = text["title"], "account_collection_litigation", ""
-    props.created = props.modified = datetime(2026, 1, 1, tzinfo=UTC)
-    props.revision, props.language = 1, lang.replace("_", "-")
+    properties(doc, text["title"], lang)
     letterhead(doc, common)
     recipient_block(doc, common)
     para(doc, text["title"], common, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)

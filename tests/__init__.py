@@ -23,3 +23,5 @@ from . import test_collector_day
 from . import test_payment_plans
 from . import test_alerts
 from . import test_sales_visibility
+from . import test_legal_money
+from . import test_court_documents

@@ -17,6 +17,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.collection_letter_template import COURT_KINDS
 from ..tools.docx_render import CONTEXT_KEYS, docx_paragraphs, plain
 from ..wizard import collection_letter_wizard
 from .common import TODAY, CollectionCommon
@@ -71,7 +72,10 @@ class TestLetters(CollectionCommon):
 
     # === Rendering === #
     def test_every_shipped_template_renders_with_real_invoices(self):
-        shipped = self.templates.search([("shipped_file", "!=", False)])
+        # the court documents are rendered from a legal case (tests/test_court_documents.py)
+        court = self.templates.search([("shipped_file", "!=", False), ("kind", "in", COURT_KINDS)])
+        self.assertEqual(len(court), 8, "four court documents in English and in Simplified Chinese")
+        shipped = self.templates.search([("shipped_file", "!=", False), ("kind", "not in", COURT_KINDS)])
         self.assertEqual(len(shipped), 18, "nine kinds in English and in Simplified Chinese")
         self.assertEqual(set(shipped.mapped("lang")), {"en_US", "zh_CN"})
         for template in shipped:

@@ -8,3 +8,5 @@ from . import collection_case_evidence_pack
 from . import collection_letter_wizard
 from . import collection_contact_wizard
 from . import collection_reassign_wizard
+from . import collection_write_off_wizard
+from . import collection_court_document_wizard

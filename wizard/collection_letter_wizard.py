@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.collection_letter_template import LETTER_KINDS
+from ..models.collection_letter_template import COURT_KINDS, LETTER_KINDS
 
 # Up to this many customers the letters are generated at once; above, in the background with progress.
 SYNC_LIMIT = 20
@@ -32,7 +32,9 @@ class CollectionLetterWizard(models.TransientModel):
 
     # === Fields === #
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    kind = fields.Selection(LETTER_KINDS, required=True, default="reminder_1")
+    # court documents are drafted from their case (collection.court.document.wizard), not for customers
+    kind = fields.Selection([kind for kind in LETTER_KINDS if kind[0] not in COURT_KINDS], required=True,
+                            default="reminder_1")
     date = fields.Date(string="Letter Date", required=True, default=fields.Date.context_today)
     deadline_days = fields.Integer(string="Days to Pay", help="0: the usual delay of the kind of letter.")
     template_id = fields.Many2one("collection.letter.template", domain="[('kind', '=', kind)]",

@@ -35,9 +35,15 @@ def test_shipped_template_is_accepted_and_renders(name):
     data = (SHIPPED / name).read_bytes()
     validate_docx(data, 2 * 1024 * 1024, sample=SAMPLE_CONTEXT)
     text = "\n".join(text for _part, text in docx_paragraphs(render_docx(data, SAMPLE_CONTEXT)))
-    expected = ["Sample Customer Ltd.", "INV/2026/00001", "1,003.20", "One Thousand Three Yuan", "12 March 2026",
-                "Chen Jing"]
-    if "balance_confirmation" not in name:      # a reconciliation request asks for no payment
+    kind = name[len("en_US_"):-len(".docx")]
+    if kind in BUILDER.court_documents.COURT_KINDS:
+        # a court document: the court, the parties, the claim, its total in words and the invoices of the case
+        expected = ["Shanghai Pudong New Area People's Court", "Example Trading Co., Ltd.", "Sample Customer Ltd.",
+                    "INV/2026/00001", "1,003.20", "One Thousand Three Yuan"]
+    else:
+        expected = ["Sample Customer Ltd.", "INV/2026/00001", "1,003.20", "One Thousand Three Yuan",
+                    "12 March 2026", "Chen Jing"]
+    if kind in BUILDER.LETTER_KINDS and kind != "balance_confirmation":   # a reconciliation asks for no payment
         expected.append("6222 0000 0000 0000")
     for value in expected:
         assert value in text, f"{name}: {value!r} missing"

@@ -1,0 +1,364 @@
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import write_off as tax
+
+LEGAL_USER = "account_collection_litigation.group_litigation_user"
+LEGAL_MANAGER = "account_collection_litigation.group_litigation_manager"
+WRITE_OFF_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "Waiting for Second Approval"),
+    ("posted", "Posted"),
+    ("reversed", "Reversed"),
+    ("refused", "Refused"),
+]
+WRITE_OFF_REASONS = [
+    ("judgment_unenforceable", "Judgment without assets to enforce"),
+    ("termination", "Enforcement terminated without assets"),
+    ("bankruptcy", "Bankruptcy or dissolution"),
+    ("age", "Age of the debt"),
+    ("stop_loss", "Stop-loss: pursuing further is uneconomic"),
+    ("other", "Other"),
+]
+TAX_PATHS = [
+    ("bankruptcy", "Debtor bankrupt or dissolved, assets insufficient"),
+    ("deregistered", "Debtor deregistered"),
+    ("death_missing", "Debtor dead or missing"),
+    ("court_termination", "Judgment and enforcement terminated or suspended"),
+    ("overdue_3y", "Three years overdue, inability proven (special report)"),
+    ("small_1y", "One year overdue, small item"),
+    ("restructuring", "Debt restructuring"),
+    ("force_majeure", "Force majeure"),
+    ("none", "Not deducted for tax"),
+]
+# evidence code (tools/write_off.py) -> boolean field
+EVIDENCE_FIELDS = {
+    "contract": "evidence_contract",
+    "bankruptcy_notice": "evidence_bankruptcy_notice",
+    "deregistration_proof": "evidence_deregistration",
+    "death_missing_proof": "evidence_death_missing",
+    "judgment": "evidence_judgment",
+    "termination_ruling": "evidence_termination_ruling",
+    "inability_evidence": "evidence_inability",
+    "special_report": "evidence_special_report",
+    "restructuring_agreement": "evidence_restructuring",
+    "force_majeure_proof": "evidence_force_majeure",
+}
+
+
+class CollectionWriteOff(models.Model):
+    """A bad-debt write-off of what remains of some invoices: one balanced entry that settles their receivable
+    lines, its reason, evidence and tax route. Posted by a legal manager; above the company's limit (or beyond
+    the requester's authority) a second legal manager approves it. Reversible."""
+
+    _name = "collection.write.off"
+    _description = "Bad-debt Write-off"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    # === Fields === #
+    name = fields.Char(required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True,
+                                 default=lambda self: self.env.company)
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True,
+                                  help="The currency of the invoices, and of the entry.")
+    state = fields.Selection(WRITE_OFF_STATES, required=True, default="draft", readonly=True, tracking=True,
+                             copy=False)
+    case_id = fields.Many2one("collection.case", string="Legal Case", index="btree_not_null", readonly=True,
+                              check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True, index=True)
+    move_ids = fields.Many2many("account.move", "collection_write_off_move_rel", "write_off_id", "move_id",
+                                string="Invoices", readonly=True, check_company=True)
+    amount = fields.Monetary(readonly=True, help="What remained of the invoices, in their currency.")
+    amount_company = fields.Monetary(string="Amount (Company Currency)", currency_field="company_currency_id",
+                                     readonly=True)
+    entry_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True, copy=False,
+                               check_company=True)
+    reversal_id = fields.Many2one("account.move", string="Reversal Entry", readonly=True, copy=False,
+                                  check_company=True)
+    case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False,
+                                           help="Where the case was when it was written off; a reversal returns it "
+                                           "there.")
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+
+    # === Fields: reason and evidence === #
+    reason = fields.Selection(WRITE_OFF_REASONS, required=True, tracking=True)
+    note = fields.Text(string="Explanation")
+    judgment_id = fields.Many2one("collection.case.judgment", check_company=True)
+    enforcement_id = fields.Many2one("collection.case.enforcement", check_company=True)
+    attachment_ids = fields.Many2many("ir.attachment", string="Evidence Files")
+    evidence_contract = fields.Boolean(string="Contract")
+    evidence_bankruptcy_notice = fields.Boolean(string="Bankruptcy notice")
+    evidence_deregistration = fields.Boolean(string="Deregistration proof")
+    evidence_death_missing = fields.Boolean(string="Death or missing declaration")
+    evidence_judgment = fields.Boolean(string="Judgment or award")
+    evidence_termination_ruling = fields.Boolean(string="Ruling terminating or suspending enforcement")
+    evidence_inability = fields.Boolean(string="Conclusive evidence of inability to pay")
+    evidence_special_report = fields.Boolean(string="Special report (≥3 years overdue)")
+    evidence_restructuring = fields.Boolean(string="Restructuring agreement")
+    evidence_force_majeure = fields.Boolean(string="Force majeure proof")
+
+    # === Fields: tax route === #
+    tax_path = fields.Selection(TAX_PATHS, string="Tax Route", required=True, default="none", tracking=True)
+    tax_event_date = fields.Date(string="Date of the Event",
+                                 help="Bankruptcy notice, deregistration, ruling...: the day the loss is proven.")
+    tax_eligibility_date = fields.Date(compute="_compute_tax", store=True,
+                                       help="The first day the loss may be declared for tax (form A105090).")
+    tax_evidence_missing = fields.Char(compute="_compute_tax", store=True)
+    tax_evidence_complete = fields.Boolean(compute="_compute_tax", store=True)
+
+    # === Fields: approval === #
+    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", string="Second Approver", readonly=True, copy=False)
+    reversed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    needs_second_approval = fields.Boolean(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("amount_positive", "CHECK(amount >= 0)", "A write-off amount cannot be negative."),
+    ]
+
+    # === Compute === #
+    @api.depends("tax_path", "tax_event_date", "move_ids.invoice_date_due", *EVIDENCE_FIELDS.values())
+    def _compute_tax(self):
+        labels = {code: self._fields[name].get_description(self.env)["string"]
+                  for code, name in EVIDENCE_FIELDS.items()}
+        for row in self:
+            provided = [code for code, name in EVIDENCE_FIELDS.items() if row[name]]
+            missing = tax.missing_evidence(row.tax_path, provided)
+            dues = [d for d in row.move_ids.mapped("invoice_date_due") if d]
+            row.tax_eligibility_date = tax.eligibility_date(row.tax_path, max(dues) if dues else None,
+                                                            row.tax_event_date)
+            row.tax_evidence_missing = ", ".join(labels[code] for code in missing) or False
+            row.tax_evidence_complete = not missing
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("collection.write.off") \
+                    or self.env._("New")
+        return super().create(vals_list)
+
+    # === Checks === #
+    @api.model
+    def _check_invoices(self, moves, company):
+        """Refuse what cannot be written off: not a posted customer invoice, already paid, another company,
+        several currencies. Returns the currency of the entry."""
+        if not moves:
+            raise UserError(self.env._("Choose the invoices to write off."))
+        if wrong := moves.filtered(lambda m: m.move_type != "out_invoice" or m.state != "posted"):
+            raise UserError(self.env._("Only posted customer invoices can be written off (%(moves)s).",
+                                       moves=", ".join(wrong.mapped("display_name"))))
+        if paid := moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual)):
+            raise UserError(self.env._("%(moves)s is paid already: there is nothing left to write off.",
+                                       moves=", ".join(paid.mapped("name"))))
+        if other := moves.filtered(lambda m: m.company_id != company):
+            raise UserError(self.env._(
+                "%(moves)s belongs to another company than the write-off (%(company)s).",
+                moves=", ".join(other.mapped("name")), company=company.name))
+        if len(moves.currency_id) > 1:
+            raise UserError(self.env._(
+                "The invoices are in different currencies (%(currencies)s): write off each currency on its own, "
+                "the entry is in the invoices' currency.", currencies=", ".join(moves.currency_id.mapped("name"))))
+        if len(moves.commercial_partner_id) > 1:
+            raise UserError(self.env._("Write off the invoices of one debtor at a time."))
+        return moves.currency_id
+
+    @api.model
+    def _write_off_invoices(self, moves, case=None, company=None, values=None):
+        """Create the write-off of what remains of `moves` (claimed in `case`, or found in an open case) and
+        request it: posted at once, or sent to a second legal manager. The wizard's and the demo's entry point."""
+        self._check_legal_manager()
+        company = company or (case.company_id if case else moves.company_id[:1]) or self.env.company
+        currency = self._check_invoices(moves, company)
+        case = case or self.env["collection.case.line"].search(
+            [("move_id", "in", moves.ids), ("case_open", "=", True)], limit=1).case_id
+        receivables = self._open_receivable_lines(moves)
+        record = self.create({
+            "company_id": company.id, "currency_id": currency.id, "case_id": case.id,
+            "partner_id": moves.commercial_partner_id.id, "move_ids": [Command.set(moves.ids)],
+            "amount": sum(receivables.mapped("amount_residual_currency")),
+            "amount_company": sum(receivables.mapped("amount_residual")),
+            "reason": "stop_loss",
+            "judgment_id": case.sudo().judgment_ids[-1:].id if case else False,
+            "enforcement_id": case.sudo().enforcement_ids[-1:].id if case else False,
+            **(values or {}),
+        })
+        record.action_request()
+        return record
+
+    def _check_legal_manager(self, user=None):
+        user = user or self.env.user
+        if not user._is_superuser() and not user.has_group(LEGAL_MANAGER):
+            raise UserError(self.env._("Only a legal manager may write off receivables."))
+
+    def _expense_account(self):
+        self.ensure_one()
+        company = self.company_id
+        account = company.collection_allowance_account_id if company.collection_use_allowance \
+            else company.collection_bad_debt_account_id
+        if not account or not company.collection_write_off_journal_id:
+            raise UserError(self.env._(
+                "Set the write-off journal and the bad-debt expense (or allowance) account of %(company)s first.",
+                company=company.name))
+        return account
+
+    @staticmethod
+    def _open_receivable_lines(moves):
+        return moves.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled)
+
+    # === Actions === #
+    def action_request(self):
+        """The legal manager writes off: posted at once within the limit and their authority, otherwise sent to a
+        second legal manager."""
+        for row in self:
+            if row.state != "draft":
+                raise UserError(self.env._("%s was requested already.", row.name))
+            row._check_legal_manager()
+            row._check_ready()
+            limit = row.company_id.collection_write_off_limit
+            authority = self.env["collection.authority"]._authority_check(
+                "write_off", row.amount_company, self.env.user, row.company_id)
+            second = row.company_currency_id.compare_amounts(row.amount_company, limit) > 0 or not authority
+            row.write({"requested_by_id": self.env.uid, "needs_second_approval": second})
+            if second:
+                row.state = "to_approve"
+                row._ask_second_approval()
+            else:
+                row._post()
+        return True
+
+    def action_approve(self):
+        for row in self:
+            if row.state != "to_approve":
+                raise UserError(self.env._("%s does not wait for an approval.", row.name))
+            row._check_legal_manager()
+            if self.env.user == row.requested_by_id and not self.env.user._is_superuser():
+                raise UserError(self.env._("A second legal manager approves %s, not the one who asked.", row.name))
+            if not self.env["collection.authority"]._authority_check(
+                    "write_off", row.amount_company, self.env.user, row.company_id):
+                raise UserError(self.env._("Your authority does not cover a write-off of %(amount)s.",
+                                           amount=row.company_currency_id.format(row.amount_company)))
+            row.approved_by_id = self.env.user
+            row._post()
+            row.activity_feedback(["mail.mail_activity_data_todo"],
+                                  feedback=self.env._("Approved and posted."))
+        return True
+
+    def action_refuse(self):
+        for row in self:
+            if row.state not in ("draft", "to_approve"):
+                raise UserError(self.env._("%s is posted: reverse it instead.", row.name))
+            row._check_legal_manager()
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self.write({"state": "refused"})
+        return True
+
+    def action_reverse(self):
+        """Reverse the entry (Odoo's reversal, which unreconciles first): the invoices are open again and the case
+        goes back to where it was."""
+        for row in self:
+            if row.state != "posted":
+                raise UserError(self.env._("Only a posted write-off can be reversed (%s).", row.name))
+            row._check_legal_manager()
+            with self.env.cr.savepoint():
+                reversal = row.entry_id.sudo()._reverse_moves(
+                    [{"date": fields.Date.context_today(row), "ref": self.env._("Reversal of %s", row.name)}],
+                    cancel=True)
+                row.write({"state": "reversed", "reversal_id": reversal.id, "reversed_by_id": self.env.uid})
+                if row.case_id and row.case_id.is_closed:
+                    row.case_id.stage_id = row.case_stage_before_id or row.case_id._stage_of_kind("enforcement")
+                    row.case_id.message_post(body=self.env._("Write-off %s reversed: the case is open again.",
+                                                             row.name), subtype_xmlid="mail.mt_note")
+        return True
+
+    def action_open_entry(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": self.entry_id.id,
+                "view_mode": "form"}
+
+    # === Business === #
+    def _check_ready(self):
+        self.ensure_one()
+        self._check_invoices(self.move_ids, self.company_id)
+        if self.move_ids.currency_id != self.currency_id:
+            raise UserError(self.env._("The invoices are not in the currency of the write-off (%s).",
+                                       self.currency_id.name))
+        if self.case_id and self.case_id.sudo().stop_loss_state != "approved":
+            raise UserError(self.env._(
+                "%(case)s has no approved stop-loss decision: record why pursuing further is uneconomic and have "
+                "a legal manager approve it before writing off.", case=self.case_id.name))
+        self._expense_account()
+
+    def _ask_second_approval(self):
+        approvers = self.env["collection.authority"]._approvers("write_off", self.amount_company, self.company_id)
+        approvers = approvers.filtered(lambda u: u.has_group(LEGAL_MANAGER) and u != self.env.user)
+        if not approvers:
+            approvers = self.env.ref(LEGAL_MANAGER).sudo().users.filtered(
+                lambda u: u != self.env.user and self.company_id in u.company_ids and not u.share)
+        for user in approvers[:1]:
+            self.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=self.env._(
+                "Approve the write-off of %(amount)s", amount=self.currency_id.format(self.amount)))
+
+    def _prepare_entry_vals(self):
+        """One credit per open receivable line (its residual, in both currencies) and one debit of the total to
+        the bad-debt expense or the allowance: balanced by construction."""
+        self.ensure_one()
+        account = self._expense_account()
+        partner = self.move_ids.commercial_partner_id
+        receivables = self._open_receivable_lines(self.move_ids).sorted("id")
+        lines = [Command.create({
+            "name": self.env._("Write-off of %(invoice)s", invoice=line.move_id.name),
+            "account_id": line.account_id.id, "partner_id": partner.id, "currency_id": self.currency_id.id,
+            "amount_currency": -line.amount_residual_currency, "balance": -line.amount_residual,
+        }) for line in receivables]
+        lines.append(Command.create({
+            "name": self.env._("Bad debt: %(reason)s", reason=dict(
+                self._fields["reason"]._description_selection(self.env))[self.reason]),
+            "account_id": account.id, "partner_id": partner.id, "currency_id": self.currency_id.id,
+            "amount_currency": sum(receivables.mapped("amount_residual_currency")),
+            "balance": sum(receivables.mapped("amount_residual")),
+        }))
+        return receivables, {
+            "move_type": "entry", "journal_id": self.company_id.collection_write_off_journal_id.id,
+            "company_id": self.company_id.id, "date": self.date, "currency_id": self.currency_id.id,
+            "partner_id": partner.id, "ref": self.env._("Write-off %(name)s", name=self.name),
+            "line_ids": lines,
+        }
+
+    def _post(self):
+        """Post the entry and settle each invoice with it, in one savepoint: anything failing leaves no entry,
+        no reconciliation and no closed case."""
+        self.ensure_one()
+        self._check_ready()
+        with self.env.cr.savepoint():
+            receivables, vals = self._prepare_entry_vals()
+            entry = self.env["account.move"].sudo().create(vals)
+            entry.action_post()
+            credits = entry.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            pairs = defaultdict(lambda: self.env["account.move.line"])
+            for source, credit in zip(receivables, credits.sorted("id"), strict=True):
+                pairs[source.move_id] |= source | credit
+            for lines in pairs.values():
+                lines.sudo().reconcile()
+            if left := self.move_ids.filtered(lambda m: not m.currency_id.is_zero(m.amount_residual)):
+                raise UserError(self.env._("%(moves)s would not be settled by the write-off.",
+                                           moves=", ".join(left.mapped("name"))))
+            self.write({"state": "posted", "entry_id": entry.id})
+            case = self.case_id
+            if case and not case.is_closed:
+                self.case_stage_before_id = case.stage_id
+                case._close_as("written_off")
+            if case:
+                case.message_post(body=self.env._(
+                    "Written off %(amount)s (%(write_off)s, entry %(entry)s).",
+                    amount=self.currency_id.format(self.amount), write_off=self.name, entry=entry.name),
+                    subtype_xmlid="mail.mt_note")
+        return entry
