@@ -291,34 +291,39 @@ class CollectionKpiDashboard(models.TransientModel):
 
     @api.model
     def _legal_costs(self, company, date_from, date_to):
-        """Legal cases open at some time in the period (filed, or created, by its end and not closed before its
-        start), in the company currency: their costs (the lawyer's fixed fee and the court, preservation and
-        other costs recorded) and what they recovered (claimed principal less what the claimed invoices still
-        owe). Contingency and hourly fees are not counted."""
+        """Legal cost ratio's figures, in the company currency: the costs of legal cases dated in the period
+        (lawyer, court, preservation, enforcement and other costs), and the cash collected in the period on the
+        invoices claimed in legal cases."""
         self.env.flush_all()
         self.env.cr.execute(SQL(
             """
-            SELECT count(*), COALESCE(SUM(COALESCE(c.fee_amount, 0) + COALESCE(c.claim_costs, 0)), 0),
-                   COALESCE(SUM(GREATEST(0, COALESCE(r.claimed, 0) - COALESCE(r.still_open, 0))), 0)
-              FROM collection_case c
-              LEFT JOIN LATERAL (
-                    SELECT SUM(l.amount_claimed) AS claimed, SUM(m.amount_residual) AS still_open
-                      FROM collection_case_line l JOIN account_move m ON m.id = l.move_id
-                     WHERE l.case_id = c.id) r ON TRUE
-             WHERE c.company_id = %(company)s AND c.currency_id = %(currency)s AND c.active
-               AND COALESCE(c.filing_date, c.create_date::date) <= %(date_to)s
-               AND (c.closed_on IS NULL OR c.closed_on >= %(date_from)s)
+            SELECT count(*), COALESCE(SUM(cc.amount), 0)
+              FROM collection_case_cost cc JOIN collection_case c ON c.id = cc.case_id
+             WHERE c.company_id = %(company)s AND cc.currency_id = %(currency)s
+               AND cc.date BETWEEN %(date_from)s AND %(date_to)s
             """,
             company=company.id, currency=company.currency_id.id, date_from=date_from, date_to=date_to,
         ))
-        count, costs, recovered = self.env.cr.fetchone()
+        count, costs = self.env.cr.fetchone()
+        self.env.cr.execute(SQL(
+            """
+            SELECT COALESCE(SUM(pr.amount), 0)
+              FROM account_partial_reconcile pr
+              JOIN account_move_line dl ON dl.id = pr.debit_move_id
+              JOIN account_move_line cl ON cl.id = pr.credit_move_id
+              JOIN account_journal cj ON cj.id = cl.journal_id
+             WHERE pr.company_id = %(company)s AND pr.max_date BETWEEN %(date_from)s AND %(date_to)s AND %(cash)s
+               AND dl.move_id IN (SELECT move_id FROM collection_case_line)
+            """,
+            company=company.id, date_from=date_from, date_to=date_to,
+            cash=self.env["collection.ledger"]._cash_journal_sql("cj"),
+        ))
+        recovered = self.env.cr.fetchone()[0]
         if not count:
-            note = self.env._("No legal case in the period: the ratio is 0.")
-        elif not costs:
-            note = self.env._("No legal case cost is recorded on the cases of the period: the ratio is 0.")
+            note = self.env._("No legal case cost is dated in the period: the ratio is 0.")
         else:
-            note = self.env._("Lawyers' fixed fees and the court, preservation and other costs recorded on %(count)s "
-                              "case(s); contingency and hourly fees are not counted.", count=count)
+            note = self.env._("%(count)s case cost(s) in the period, over the cash collected on the invoices claimed "
+                              "in legal cases.", count=count)
         return {"costs": costs, "recovered": recovered, "note": note}
 
     @api.model

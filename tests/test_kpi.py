@@ -144,21 +144,26 @@ class TestKpi(KpiLedgerMixin, CollectionCommon):
         self.assertEqual(dashboard.paid_count, 2)
         self.assertAlmostEqual(dashboard.avg_cycle_days, 18.0)
         self.assertAlmostEqual(dashboard.avg_days_late, 3.75)
-        # No legal case: 0, and it says why.
+        # No legal case cost: 0, and it says why.
         self.assertEqual(dashboard.legal_cost_ratio, 0.0)
-        self.assertIn("No legal case", dashboard.legal_cost_note)
+        self.assertIn("No legal case cost", dashboard.legal_cost_note)
 
     def test_legal_cost_ratio(self):
         self._build_kpi_ledger()
         self.env.user.groups_id |= self.env.ref(f"{MODULE}.group_litigation_user")
         case = self.env["collection.case"].create({
             "partner_id": self.customer.id, "line_ids": [Command.create({"move_id": self.i4.id})],
-            "fee_amount": 100.0, "claim_costs": 50.0, "filing_date": date(2026, 2, 5),
         })
-        self.assertEqual(case.line_ids.amount_claimed, 800.0)
+        self.env["collection.case.cost"].create([
+            {"case_id": case.id, "kind": kind, "name": name, "date": day, "amount_manual": amount}
+            for kind, name, day, amount in (("court", "Case fee", date(2026, 2, 10), 100.0),
+                                            ("lawyer", "Retainer", date(2026, 2, 12), 50.0),
+                                            ("other", "Courier", date(2026, 1, 30), 9.0))
+        ])
         self._pay(self.i4, 300.0, date(2026, 2, 27))
         dashboard = self._dashboard()
-        # Costs 100 + 50 = 150; recovered: 800 claimed less 500 still open = 300 -> 50%.
+        # Costs dated in February: 100 + 50 = 150 (the courier was in January); cash collected in February on
+        # the claimed invoice I4: 300 -> 50%.
         self.assertEqual((dashboard.legal_costs, dashboard.legal_recovered), (150.0, 300.0))
         self.assertAlmostEqual(dashboard.legal_cost_ratio, 0.5)
 
