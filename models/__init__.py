@@ -30,6 +30,11 @@ from . import account_move_litigation
 from . import res_partner_legal
 from . import res_company_legal
 from . import ir_module_module
+from . import collection_ledger
+from . import collection_kpi_target
+from . import collection_credit_grade
+from . import collection_credit_rating
+from . import collection_credit_proposal
 from . import collection_letter_phrase
 from . import collection_letter_template
 from . import collection_letter
@@ -51,6 +56,10 @@ from . import collection_payment_plan
 from . import collection_arrangement
 from . import collection_worklist
 from . import res_users
+from . import collection_alert_rule
+from . import collection_alert
+from . import collection_digest
+from . import collection_sale_block
 from . import res_company_money
 from . import collection_case_cost
 from . import collection_case_settlement

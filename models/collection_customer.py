@@ -201,6 +201,8 @@ class CollectionCustomer(models.Model):
         """What a sales rep reads at a glance, as domains in order of precedence: a customer has the first
         status whose domain it matches (the badge), and a search finds exactly those (the filters)."""
         litigation = ["|", ("stage_id.propose_legal_case", "=", True), ("active_pause_ids.reason", "=", "litigation")]
+        # A bad-faith debtor is prepayment only, overdue or not: it reads Blacklisted unless it is in litigation.
+        blacklisted = [("blacklisted", "=", True)]
         hold = [("credit_hold", "=", True)]
         paused = [("not_chased_reason", "=", "paused")]
         overdue = [("overdue_count", ">", 0), ("not_chased_reason", "not in", ["covered_by_credit", "below_minimum"])]
@@ -209,8 +211,8 @@ class CollectionCustomer(models.Model):
             return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
         earlier, domains = [], {}
-        for status, domain in (("litigation", litigation), ("hold", hold), ("paused", paused),
-                               ("overdue", overdue)):
+        for status, domain in (("litigation", litigation), ("blacklisted", blacklisted), ("hold", hold),
+                               ("paused", paused), ("overdue", overdue)):
             domains[status] = expression.AND([domain, *(negate(d) for d in earlier)])
             earlier.append(domain)
         domains["good"] = expression.AND([negate(d) for d in earlier])

@@ -11,6 +11,7 @@ COLLECTION_STATUSES = [
     ("overdue", "Overdue"),
     ("paused", "Chasing paused"),
     ("hold", "On credit hold"),
+    ("blacklisted", "Blacklisted"),
     ("litigation", "In litigation"),
 ]
 
@@ -76,7 +77,8 @@ class ResPartner(models.Model):
             partner.collection_customer_id = file.sudo(False)
             partner.collection_stage_id = file.stage_id
             partner.collection_stage_color = file.stage_id.color
-            partner.collection_status = file._status() if file else "good"
+            partner.collection_status = file._status() if file else (
+                "blacklisted" if partner.commercial_partner_id.collection_blacklisted else "good")
             partner.collection_overdue_amount = file.overdue_amount
             partner.collection_due_amount = file.due_amount
             partner.collection_currency_id = currency
@@ -125,8 +127,12 @@ class ResPartner(models.Model):
         domain = expression.OR([
             self._collection_file_domain(domains[status]) for status in wanted if status in domains
         ])
-        if "good" in wanted:   # a customer without a collection file is in good standing too
-            domain = expression.OR([domain, self._collection_negate(self._collection_file_domain([]))])
+        # A customer without a collection file is in good standing, or blacklisted.
+        no_file = self._collection_negate(self._collection_file_domain([]))
+        for status, blacklisted in (("good", False), ("blacklisted", True)):
+            if status in wanted:
+                domain = expression.OR([domain, expression.AND([
+                    no_file, [("commercial_partner_id.collection_blacklisted", "=", blacklisted)]])])
         return self._collection_negate(domain) if operator in ("!=", "not in") else domain
 
     def _collection_file_domain(self, domain):

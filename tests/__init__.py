@@ -12,11 +12,16 @@ from . import test_legal_cases
 from . import test_legal_access
 from . import test_uninstall
 from . import test_policies
+from . import test_reports
 from . import test_interest_waiver
 from . import test_today
+from . import test_kpi
+from . import test_credit_grades
 from . import test_letters
 from . import test_going_live
 from . import test_collector_day
 from . import test_payment_plans
+from . import test_alerts
+from . import test_sales_visibility
 from . import test_legal_money
 from . import test_court_documents

@@ -130,6 +130,8 @@ class TestViewsRead(EdgeLedgerMixin, CollectionCommon):
             env.invalidate_all()
 
     def _read_views(self, model, views, domain, action_id=False):
+        # A fresh cache, as each request of the web client has: no record read by another user in it.
+        model.env.invalidate_all()
         result = model.get_views(views, {"action_id": action_id, "load_filters": True, "toolbar": True})
         archs = {view_type: etree.fromstring(view["arch"]) for view_type, view in result["views"].items()}
         ids = model.search(domain).ids

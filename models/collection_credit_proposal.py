@@ -1,0 +1,99 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+PROPOSAL_STATES = [
+    ("proposed", "Proposed"),
+    ("applied", "Applied"),
+    ("rejected", "Rejected"),
+]
+
+
+class CollectionCreditProposal(models.Model):
+    """A change of a customer's credit limit and payment terms that its grade calls for, proposed by the monthly
+    regrading and applied (or rejected) by a collection manager: terms never change by themselves."""
+
+    _name = "collection.credit.proposal"
+    _description = "Credit Terms Proposal"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period desc, id desc"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+
+    # === Fields === #
+    rating_id = fields.Many2one("collection.credit.rating", required=True, readonly=True, index=True,
+                                ondelete="cascade", check_company=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period = fields.Char(string="Month", required=True, readonly=True, help="Year and month of the regrading.")
+    grade_id = fields.Many2one("collection.credit.grade", readonly=True)
+    current_limit = fields.Float(string="Current Credit Limit", readonly=True)
+    proposed_limit = fields.Monetary(string="Proposed Credit Limit")
+    current_term_id = fields.Many2one("account.payment.term", string="Current Terms", readonly=True)
+    proposed_term_id = fields.Many2one("account.payment.term", string="Proposed Terms", check_company=True)
+    state = fields.Selection(PROPOSAL_STATES, required=True, default="proposed", readonly=True, tracking=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_on = fields.Date(readonly=True)
+
+    _sql_constraints = [
+        ("partner_period_unique", "UNIQUE(partner_id, company_id, period)",
+         "A customer gets one credit terms proposal per month."),
+        ("limit_positive", "CHECK(proposed_limit >= 0)", "A credit limit cannot be negative."),
+    ]
+
+    # === Actions === #
+    def action_apply(self):
+        """Give the customers the proposed credit limit and payment terms."""
+        self._check_manager()
+        proposed = self._check_proposed()
+        for proposal in proposed:
+            partner = proposal.partner_id.with_company(proposal.company_id).sudo()
+            partner.write({"credit_limit": proposal.proposed_limit,
+                           "property_payment_term_id": proposal.proposed_term_id.id})
+        proposed._decide("applied")
+        return True
+
+    def action_reject(self):
+        self._check_manager()
+        self._check_proposed()._decide("rejected")
+        return True
+
+    # === Business === #
+    def _check_manager(self):
+        if not self.env.user.has_group("account_collection_litigation.group_collection_manager"):
+            raise AccessError(self.env._("Only a collection manager changes credit limits and payment terms."))
+
+    def _check_proposed(self):
+        proposed = self.filtered(lambda p: p.state == "proposed")
+        if not proposed:
+            raise UserError(self.env._("These proposals were decided already."))
+        return proposed
+
+    def _decide(self, state):
+        self.write({"state": state, "decided_by_id": self.env.user.id,
+                    "decided_on": fields.Date.context_today(self)})
+        self.activity_ids.action_feedback(feedback=dict(PROPOSAL_STATES)[state])
+
+    def _schedule_review(self):
+        """An activity for each proposal, for the company's collection manager, in one batch."""
+        if not self:
+            return
+        model_id = self.env["ir.model"]._get_id(self._name)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        vals_list = [{
+            "res_model_id": model_id, "res_id": proposal.id, "activity_type_id": todo.id,
+            "user_id": self._reviewer(proposal.company_id).id, "automated": True,
+            "summary": self.env._("Review the credit terms of %(customer)s (grade %(grade)s)",
+                                  customer=proposal.partner_id.name, grade=proposal.grade_id.name),
+        } for proposal in self]
+        self.env["collection.history"]._create_activities_batch(vals_list)
+
+    @api.model
+    def _reviewer(self, company):
+        """Who decides credit terms in a company: its default policy's supervisor, else a collection manager."""
+        supervisor = company.sudo().collection_policy_id.supervisor_id
+        if supervisor and supervisor.has_group("account_collection_litigation.group_collection_manager"):
+            return supervisor
+        managers = self.env.ref("account_collection_litigation.group_collection_manager").sudo().users.filtered(
+            lambda user: company in user.company_ids and not user.share)
+        return managers.sorted("id")[:1] or self.env.ref("base.user_admin")
