@@ -389,18 +389,21 @@ def cell_text(cell, text, common, bold=False, align=None):
         paragraph.alignment = align
 
 
-def loop_table(doc, common, headers, cells, loop, widths, blank_rows=0):
+def loop_table(doc, common, headers, cells, loop, widths, blank_rows=0, right=None):
     """A table whose body row repeats for each item (docxtpl `{%tr for %}` rows), with optional blank rows
-    shown when the list is empty (to fill in by hand)."""
+    shown when the list is empty (to fill in by hand). `right`: the columns aligned right (by default the last
+    three amounts of a wide table)."""
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for index, header in enumerate(headers):
         cell_text(table.rows[0].cells[index], header, common, bold=True)
     cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", common)
+    if right is None:
+        right = range(len(cells) - 3, len(cells)) if len(cells) > 3 else ()
     for index, text in enumerate(cells):
-        align = WD_ALIGN_PARAGRAPH.RIGHT if index >= len(cells) - 3 and len(cells) > 3 else None
-        cell_text(table.rows[2].cells[index], text, common, align=align)
+        cell_text(table.rows[2].cells[index], text, common,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT if index in right else None)
     cell_text(table.rows[3].cells[0], "{%tr endfor %}", common)
     if blank_rows:
         variable = loop.split(" in ", 1)[1]
@@ -531,32 +534,6 @@ def signatures(doc, lang, common, with_guarantor):
     para(doc, "", common)
 
 
-def court_table(doc, common, headers, cells, loop, widths, right=(), blank_rows=0):
-    """A table of a court document whose body row repeats for each item, with blank rows to fill in by hand when
-    the list is empty."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, header in enumerate(headers):
-        cell_text(table.rows[0].cells[index], header, common, bold=True)
-    cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", common)
-    for index, text in enumerate(cells):
-        cell_text(table.rows[2].cells[index], text, common,
-                  align=WD_ALIGN_PARAGRAPH.RIGHT if index in right else None)
-    cell_text(table.rows[3].cells[0], "{%tr endfor %}", common)
-    if blank_rows:
-        table.add_row()
-        cell_text(table.rows[-1].cells[0], "{%tr if not " + loop.split(" in ", 1)[1] + " %}", common)
-        for _index in range(blank_rows):
-            table.add_row()
-        table.add_row()
-        cell_text(table.rows[-1].cells[0], "{%tr endif %}", common)
-    for row in table.rows:
-        for index, width in enumerate(widths):
-            row.cells[index].width = Cm(width)
-    return table
-
-
 def properties(doc, title, lang):
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = title, "account_collection_litigation", ""
@@ -574,7 +551,7 @@ def save(doc):
 HELPERS = SimpleNamespace(
     Document=Document, COMMON=COMMON, set_font=set_font, style_normal=lambda doc: doc.styles["Normal"],
     properties=properties, Cm=Cm, CENTER=WD_ALIGN_PARAGRAPH.CENTER, RIGHT=WD_ALIGN_PARAGRAPH.RIGHT, para=para,
-    court_table=court_table, save=save,
+    loop_table=loop_table, save=save,
 )
 
 

@@ -260,7 +260,7 @@ def heading(doc, text, h, common):
 
 
 def invoice_rows(doc, lang, h, common, words):
-    h.court_table(doc, common, words["invoice_columns"], (
+    h.loop_table(doc, common, words["invoice_columns"], (
         "{{ inv.number }}", "{{ inv.contract_ref }}", "{{ inv.date }}", "{{ inv.due_date }}", "{{ inv.amount_total }}",
         "{{ inv.amount_claimed }}", "{{ inv.interest }}",
     ), "inv in case.invoices", (2.8, 2.2, 2.2, 2.2, 2.2, 2.2, 1.8), right=(4, 5, 6))
@@ -303,7 +303,7 @@ def preservation_application(doc, lang, h, common, words):
     h.para(doc, texts["request"], common, space_after=4)
     h.para(doc, texts["assets_intro"], common, space_after=2)
     label = choice("m.asset_type", ASSET_ZH, "{{ m.asset_label }}") if lang == "zh_CN" else "{{ m.asset_label }}"
-    h.court_table(doc, common, texts["asset_columns"], (
+    h.loop_table(doc, common, texts["asset_columns"], (
         "{{ loop.index }}", label, "{{ m.description }}", "{{ case.currency }} {{ m.amount }}",
     ), "m in case.preservations", (1.4, 3.2, 8.0, 3.4), right=(3,), blank_rows=2)
     h.para(doc, "", common, space_after=2)
@@ -336,7 +336,7 @@ def enforcement_application(doc, lang, h, common, words):
     h.para(doc, words["total"], common, size=9, space_after=4)
     h.para(doc, texts["assets_intro"], common, space_after=2)
     label = choice("a.type", ASSET_ZH, "{{ a.label }}") if lang == "zh_CN" else "{{ a.label }}"
-    h.court_table(doc, common, texts["asset_columns"], (
+    h.loop_table(doc, common, texts["asset_columns"], (
         "{{ loop.index }}", label, "{{ a.description }}", "{{ case.currency }} {{ a.estimated_value }}",
     ), "a in case.enforcement.assets", (1.4, 3.2, 8.0, 3.4), right=(3,), blank_rows=2)
     h.para(doc, "", common, space_after=10)
@@ -347,7 +347,7 @@ def evidence_index(doc, lang, h, common, words):
     h.para(doc, texts["intro"], common, bold=True, space_after=6)
     source = choice("ev.source", texts["sources"], texts["source_default"])
     proves = choice("ev.category_code", texts["proves"], texts["proves_default"])
-    h.court_table(doc, common, texts["columns"], (
+    h.loop_table(doc, common, texts["columns"], (
         "{{ ev.number }}", "{{ ev.item }}: {{ ev.file }}", source, proves, texts["pages"],
     ), "ev in case.evidence", (1.2, 4.6, 2.8, 5.0, 2.8), right=(), blank_rows=3)
     h.para(doc, "", common, space_after=4)
