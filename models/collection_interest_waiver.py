@@ -108,9 +108,14 @@ class CollectionInterestWaiver(models.Model):
     def action_approve(self):
         self._check_manager()
         pending = self.filtered(lambda w: w.state == "to_approve")
-        figures = pending.move_id._collection_interest(fields.Date.context_today(self), raise_errors=False)
+        today = fields.Date.context_today(self)
+        figures = pending.move_id._collection_interest(today, raise_errors=False)
         waived_now = defaultdict(float)
         for waiver in pending:
+            if not waiver._within_authority(waiver._approval_total(self._figures(waiver.move_id, figures), [], today)):
+                raise UserError(self.env._(
+                    "Waiving %(what)s on %(invoice)s is above your authority in the authority matrix: a higher level "
+                    "approves it.", what=waiver._what(), invoice=waiver.move_id.display_name))
             # Other waivers may have been approved since the request: it must still fit what is claimable.
             values = self._figures(waiver.move_id, figures)
             self._check_claimable(waiver.move_id, waiver.amount, values, waived_now[waiver.move_id.id])
@@ -187,7 +192,11 @@ class CollectionInterestWaiver(models.Model):
         for waiver in self:
             values = figures[waiver.move_id.id]
             move_id = waiver.move_id.id
-            if is_manager or not waiver._exceeds_limit(values, committed_now[move_id], today):
+            total = waiver._approval_total(values, committed_now[move_id], today)
+            # within the policy's limit for anyone, above it for a manager; always within the requester's
+            # authority in the matrix, the levels the write-off and the arrangements use too
+            within_limit = total is not None and not waiver._exceeds_limit(total, values)
+            if (is_manager or within_limit) and waiver._within_authority(total):
                 approved |= waiver
                 committed_now[move_id].append(waiver._lifetime_value(values["bound"]))
             else:
@@ -195,21 +204,39 @@ class CollectionInterestWaiver(models.Model):
         approved._mark_approved()
         pending._request_approval(figures)
 
-    def _exceeds_limit(self, values, committed_now, today):
-        """Whether this waiver, added to the waivers in force on the invoice, can remove more over its life than
-        the policy's limit: amounts count in full, shares as their part of the most the invoice can ever claim; a
-        share of interest running without a cap has no bound and always exceeds it."""
+    def _approval_total(self, values, committed_now, today):
+        """What this waiver, added to the waivers in force on the invoice, can remove over its life, in the
+        company's currency: amounts count in full, shares as their part of the most the invoice can ever claim;
+        None for a share of interest running without a cap, which has no bound."""
         self.ensure_one()
         move = self.move_id
         in_force = move.collection_waiver_ids.filtered(lambda w: w.state == "approved") - self
         lifetimes = [w._lifetime_value(values["bound"]) for w in in_force] + committed_now
         lifetimes.append(self._lifetime_value(values["bound"]))
         if any(value is None for value in lifetimes):
-            return True
+            return None
+        return move.currency_id._convert(sum(lifetimes), move.company_id.currency_id, move.company_id, today)
+
+    def _exceeds_limit(self, total, values):
+        """Whether `total` (company currency) is above the policy's waiver limit."""
+        self.ensure_one()
         policy = values["policy"]
-        limit_currency = policy.currency_id or move.company_id.currency_id
-        total = move.currency_id._convert(sum(lifetimes), limit_currency, move.company_id, today)
-        return float_compare(total, policy.interest_waiver_limit, precision_rounding=limit_currency.rounding) > 0
+        company = self.move_id.company_id
+        # the limit is in the currency of the policy's company (a branch may follow its parent's policy)
+        limit = (policy.currency_id or company.currency_id)._convert(
+            policy.interest_waiver_limit, company.currency_id, company, fields.Date.context_today(self))
+        return float_compare(total, limit, precision_rounding=company.currency_id.rounding) > 0
+
+    def _within_authority(self, total, user=None):
+        """Whether `user` (the current one) may approve a waiver that removes `total` (company currency) over its
+        life, by the authority matrix; a share without bound needs a level without limit, or a collection
+        manager, who answers for the policies."""
+        self.ensure_one()
+        user = user or self.env.user
+        if total is None:
+            return user.has_group(MANAGER_GROUP) or self.env["collection.authority"]._authority_check(
+                "interest_waiver", float("inf"), user, self.company_id)
+        return self.env["collection.authority"]._authority_check("interest_waiver", total, user, self.company_id)
 
     def _mark_approved(self, feedback=None):
         if not self:
@@ -220,8 +247,8 @@ class CollectionInterestWaiver(models.Model):
         self._log("waiver", note=feedback)
 
     def _request_approval(self, figures):
-        """One activity per waiver, for one collection manager (not one per manager): the policy's supervisor
-        when a manager of the waiver's company, else that company's first collection manager."""
+        """One activity per waiver, for one collection manager with enough authority in the matrix (not one per
+        manager): the policy's supervisor when such a manager of the waiver's company, else the first one."""
         if not self:
             return
         managers = self.env.ref(MANAGER_GROUP).sudo().users.filtered(lambda u: not u.share).sorted("id")
@@ -231,7 +258,9 @@ class CollectionInterestWaiver(models.Model):
         vals_list = []
         for waiver in self:
             supervisor = figures[waiver.move_id.id]["policy"].supervisor_id
-            candidates = managers.filtered(lambda u, company=waiver.company_id: company in u.company_ids)
+            total = waiver._approval_total(figures[waiver.move_id.id], [], today)
+            candidates = managers.filtered(lambda u, waiver=waiver, total=total: waiver.company_id in u.company_ids
+                                           and waiver._within_authority(total, u))
             approver = supervisor if supervisor in candidates else candidates[:1]
             if not approver:
                 continue    # no manager in the company: the waiver waits in the list, under "To Approve"

@@ -1,11 +1,12 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TODAY, CollectionCommon
 
-APPROVAL = "account_collection_litigation.mail_activity_type_collection_waiver_approval"
+MODULE = "account_collection_litigation"
+APPROVAL = f"{MODULE}.mail_activity_type_collection_waiver_approval"
 
 
 @tagged("post_install", "-at_install")
@@ -168,3 +169,29 @@ class TestInterestWaiver(CollectionCommon):
         forced = self._request(move, share=60.0, state="approved", approved_by_id=self.manager.id)
         self.assertEqual((forced.state, forced.approved_by_id.id), ("to_approve", False))
         self.assertAlmostEqual(move.collection_interest_claimable, 7.40)
+
+    # === The authority matrix === #
+    def test_authority_matrix_decides_who_approves(self):
+        """Within the policy's limit a waiver still needs the requester's authority in the matrix, and a manager
+        approves only up to the authority of their level; a director above it."""
+        self.env["collection.authority"]._matrix(self.company)   # the company's default matrix, made on first use
+
+        def limit(group, amount):
+            self.env["collection.authority"].search([
+                ("company_id", "=", self.company.id), ("group_id", "=", self.env.ref(f"{MODULE}.{group}").id),
+            ]).write({"amount_limit": amount, "unlimited": False})
+        limit("group_collection_collector", 5.0)
+        limit("group_collection_supervisor", 5.0)
+        director = new_test_user(self.env, login="director_waiver", groups=f"{MODULE}.group_collection_director,"
+                                 "account.group_account_invoice", company_id=self.company.id)
+        move = self._move()
+        small = self._request(move, amount=4.0)
+        self.assertEqual(small.state, "approved", "within the policy's limit and the collector's authority")
+        waiver = self._request(move, amount=3.0)
+        self.assertEqual(waiver.state, "to_approve", "4 + 3 waived on the invoice is above the collector's 5")
+        self.assertEqual(self._approval_activities(waiver).user_id, director,
+                         "the activity goes to a manager whose level may approve it")
+        with self.assertRaises(UserError):
+            waiver.with_user(self.manager).action_approve()
+        waiver.with_user(director).action_approve()
+        self.assertEqual((waiver.state, waiver.approved_by_id), ("approved", director))
