@@ -2,6 +2,7 @@ from . import collection_policy
 from . import collection_stage
 from . import collection_action
 from . import collection_customer
+from . import collection_customer_mixin
 from . import collection_escalation
 from . import collection_pause
 from . import collection_group_pause

@@ -59,14 +59,11 @@ class CollectionContact(models.Model):
 
     _name = "collection.contact"
     _description = "Collection Contact"
+    _inherit = ["collection.customer.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="customer_id.partner_id", store=True, index=True, string="Customer")
-    company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Collector", required=True, default=lambda self: self.env.user)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     direction = fields.Selection(CONTACT_DIRECTIONS, required=True, default="outbound",

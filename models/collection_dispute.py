@@ -19,15 +19,11 @@ class CollectionDispute(models.Model):
 
     _name = "collection.dispute"
     _description = "Collection Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["collection.customer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state, create_date desc, id desc"
     _check_company_auto = True
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="customer_id.partner_id", store=True, index=True, string="Customer")
-    company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     reason_id = fields.Many2one("collection.dispute.reason", required=True, tracking=True,
                                 check_company=True)

@@ -19,14 +19,11 @@ class CollectionPromise(models.Model):
 
     _name = "collection.promise"
     _description = "Promise to Pay"
+    _inherit = ["collection.customer.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="customer_id.partner_id", store=True, index=True, string="Customer")
-    company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     contact_id = fields.Many2one("collection.contact", index="btree_not_null", ondelete="set null",
                                  check_company=True, string="Made During")
