@@ -126,7 +126,7 @@ class CollectionDispute(models.Model):
                 pause._end("ended", note=self.env._(
                     "Dispute resolved (%(resolution)s): %(note)s", resolution=labels[resolution],
                     note=dispute.resolution_note or ""))
-        disputes.customer_id._escalate(trigger="manual")
+        disputes.customer_id._mark_to_recheck()   # chasing resumes with the next run, not in this request
         disputes.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 

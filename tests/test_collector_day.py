@@ -210,6 +210,8 @@ class TestPromisesAndDisputes(CollectorDayCommon):
         dispute.with_user(self.collector).action_resolve_rejected()
         self.assertEqual((dispute.state, dispute.resolution), ("resolved", "rejected"))
         self.assertEqual(dispute.pause_id.state, "ended")
+        self.assertFalse(file.checked_on, "resolving only queues the customer for the run")
+        self.assertTrue(disputed.collection_pause_id, "nothing is re-escalated inside the user's request")
         self._escalate()
         self.assertFalse(disputed.collection_pause_id, "chasing resumes after the resolution")
         self.assertEqual(file.claim_amount, 1000.0)
