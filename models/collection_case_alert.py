@@ -3,18 +3,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..report.collection_case_deadline import DEADLINE_KINDS
 from ..tools import legal_deadlines as legal
 
-ALERT_KINDS = [
-    ("limitation", "Limitation"),
-    ("preservation_expiry", "Preservation expires"),
-    ("preservation_renew", "Renew preservation by"),
-    ("suit_due", "File suit by"),
-    ("hearing", "Hearing"),
-    ("appeal", "Our appeal deadline"),
-    ("enforcement_apply", "Apply for enforcement by"),
-    ("asset_recheck", "Asset re-check"),
-]
+# The deadlines of the deadline list, but the debtor's own performance deadline: nothing for us to do by then.
+ALERT_KINDS = [kind for kind in DEADLINE_KINDS if kind[0] != "performance"]
 
 
 class CollectionCaseAlert(models.Model):
