@@ -362,8 +362,7 @@ class CollectionLetterEngine(models.AbstractModel):
     @api.model
     def _selection_labels(self, lang):
         """{name: {code: label}} of the selections a court document shows, in its language when installed."""
-        installed = {code for code, _name in self.env["res.lang"].get_installed()}
-        env = self.with_context(lang=lang).env if lang in installed else self.env
+        env = self.with_context(lang=lang).env if self._installed_lang(lang) else self.env
         labels = {}
         for name, model, field in (("kind", "collection.letter", "kind"),
                                    ("category", "collection.case.evidence", "category"),
@@ -408,6 +407,11 @@ class CollectionLetterEngine(models.AbstractModel):
 
     # === Values and context === #
     @api.model
+    def _installed_lang(self, lang, fallback=None):
+        """`lang` when it is installed (translations exist for it), else `fallback`."""
+        return lang if lang in {code for code, _name in self.env["res.lang"].get_installed()} else fallback
+
+    @api.model
     def _prepare_letter_vals(self, file, currency, invoices, kind, day, template, figures, options):
         partner = file.partner_id
         recipient = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"]) or partner
@@ -449,8 +453,7 @@ class CollectionLetterEngine(models.AbstractModel):
         if (lang or "").startswith("zh"):
             prefix = CURRENCY_PREFIX_ZH.get(currency.name, currency.name)
             return prefix + chinese_capitals(Decimal(str(currency.round(amount))))
-        installed = {code for code, _name in self.env["res.lang"].get_installed()}
-        return currency.with_context(lang=lang if lang in installed else "en_US").amount_to_text(amount)
+        return currency.with_context(lang=self._installed_lang(lang, "en_US")).amount_to_text(amount)
 
     @api.model
     def _render_documents(self, letters, options):
@@ -481,7 +484,6 @@ class CollectionLetterEngine(models.AbstractModel):
         """The plain data a template sees (see CONTEXT_KEYS in tools/docx_render.py): no record, no function."""
         letter.ensure_one()
         lang = letter.lang or "en_US"
-        installed = {code for code, _name in self.env["res.lang"].get_installed()}
         currency = letter.currency_id
         company = letter.company_id
         partner = letter.partner_id
@@ -506,7 +508,7 @@ class CollectionLetterEngine(models.AbstractModel):
 
         company_lines = address_lines(company.partner_id)
         recipient_lines = address_lines(recipient)
-        label = self._kind_label(letter.kind, lang if lang in installed else None)
+        label = self._kind_label(letter.kind, self._installed_lang(lang))
         instalments = options.get("instalments") or []
         return {
             "company": {

@@ -21,9 +21,8 @@ class CollectionCourtDocumentWizard(models.TransientModel):
         if self.env.context.get("active_model") == "collection.case" and self.env.context.get("active_id"):
             case = self.env["collection.case"].browse(self.env.context["active_id"])
             values["case_id"] = case.id
-            installed = {code for code, _name in installed_langs(self)}
             lang = case.partner_id.lang or case.company_id.partner_id.lang
-            values["lang"] = lang if lang in installed else self.env.lang
+            values["lang"] = self.env["collection.letter.engine"]._installed_lang(lang, self.env.lang)
         return values
 
     # === Fields === #
