@@ -84,6 +84,11 @@ class CollectionEscalation(models.AbstractModel):
         return local_today(fields.Datetime.now(), company.sudo().partner_id.tz)
 
     @api.model
+    def _company_date_sql(self, company, column):
+        """A UTC timestamp column as a date on the company's clock: the day `_today` would have said then."""
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, zone_name(company.sudo().partner_id.tz))
+
+    @api.model
     def _company_days(self):
         """SQL rows (company_id, today) of every company, to select the work of each on its own day."""
         companies = self.env["res.company"].sudo().search([], limit=None)   # a handful
@@ -415,7 +420,7 @@ class CollectionEscalation(models.AbstractModel):
         self.env.cr.execute(SQL(
             """
             WITH chasing AS (
-                SELECT h.partner_id, (h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                SELECT h.partner_id, %(history_day)s AS day,
                        h.event IN ('promise_broken', 'plan_broken') AS broken
                   FROM collection_history h
                   LEFT JOIN collection_action a ON a.id = h.action_id
@@ -429,7 +434,7 @@ class CollectionEscalation(models.AbstractModel):
                  WHERE l.company_id = %(company)s AND l.partner_id IN %(partners)s
                    AND l.state IN ('sent', 'delivered') AND l.sent_date IS NOT NULL
                 UNION ALL
-                SELECT c.partner_id, (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date, FALSE
+                SELECT c.partner_id, %(message_day)s, FALSE
                   FROM mail_message m
                   JOIN collection_customer c ON c.id = m.res_id
                  WHERE m.model = 'collection.customer' AND m.res_id IN %(files)s
@@ -444,7 +449,8 @@ class CollectionEscalation(models.AbstractModel):
              WHERE paid.day IS NULL OR ch.day > paid.day
              GROUP BY ch.partner_id
             """,
-            tz=zone_name(company.partner_id.tz), company=company.id,
+            history_day=self._company_date_sql(company, SQL("h.date")),
+            message_day=self._company_date_sql(company, SQL("m.date")), company=company.id,
             partners=tuple(file["partner_id"] for file in file_rows), files=tuple(file["id"] for file in file_rows),
             legal_review=xmlid_to_id("account_collection_litigation.mail_activity_type_legal_review"),
             bot=xmlid_to_id("base.partner_root"),
@@ -461,7 +467,7 @@ class CollectionEscalation(models.AbstractModel):
         tz = zone_name(company.partner_id.tz)
         self.env.cr.execute(SQL(
             """
-            SELECT h.customer_id, h.action_id, max(h.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+            SELECT h.customer_id, h.action_id, max(%(history_day)s)
               FROM collection_history h
               JOIN collection_customer c ON c.id = h.customer_id
              WHERE h.customer_id IN %(files)s AND h.event = 'action' AND h.action_id IS NOT NULL
@@ -470,6 +476,7 @@ class CollectionEscalation(models.AbstractModel):
              GROUP BY h.customer_id, h.action_id
             """,
             tz=tz, today=today, files=tuple(file["id"] for file in file_rows),
+            history_day=self._company_date_sql(company, SQL("h.date")),
         ))
         episodes = defaultdict(dict)
         for file_id, action_id, day in self.env.cr.fetchall():

@@ -268,11 +268,6 @@ class CollectionKpiDashboard(models.TransientModel):
         return self.env.cr.fetchone()
 
     @api.model
-    def _local_date_sql(self, company, column):
-        """A UTC datetime column as a date on the company's clock."""
-        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, zone_name(company.sudo().partner_id.tz))
-
-    @api.model
     def _promises(self, company, date_from, date_to, group_by=None):
         """Promises to pay settled (kept or broken) in the period: {key: (kept, broken)}, by None or 'collector'."""
         self.env.flush_all()
@@ -331,7 +326,7 @@ class CollectionKpiDashboard(models.TransientModel):
         """Per stage: the invoices that entered it in the period, and those of them paid while in it (their
         next stage change was the payment's), by number and amount."""
         self.env.flush_all()
-        local_date = self._local_date_sql(company, SQL("h.date"))
+        local_date = self.env["collection.escalation"]._company_date_sql(company, SQL("h.date"))
         self.env.cr.execute(SQL(
             """
             WITH entry AS (
@@ -380,7 +375,8 @@ class CollectionKpiDashboard(models.TransientModel):
                AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
              GROUP BY c.user_id
             """,
-            company=company.id, local_date=self._local_date_sql(company, SQL("h.date")), date_from=date_from,
+            company=company.id, date_from=date_from,
+            local_date=self.env["collection.escalation"]._company_date_sql(company, SQL("h.date")),
             date_to=date_to,
         ))
         return dict(self.env.cr.fetchall())
@@ -394,7 +390,8 @@ class CollectionKpiDashboard(models.TransientModel):
              WHERE c.company_id = %(company)s AND %(local_date)s BETWEEN %(date_from)s AND %(date_to)s
              GROUP BY c.user_id
             """,
-            company=company.id, local_date=self._local_date_sql(company, SQL("c.date")), date_from=date_from,
+            company=company.id, date_from=date_from,
+            local_date=self.env["collection.escalation"]._company_date_sql(company, SQL("c.date")),
             date_to=date_to,
         ))
         return dict(self.env.cr.fetchall())
@@ -473,8 +470,8 @@ class CollectionKpiDashboard(models.TransientModel):
             """,
             action_key=key("action", SQL("h.date"), SQL("a.action_type")),
             contact_key=key("contact", SQL("c.date"), SQL("c.channel")),
-            action_day=self._local_date_sql(company, SQL("h.date")),
-            contact_day=self._local_date_sql(company, SQL("c.date")),
+            action_day=self.env["collection.escalation"]._company_date_sql(company, SQL("h.date")),
+            contact_day=self.env["collection.escalation"]._company_date_sql(company, SQL("c.date")),
             cash=self.env["collection.ledger"]._cash_journal_sql("cj"), days=kpi.RESULT_DAYS,
             company=company.id, date_from=date_from, date_to=date_to,
         ))
