@@ -26,16 +26,12 @@ class CollectionArrangement(models.Model):
 
     _name = "collection.arrangement"
     _description = "Collection Arrangement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
+    _inherit = ["collection.customer.mixin", "mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
     # === Fields === #
     kind = fields.Selection(ARRANGEMENT_KINDS, required=True, tracking=True)
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="customer_id.partner_id", store=True, index=True, string="Customer")
-    company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Collector", required=True, default=lambda self: self.env.user)
     contact_id = fields.Many2one("collection.contact", string="Agreed During", index="btree_not_null",

@@ -2,8 +2,8 @@ from odoo import fields, models
 
 
 class CollectionCustomerMixin(models.AbstractModel):
-    """A record of the collection work on one customer file (a contact, a promise, a dispute): its customer and
-    company follow the file."""
+    """A record of the collection work on one customer file (a contact, a promise, a dispute, a payment plan, an
+    arrangement): its customer and company follow the file."""
 
     _name = "collection.customer.mixin"
     _description = "Collection Work on a Customer File"

@@ -40,15 +40,11 @@ class CollectionPaymentPlan(models.Model):
 
     _name = "collection.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
+    _inherit = ["collection.customer.mixin", "mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True, index=True,
-                                  ondelete="restrict", check_company=True)
-    partner_id = fields.Many2one(related="customer_id.partner_id", store=True, index=True, string="Customer")
-    company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
     user_id = fields.Many2one("res.users", string="Collector", required=True, default=lambda self: self.env.user,
                               tracking=True)
     contact_id = fields.Many2one("collection.contact", string="Agreed During", index="btree_not_null",
