@@ -26,10 +26,6 @@ from . import collection_case_hearing
 from . import collection_case_judgment
 from . import collection_case_enforcement
 from . import collection_case_alert
-from . import collection_customer_litigation
-from . import account_move_litigation
-from . import res_partner_legal
-from . import res_company_legal
 from . import ir_module_module
 from . import collection_ledger
 from . import collection_kpi_target
@@ -44,12 +40,10 @@ from . import collection_letter_engine
 from . import collection_limitation_event
 from . import collection_authority
 from . import collection_approval_mixin
-from . import collection_policy_work
 from . import collection_dispute_reason
 from . import collection_call_script
 from . import collection_team
 from . import collection_debtor_assessment
-from . import collection_customer_work
 from . import collection_contact
 from . import collection_promise
 from . import collection_dispute
@@ -61,8 +55,6 @@ from . import collection_alert_rule
 from . import collection_alert
 from . import collection_digest
 from . import collection_sale_block
-from . import res_company_money
 from . import collection_case_cost
 from . import collection_case_settlement
 from . import collection_write_off
-from . import collection_case_money

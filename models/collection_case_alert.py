@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..report.collection_case_deadline import DEADLINE_KINDS
 from ..tools import legal_deadlines as legal
+from ..tools.legal_deadlines import DEADLINE_KINDS
 
 # The deadlines of the deadline list, but the debtor's own performance deadline: nothing for us to do by then.
 ALERT_KINDS = [kind for kind in DEADLINE_KINDS if kind[0] != "performance"]

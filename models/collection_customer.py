@@ -1,8 +1,27 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools.call_windows import local_now, window_status, windows_label
+from ..tools.debtor import matrix_strategy
 from ..tools.quiet_hours import quiet_until
+from ..tools.worklist import best_script, customer_risk, pick_collector, priority
+from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
+
+IMPORTANCE = [("important", "Important"), ("ordinary", "Ordinary")]
+RISK_LEVELS = [("low", "Low risk"), ("high", "High risk")]
+MATRIX_STRATEGIES = [
+    ("relationship", "Keep the relationship while holding the line"),
+    ("management", "Management steps in with a dedicated plan"),
+    ("standard", "Standard process"),
+    ("strict", "Fast, strict escalation"),
+]
+SUPERVISOR_GROUP = "account_collection_litigation.group_collection_supervisor"
+CONTACT_WIZARD_ACTION = "account_collection_litigation.collection_contact_wizard_action"
+LEGAL_USER = "account_collection_litigation.group_litigation_user"
 
 NOT_CHASED_REASONS = [
     ("paused", "Paused"),
@@ -221,3 +240,432 @@ class CollectionCustomer(models.Model):
     def _status(self):
         self.ensure_one()
         return next(status for status, domain in self._status_domains().items() if self.filtered_domain(domain))
+
+    # ====== The collector's day on a customer file ====== #
+    # === Worklist === #
+    work_priority = fields.Integer(
+        string="Priority", readonly=True, index=True, aggregator="max",
+        help="0-100, from the amount claimed, the days overdue, the stage, the customer's risk and broken promises "
+        "or plans, weighted on the policy. Computed every morning.",
+    )
+    work_checked_on = fields.Date(readonly=True, copy=False, help="Day the priority was last computed.")
+    work_assigned = fields.Boolean(readonly=True, copy=False,
+                                   help="A collector was given to the customer when it entered collection.")
+    # === Who to call === #
+    ap_contact_id = fields.Many2one(
+        "res.partner", string="Accounts Payable Contact", compute="_compute_ap_contact_id",
+        help="Who to call: the customer's invoice address (a contact of type Invoice on the customer), else a "
+        "contact with a phone number, else the customer itself.",
+    )
+    ap_phone = fields.Char(string="Phone", compute="_compute_ap_contact_id")
+    ap_mobile = fields.Char(string="Mobile", compute="_compute_ap_contact_id")
+    ap_email = fields.Char(string="Email", compute="_compute_ap_contact_id")
+    customer_tz = fields.Selection(related="partner_id.tz", string="Customer's Time Zone", readonly=True)
+    customer_local_time = fields.Char(string="Local Time", compute="_compute_call_windows")
+    call_windows = fields.Char(string="Best Call Windows", compute="_compute_call_windows")
+    in_call_window = fields.Boolean(compute="_compute_call_windows")
+    call_script_id = fields.Many2one("collection.call.script", string="Script", compute="_compute_call_script_id")
+    call_script_body = fields.Html(string="Call Script", compute="_compute_call_script_id", sanitize=False)
+    last_objection_id = fields.Many2one("collection.dispute.reason", compute="_compute_call_script_id")
+    # === Work records === #
+    contact_ids = fields.One2many("collection.contact", "customer_id", string="Contacts")
+    promise_ids = fields.One2many("collection.promise", "customer_id", string="Promises")
+    dispute_ids = fields.One2many("collection.dispute", "customer_id", string="Disputes")
+    plan_ids = fields.One2many("collection.payment.plan", "customer_id", string="Payment Plans")
+    arrangement_ids = fields.One2many("collection.arrangement", "customer_id", string="Arrangements")
+    promise_kept_count = fields.Integer(compute="_compute_promise_record", string="Promises Kept")
+    promise_partial_count = fields.Integer(compute="_compute_promise_record", string="Promises Partly Kept")
+    promise_broken_count = fields.Integer(compute="_compute_promise_record", string="Promises Broken")
+    promise_record = fields.Char(compute="_compute_promise_record")
+    repeated_excuse_ids = fields.Many2many("collection.dispute.reason", "collection_customer_repeated_excuse_rel",
+                                           "customer_id", "reason_id", string="Repeated Excuses", readonly=True)
+    # === Knowing the debtor === #
+    assessment_ids = fields.One2many("collection.debtor.assessment", "customer_id", string="Assessments")
+    ability = fields.Selection(DEBTOR_ABILITIES, string="Ability to Pay", readonly=True, tracking=True)
+    willingness = fields.Selection(DEBTOR_WILLINGNESS, string="Willingness to Pay", readonly=True, tracking=True)
+    assessment_date = fields.Date(string="Assessed On", readonly=True)
+    debtor_class = fields.Selection(DEBTOR_CLASSES, string="Overdue Kind", readonly=True, tracking=True)
+    debtor_strategy = fields.Selection(DEBTOR_STRATEGIES, string="Suggested Strategy", readonly=True)
+    importance = fields.Selection(IMPORTANCE, compute="_compute_importance", store=True, readonly=False,
+                                  tracking=True, help="Core customers are important by default.")
+    risk_level = fields.Selection(RISK_LEVELS, string="Risk", compute="_compute_risk_level", store=True,
+                                  help="High for hard overdue (bad faith, evasion, insolvency) or a blacklisted "
+                                  "customer.")
+    matrix_strategy = fields.Selection(MATRIX_STRATEGIES, string="Importance × Risk",
+                                       compute="_compute_matrix_strategy")
+    management_owner_id = fields.Many2one(
+        "res.users", tracking=True, domain=[("share", "=", False)],
+        help="Key and high-risk customers get a member of management who owns their dedicated plan.",
+    )
+    needs_management_owner = fields.Boolean(compute="_compute_needs_management_owner", store=True)
+
+    # === Compute === #
+    @api.depends("partner_id.phone", "partner_id.email", "partner_id.child_ids.type", "partner_id.child_ids.phone",
+                 "partner_id.child_ids.mobile", "partner_id.child_ids.email")
+    def _compute_ap_contact_id(self):
+        for file in self:
+            children = file.partner_id.child_ids
+            contact = (children.filtered(lambda c: c.type == "invoice")[:1]
+                       or children.filtered(lambda c: c.type == "contact" and (c.phone or c.mobile))[:1]
+                       or file.partner_id)
+            file.ap_contact_id = contact
+            file.ap_phone = contact.phone or file.partner_id.phone
+            file.ap_mobile = contact.mobile
+            file.ap_email = contact.email or file.partner_id.email
+
+    @api.depends_context("uid")
+    def _compute_call_windows(self):
+        now = fields.Datetime.now()
+        policies = self._work_policies()
+        for file in self:
+            tz = file._timezone()
+            windows = policies[file.id]._call_windows()
+            local = local_now(now, tz)
+            inside, _next = window_status(now, tz, windows)
+            file.customer_local_time = local.strftime("%a %H:%M")
+            file.call_windows = f"{windows_label(windows)} ({tz})"
+            file.in_call_window = inside
+
+    def _compute_call_script_id(self):
+        scripts = self.env["collection.call.script"].search([("active", "=", True)])
+        rows = [(s.id, s.customer_type or None, s.objection_id.id or None) for s in scripts]
+        last = {}
+        if self.ids:
+            contacts = self.env["collection.contact"].search(
+                [("customer_id", "in", self.ids), ("objection_id", "!=", False)], order="date desc, id desc")
+            for contact in contacts:
+                last.setdefault(contact.customer_id.id, contact.objection_id)
+        for file in self:
+            objection = last.get(file.id) or file.dispute_ids.filtered(lambda d: d.state == "open")[:1].reason_id
+            file.last_objection_id = objection
+            file.call_script_id = best_script(rows, file.customer_type or None, objection.id or None)
+            file.call_script_body = file.call_script_id.body
+
+    def _compute_promise_record(self):
+        counts = defaultdict(int)
+        if self.ids:
+            for customer, state, count in self.env["collection.promise"]._read_group(
+                    [("customer_id", "in", self.ids)], ["customer_id", "state"], ["__count"]):
+                counts[(customer.id, state)] = count
+        for file in self:
+            file.promise_kept_count = counts[(file.id, "kept")]
+            file.promise_partial_count = counts[(file.id, "partial")]
+            file.promise_broken_count = counts[(file.id, "broken")]
+            file.promise_record = self.env._(
+                "%(kept)s kept · %(partial)s partly kept · %(broken)s broken",
+                kept=file.promise_kept_count, partial=file.promise_partial_count, broken=file.promise_broken_count,
+            )
+
+    @api.depends("partner_id.collection_customer_type")
+    def _compute_importance(self):
+        for file in self:
+            file.importance = "important" if file.partner_id.collection_customer_type == "core" else "ordinary"
+
+    @api.depends("debtor_class", "partner_id.collection_blacklisted")
+    def _compute_risk_level(self):
+        for file in self:
+            file.risk_level = "high" if file.debtor_class == "hard" or file.partner_id.collection_blacklisted \
+                else "low"
+
+    @api.depends("importance", "risk_level")
+    def _compute_matrix_strategy(self):
+        for file in self:
+            file.matrix_strategy = matrix_strategy(file.importance == "important", file.risk_level == "high")
+
+    @api.depends("importance", "risk_level", "management_owner_id")
+    def _compute_needs_management_owner(self):
+        for file in self:
+            file.needs_management_owner = not file.management_owner_id and (
+                file.importance == "important" or file.risk_level == "high")
+
+    # === Actions: the worklist's one-click buttons === #
+    def action_work_call(self):
+        return self._open_contact_wizard(channel="call")
+
+    def action_work_log(self):
+        return self._open_contact_wizard()
+
+    def action_work_promise(self):
+        return self._open_contact_wizard(channel="call", outcome="promise")
+
+    def action_work_dispute(self):
+        return self._open_contact_wizard(channel="call", outcome="dispute")
+
+    def action_work_plan(self):
+        return self._open_form("collection.payment.plan", self.env._("Payment Plan"))
+
+    def action_work_arrangement(self):
+        return self._open_form("collection.arrangement", self.env._("Arrangement"))
+
+    def action_work_assess(self):
+        return self._open_form("collection.debtor.assessment", self.env._("Assess the Debtor"))
+
+    def action_work_letter(self):
+        """The letters' wizard when it is installed; otherwise a "Letter to send" activity for the collector."""
+        self.ensure_one()
+        self.check_access("write")
+        xmlid = "account_collection_litigation.collection_letter_wizard_action"
+        if self.env.ref(xmlid, raise_if_not_found=False):
+            result = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+            result["context"] = {"default_customer_ids": self.ids, "default_company_id": self.company_id.id}
+            return result
+        self.activity_schedule("account_collection_litigation.mail_activity_type_collection_letter",
+                               user_id=(self.user_id or self.env.user).id)
+        return True
+
+    def _action_open_work(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": model, "name": name, "view_mode": "list,form",
+            "domain": [("customer_id", "=", self.id)], "context": {"default_customer_id": self.id},
+        }
+
+    def action_open_contacts(self):
+        return self._action_open_work("collection.contact", self.env._("Contacts"))
+
+    def action_open_promises(self):
+        return self._action_open_work("collection.promise", self.env._("Promises"))
+
+    def action_open_disputes(self):
+        return self._action_open_work("collection.dispute", self.env._("Disputes"))
+
+    def action_open_plans(self):
+        return self._action_open_work("collection.payment.plan", self.env._("Payment Plans"))
+
+    def action_reassign(self):
+        if not self.env.user.has_group(SUPERVISOR_GROUP):
+            raise AccessError(self.env._("Only a supervisor reassigns customers."))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_reassign_wizard_action")
+        action["context"] = {"default_customer_ids": self.ids}
+        return action
+
+    def _open_contact_wizard(self, **defaults):
+        self.ensure_one()
+        self.check_access("write")
+        action = self.env["ir.actions.act_window"]._for_xml_id(CONTACT_WIZARD_ACTION)
+        action["context"] = {"default_customer_id": self.id,
+                             **{f"default_{key}": value for key, value in defaults.items()}}
+        return action
+
+    def _open_form(self, model, name):
+        self.ensure_one()
+        self.check_access("write")
+        return {"type": "ir.actions.act_window", "res_model": model, "name": name, "view_mode": "form",
+                "target": "new" if model == "collection.debtor.assessment" else "current",
+                "context": {"default_customer_id": self.id}}
+
+    # === Cron === #
+    @api.model
+    def _cron_prepare_worklists(self, batch_size=2000):
+        """Every morning, after the escalation: a collector for the customers that entered collection, then the
+        priority of every file in collection, one batch per call (done for the day once computed)."""
+        today = fields.Date.context_today(self)
+        self._complete_new_files()
+        self._assign_collectors()
+        domain = [("work_checked_on", "!=", today), "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
+        files = self.search(domain, limit=batch_size, order="id")
+        files._compute_work_priorities(today)
+        remaining = self.search_count(domain) if len(files) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
+        return len(files)
+
+    # === Business: the worklist === #
+    @api.model
+    def _complete_new_files(self):
+        """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
+        file: its importance and risk, hence whether it needs a management owner."""
+        new = self.search([("importance", "=", False)])
+        new._compute_importance()
+        new._compute_risk_level()
+
+    def _timezone(self):
+        self.ensure_one()
+        return self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+
+    def _work_policies(self):
+        """{file id: policy} for the collector's day: the file's policy, else its company's default, else the
+        policy defaults (a new record, never saved)."""
+        defaults = {}
+        result = {}
+        for file in self:
+            policy = file.policy_id or file.company_id.collection_policy_id
+            if not policy:
+                policy = defaults.setdefault(file.company_id.id, self.env["collection.policy"].new({}))
+            result[file.id] = policy
+        return result
+
+    def _compute_work_priorities(self, today=None):
+        """The priority of these files, set-based: one read of what it weighs, one UPDATE."""
+        if not self:
+            return
+        today = today or fields.Date.context_today(self)
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """
+            WITH top AS (
+                SELECT company_id, max(claim_amount) AS claim FROM collection_customer
+                 WHERE id IN %(ids)s GROUP BY company_id
+            ), ladder AS (
+                SELECT id, row_number() OVER w AS rank, count(*) OVER (PARTITION BY policy_id) AS size
+                  FROM collection_stage WINDOW w AS (PARTITION BY policy_id ORDER BY days_from, sequence)
+            ), broken AS (
+                SELECT customer_id, count(*) AS n FROM collection_history
+                 WHERE customer_id IN %(ids)s AND event IN ('promise_broken', 'plan_broken')
+                   AND date >= %(since)s
+                 GROUP BY customer_id
+            )
+            SELECT c.id, c.claim_amount, top.claim, c.days_overdue, ladder.rank, ladder.size, c.policy_id,
+                   c.company_id, p.collection_blacklisted, c.debtor_class, c.willingness, p.collection_customer_type,
+                   COALESCE(broken.n, 0)
+              FROM collection_customer c
+              JOIN res_partner p ON p.id = c.partner_id
+              LEFT JOIN top ON top.company_id = c.company_id
+              LEFT JOIN ladder ON ladder.id = c.stage_id
+              LEFT JOIN broken ON broken.customer_id = c.id
+             WHERE c.id IN %(ids)s
+            """,
+            ids=tuple(self.ids), since=fields.Date.subtract(today, days=365),
+        ))
+        rows = self.env.cr.fetchall()
+        policies = self._work_policies()
+        weights = {file_id: policy._priority_weights() for file_id, policy in policies.items()}
+        values = []
+        for (file_id, claim, top, days, rank, size, _policy, _company, blacklisted, debtor_class, willingness,
+             customer_type, broken) in rows:
+            score = priority(
+                weights[file_id], (claim or 0.0) / top if top else 0.0, days or 0,
+                (rank or 0) / size if size else 0.0,
+                customer_risk(blacklisted, debtor_class, willingness, customer_type), broken,
+            )
+            values.append((file_id, score))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_customer c SET work_priority = v.score, work_checked_on = %s
+              FROM (VALUES %s) AS v(id, score) WHERE c.id = v.id
+            """,
+            today, SQL(", ").join(SQL("(%s, %s)", file_id, score) for file_id, score in values),
+        ))
+        self.invalidate_recordset(["work_priority", "work_checked_on"])
+
+    @api.model
+    def _assign_collectors(self):
+        """Customers that entered collection get a collector: the first team of their segment, its member with
+        the lightest workload (open customers, then amount claimed). Without a matching team, the collector the
+        escalation gave them (the policy's default) stays. The escalation may call this after a batch."""
+        new = self.search([("work_assigned", "=", False), ("overdue_count", ">", 0)])
+        if not new:
+            return
+        teams = self.env["collection.team"].search([("company_id", "in", new.company_id.ids)])
+        members = teams.member_ids
+        load = {}
+        if members:
+            for user, company, count, claim in self._read_group(
+                    [("user_id", "in", members.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
+                    ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
+                load[(user.id, company.id)] = (count, claim)
+        by_user = defaultdict(lambda: self.browse())
+        for file in new.sorted(lambda f: (-f.claim_amount, f.id)):
+            team = next((t for t in teams if t.company_id == file.company_id and t.member_ids
+                         and t._matches(file.customer_type, file.partner_id.category_id.ids)), None)
+            if not team:
+                by_user[file.user_id.id] |= file
+                continue
+            company_load = {user: load.get((user, file.company_id.id), (0, 0.0)) for user in team.member_ids.ids}
+            user_id = pick_collector(team.member_ids.ids, company_load)
+            count, claim = company_load[user_id]
+            load[(user_id, file.company_id.id)] = (count + 1, claim + file.claim_amount)
+            by_user[user_id] |= file
+        for user_id, files in by_user.items():
+            files.write({"user_id": user_id or False, "work_assigned": True})
+
+    # === Business: knowing the debtor === #
+    def _apply_assessments(self):
+        """The latest assessment of each file is the file's; key or high-risk customers without a management
+        owner get one asked of the supervisor."""
+        latest = {}
+        for assessment in self.env["collection.debtor.assessment"].search(
+                [("customer_id", "in", self.ids)], order="date desc, id desc"):
+            latest.setdefault(assessment.customer_id.id, assessment)
+        for file in self:
+            assessment = latest.get(file.id)
+            file.sudo().write({
+                "ability": assessment.ability if assessment else False,
+                "willingness": assessment.willingness if assessment else False,
+                "assessment_date": assessment.date if assessment else False,
+                "debtor_class": assessment.debtor_class if assessment else False,
+                "debtor_strategy": assessment.strategy if assessment else False,
+            })
+        for file in self.filtered("needs_management_owner"):
+            summary = self.env._("Give %(customer)s a management owner and a dedicated plan",
+                                 customer=file.partner_id.name)
+            if not file.activity_ids.filtered(lambda a, summary=summary: a.summary == summary):
+                file.sudo().activity_schedule("mail.mail_activity_data_todo",
+                                              user_id=file._responsible_user("supervisor").id, summary=summary)
+
+    def _note_objection(self, reason, dispute=None):
+        """Count the customer's objections of `reason` (contacts, and disputes raised outside a contact): at the
+        policy's threshold it is a repeated excuse, flagged once with a strategy activity for the supervisor."""
+        self.ensure_one()
+        threshold = self._work_policies()[self.id].repeat_excuse_threshold
+        if not reason or not threshold:
+            return
+        count = self.env["collection.contact"].search_count(
+            [("customer_id", "=", self.id), ("objection_id", "=", reason.id)])
+        count += self.env["collection.dispute"].search_count([
+            ("customer_id", "=", self.id), ("reason_id", "=", reason.id),
+            "|", ("contact_id", "=", False), ("contact_id.objection_id", "!=", reason.id),
+        ])
+        if count < threshold:
+            return
+        if dispute:
+            dispute.repeated_excuse = True
+        if reason in self.repeated_excuse_ids:
+            return
+        self.sudo().repeated_excuse_ids = [fields.Command.link(reason.id)]
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self._responsible_user("supervisor").id,
+            summary=self.env._("Repeated excuse: %(reason)s (%(count)s times); set a dedicated strategy",
+                               reason=reason.name, count=count),
+            note=reason.response or False,
+        )
+
+    # ====== From a customer file to its legal cases ====== #
+    # === Fields === #
+    case_count = fields.Integer(string="Legal Cases", compute="_compute_case_count", groups=LEGAL_USER)
+
+    # === Compute === #
+    def _compute_case_count(self):
+        counts = {(partner.id, company.id): count for partner, company, count in self.env[
+            "collection.case"]._read_group([("partner_id", "in", self.partner_id.ids)],
+                                           ["partner_id", "company_id"], ["__count"])}
+        for file in self:
+            file.case_count = counts.get((file.partner_id.id, file.company_id.id), 0)
+
+    # === Actions === #
+    def action_open_case_wizard(self):
+        """Propose a legal case: the wizard, pre-filled with the overdue invoices no open case claims yet."""
+        self.ensure_one()
+        self.env["collection.case"].check_access("create")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_case_open_wizard_action")
+        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return action
+
+    def action_view_legal_cases(self):
+        self.ensure_one()
+        action = self.partner_id.action_open_legal_cases()
+        action["domain"] = [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+        return action
+
+    # ====== The court-fee estimate of a customer's overdue balance, before a case is opened ====== #
+    legal_fee_estimate = fields.Monetary(
+        string="Court Fees If Sued", compute="_compute_legal_fee_estimate", groups=LEGAL_USER,
+        help="Case, preservation and enforcement fees of a suit over the overdue balance (ordinary procedure).")
+
+    @api.depends("overdue_amount", "currency_id")
+    def _compute_legal_fee_estimate(self):
+        cases = self.env["collection.case"]
+        for file in self:
+            file.legal_fee_estimate = sum(cases._court_fee_estimate(
+                file.overdue_amount, "ordinary", file.currency_id, file.company_id))

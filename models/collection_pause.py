@@ -55,6 +55,7 @@ class CollectionPause(models.Model):
     ended_on = fields.Date(readonly=True)
     ended_by_id = fields.Many2one("res.users", readonly=True)
     promise_amount = fields.Monetary(string="Promised Amount")
+    promise_ids = fields.One2many("collection.promise", "pause_id", string="Promises")
     amount_at_start = fields.Monetary(string="Open When Paused", readonly=True)
     group_pause_id = fields.Many2one("collection.group.pause", readonly=True, index="btree_not_null",
                                      ondelete="cascade")
@@ -148,6 +149,8 @@ class CollectionPause(models.Model):
                           "ended_by_id": self.env.user.id})
         event = {"ended": "resume", "kept": "promise_kept", "broken": "promise_broken"}[state]
         self._log_history(event, note=note)
+        # a promise's outcome is the outcome of the pause that carries it
+        self.promise_ids._record_outcome(state)
 
     def _log_history(self, event, note=None, trigger="manual"):
         reasons = dict(self._fields["reason"]._description_selection(self.env))

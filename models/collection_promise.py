@@ -117,15 +117,3 @@ class CollectionPromise(models.Model):
                 state = "cancelled"
             promise.write({"state": state, "amount_paid": paid})
 
-
-class CollectionPause(models.Model):
-    """A promise's outcome is the outcome of the pause that carries it (collection_pause.py decides it)."""
-
-    _inherit = "collection.pause"
-
-    promise_ids = fields.One2many("collection.promise", "pause_id", string="Promises")
-
-    def _end(self, state, note=None):
-        res = super()._end(state, note=note)
-        self.promise_ids._record_outcome(state)
-        return res

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .collection_case import JURISDICTIONS
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -8,4 +10,45 @@ class ResCompany(models.Model):
         "collection.policy", string="Default Collection Policy",
         domain="[('company_id', '=', id)]",
         help="Followed by customers who have neither a policy of their own nor one for their customer type.",
+    )
+
+    collection_jurisdiction = fields.Selection(
+        JURISDICTIONS, string="Legal Jurisdiction", default="prc",
+        help="The preset of legal periods (limitation, preservation, appeal, enforcement) of the company's claims; "
+        "a case may choose another.",
+    )
+
+    # === Fields: legal money === #
+    collection_write_off_journal_id = fields.Many2one(
+        "account.journal", string="Write-off Journal", check_company=True,
+        domain="[('type', '=', 'general')]",
+        help="The journal of the bad-debt write-off entries of legal cases and invoices.",
+    )
+    collection_bad_debt_account_id = fields.Many2one(
+        "account.account", string="Bad-debt Expense Account", check_company=True,
+        domain="[('account_type', 'in', ('expense', 'expense_other'))]",
+        help="Debited by a write-off when the company books no allowance.",
+    )
+    collection_use_allowance = fields.Boolean(
+        string="Write Off Against an Allowance",
+        help="Debit the allowance for doubtful debts instead of the bad-debt expense (the allowance was booked "
+        "as an expense before).",
+    )
+    collection_allowance_account_id = fields.Many2one(
+        "account.account", string="Allowance Account", check_company=True,
+        help="The allowance for doubtful debts (a contra-receivable account) a write-off uses up.",
+    )
+    collection_write_off_limit = fields.Monetary(
+        string="Write-off Limit", currency_field="currency_id",
+        help="Above this amount (company currency) a write-off needs a second legal manager's approval. "
+        "0: every write-off needs one.",
+        default=50_000.0,
+    )
+    collection_case_review_months = fields.Integer(
+        string="Cost-benefit Review Every (Months)", default=6,
+        help="Each open legal case gets a cost-benefit review activity this often; 0: no review.",
+    )
+    collection_expected_recovery_rate = fields.Float(
+        string="Expected Recovery Rate (%)", default=60.0, digits=(5, 2),
+        help="The share of a claim a new case is expected to recover; each case may set its own.",
     )

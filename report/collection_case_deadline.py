@@ -1,17 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-DEADLINE_KINDS = [
-    ("limitation", "Limitation"),
-    ("preservation_expiry", "Preservation expires"),
-    ("preservation_renew", "Renew preservation by"),
-    ("suit_due", "File suit by"),
-    ("hearing", "Hearing"),
-    ("appeal", "Our appeal deadline"),
-    ("performance", "Debtor's performance deadline"),
-    ("enforcement_apply", "Apply for enforcement by"),
-    ("asset_recheck", "Asset re-check"),
-]
+from ..tools.legal_deadlines import DEADLINE_KINDS
+
 # The row id is the source row's id × 16 + this code, stable from one read to the next.
 KIND_CODES = {kind: code for code, (kind, _label) in enumerate(DEADLINE_KINDS, start=1)}
 

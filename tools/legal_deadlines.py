@@ -14,6 +14,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
+# Every kind of dated legal deadline, in the order the deadline list and the alerts show them.
+DEADLINE_KINDS = [
+    ("limitation", "Limitation"),
+    ("preservation_expiry", "Preservation expires"),
+    ("preservation_renew", "Renew preservation by"),
+    ("suit_due", "File suit by"),
+    ("hearing", "Hearing"),
+    ("appeal", "Our appeal deadline"),
+    ("performance", "Debtor's performance deadline"),
+    ("enforcement_apply", "Apply for enforcement by"),
+    ("asset_recheck", "Asset re-check"),
+]
+
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
 
