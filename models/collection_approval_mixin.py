@@ -139,9 +139,6 @@ class CollectionApprovalMixin(models.AbstractModel):
 
     def _log_approval(self, template, suffix=None, **values):
         """One history row per record (the evidence of who decided what, and when)."""
-        self.env["collection.history"].sudo().create([{
-            "company_id": record.company_id.id, "customer_id": record.customer_id.id,
-            "partner_id": record.partner_id.id, "event": "approval", "trigger": "manual", "user_id": self.env.uid,
-            "note": template % {"what": record._approval_label(), "user": self.env.user.name, **values}
-            + (f" ({suffix})" if suffix else ""),
-        } for record in self])
+        self.env["collection.history"]._log(self, "approval", note=lambda record: (
+            template % {"what": record._approval_label(), "user": self.env.user.name, **values}
+            + (f" ({suffix})" if suffix else "")))

@@ -230,13 +230,11 @@ class CollectionContact(models.Model):
 
     def _log_exceptions(self, found):
         """Every exception to the compliance rules goes into the history with its reason."""
-        self.env["collection.history"].sudo().create([{
-            "company_id": contact.company_id.id, "customer_id": contact.customer_id.id,
-            "partner_id": contact.partner_id.id, "event": "override", "trigger": "manual", "user_id": self.env.uid,
-            "note": self.env._("Contact logged %(issues)s. Reason: %(reason)s",
-                               issues="; ".join(message for _code, message in broken),
-                               reason=contact.override_reason),
-        } for contact, broken in zip(self, found, strict=True) if broken])
+        broken_of = {contact: broken for contact, broken in zip(self, found, strict=True) if broken}
+        self.env["collection.history"]._log(self.browse().union(*broken_of), "override", note=lambda contact: (
+            self.env._("Contact logged %(issues)s. Reason: %(reason)s",
+                       issues="; ".join(message for _code, message in broken_of[contact]),
+                       reason=contact.override_reason)))
 
     # === Business: history, chatter, next step === #
     def _summary(self):
@@ -255,13 +253,10 @@ class CollectionContact(models.Model):
     def _log(self):
         """History (the escalation counts a row of event 'contact' in state 'done' as chasing carried out: an
         outbound contact; one the customer started has no state), chatter, and the next step as an activity."""
-        self.env["collection.history"].sudo().create([{
-            "company_id": contact.company_id.id, "customer_id": contact.customer_id.id,
-            "partner_id": contact.partner_id.id,
-            "move_id": contact.move_ids.id if len(contact.move_ids) == 1 else False, "event": "contact",
-            "trigger": "manual", "user_id": contact.user_id.id, "note": contact._summary(),
-            "state": "done" if contact.direction == "outbound" else False,
-        } for contact in self])
+        self.env["collection.history"]._log(
+            self, "contact", move_id=lambda contact: contact.move_ids.id if len(contact.move_ids) == 1 else False,
+            note=lambda contact: contact._summary(),
+            state=lambda contact: "done" if contact.direction == "outbound" else False)
         bodies = defaultdict(list)
         for contact in self:
             bodies[contact.customer_id.id].append(Markup("<p>%s</p>") % contact._summary())

@@ -244,7 +244,7 @@ class CollectionEscalation(models.AbstractModel):
                     move_rows.append({"id": inv["id"], **values})
                 if stage_changed:
                     history_rows.append(history._engine_row(
-                        company, file, "stage", "payment" if target.invoice.paid else trigger, move_id=inv["id"],
+                        company, file, "stage", paid=target.invoice.paid, move_id=inv["id"],
                         stage_from_id=inv["collection_stage_id"], stage_to_id=target.stage_id,
                         days_overdue=target.days,
                     ))
@@ -273,7 +273,7 @@ class CollectionEscalation(models.AbstractModel):
             }
             if stage_id != file["stage_id"]:
                 history_rows.append(history._engine_row(
-                    company, file, "stage", trigger, stage_from_id=file["stage_id"], stage_to_id=stage_id,
+                    company, file, "stage", stage_from_id=file["stage_id"], stage_to_id=stage_id,
                     days_overdue=result.days,
                 ))
                 # people are told once per stage entry in an episode: only beyond the furthest stage reached
@@ -281,7 +281,7 @@ class CollectionEscalation(models.AbstractModel):
                     stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
                 stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
 
-        planned = self._plan_actions(company, chased, today, trigger)
+        planned = self._plan_actions(company, chased, today)
         for file in file_rows:
             values = file.pop("_values")
             # Most files are as they were yesterday: rewrite only those that changed.
@@ -292,13 +292,13 @@ class CollectionEscalation(models.AbstractModel):
         self._write_rows("collection.customer", file_rows_changed)
         # every file of the batch is done for today
         self._write_rows("collection.customer", [{"id": file["id"], "checked_on": today} for file in file_rows])
-        self._write_rows("collection.history", history_rows, create=True)
+        history._log_rows(history_rows)
         history._log_stage_changes(stage_changes, trigger)
         history._carry_out_actions(planned, today)
         self._invoice_interest_monthly(chased, today)
 
     @api.model
-    def _plan_actions(self, company, chased, today, trigger):
+    def _plan_actions(self, company, chased, today):
         """The calendar actions due today for the customers being chased (tools/calendar_actions.due_actions),
         with the customers never chased before started up to each collector's daily limit (tools/going_live).
 
@@ -345,7 +345,7 @@ class CollectionEscalation(models.AbstractModel):
                 values["chased_since"] = today
             for action in due:
                 planned.append(history._engine_row(
-                    company, file, "action", trigger, action_id=action.action_id, days_overdue=result.days,
+                    company, file, "action", action_id=action.action_id, days_overdue=result.days,
                     dedup_key=dedup_key(file["partner_id"], company.id, action.action_id, action.key_day, action.slot),
                     state="to_review" if review[action.action_id] else "done",
                 ))

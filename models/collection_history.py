@@ -3,8 +3,9 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, create_index
+from odoo.exceptions import AccessError, UserError
+from odoo.http import request
+from odoo.tools import SQL, clean_context, create_index
 
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
@@ -38,14 +39,19 @@ ENGINE_COLUMNS = ("date", "user_id", "company_id", "customer_id", "partner_id", 
                   "stage_from_id", "stage_to_id", "action_id", "days_overdue", "dedup_key", "state", "note")
 # Only the delivery state of an action moves after the fact; everything else is evidence.
 MUTABLE_FIELDS = {"state", "scheduled_at", "mail_id", "activity_id", "reviewed_by_id", "letter_id"}
+# What the API sets on every row itself, never taken from whoever logs the event.
+STAMPED_FIELDS = {"date", "user_id", "trigger"}
+# Context key of the history's own writes (_log, _log_rows, _set_delivery): create and write refuse any other.
+API_CONTEXT_KEY = "collection_history_api"
 
 
 class CollectionHistory(models.Model):
-    """Immutable log of every stage change and every calendar action carried out.
+    """Append-only log of every stage change, calendar action and event of the collection work: evidence.
 
-    The escalation writes its rows in bulk (one INSERT per batch, collection.escalation._write_rows) and keeps
-    them out of mail.message, which costs a query per row; customer-level changes are also summarised in the
-    customer file's chatter. What users do (a stage set by hand, a pause, a waiver) is created through the ORM."""
+    Every row comes in through `_log` (records of the ORM) or `_log_rows` (the escalation's set-based path, one
+    INSERT per batch, kept out of mail.message, which costs a query per row), which set its date, author and
+    trigger themselves. No group may create, change or delete a row through the ORM; only the delivery state of
+    an action (MUTABLE_FIELDS) moves afterwards, through `_set_delivery`."""
 
     _name = "collection.history"
     _description = "Collection History"
@@ -54,7 +60,7 @@ class CollectionHistory(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    date = fields.Datetime(required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True,
                                   ondelete="cascade", check_company=True)
@@ -62,7 +68,7 @@ class CollectionHistory(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True, index="btree_not_null",
                               check_company=True)
     event = fields.Selection(HISTORY_EVENTS, required=True, readonly=True)
-    trigger = fields.Selection(HISTORY_TRIGGERS, required=True, readonly=True, default="manual")
+    trigger = fields.Selection(HISTORY_TRIGGERS, required=True, readonly=True)
     stage_from_id = fields.Many2one("collection.stage", string="From Stage", readonly=True)
     stage_to_id = fields.Many2one("collection.stage", string="To Stage", readonly=True)
     action_id = fields.Many2one("collection.action", string="Calendar Action", readonly=True, index="btree_not_null")
@@ -70,7 +76,7 @@ class CollectionHistory(models.Model):
     days_overdue = fields.Integer(readonly=True)
     dedup_key = fields.Char(readonly=True, copy=False,
                             help="Identifies a calendar action for one customer, episode and period.")
-    user_id = fields.Many2one("res.users", string="By", readonly=True, default=lambda self: self.env.user)
+    user_id = fields.Many2one("res.users", string="By", readonly=True)
     note = fields.Text(readonly=True)
     state = fields.Selection(ACTION_STATES, readonly=True)
     scheduled_at = fields.Datetime(readonly=True, help="When a deferred email or SMS may go out.")
@@ -92,9 +98,17 @@ class CollectionHistory(models.Model):
         return res
 
     # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        # sudo and the key: a client's context may carry the key, never sudo (nor create rights, see the CSV)
+        if not (self.env.su and self.env.context.get(API_CONTEXT_KEY)):
+            raise AccessError(self.env._("The collection history is evidence: its rows are written by the events "
+                                         "themselves, never by hand."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        if set(vals) - MUTABLE_FIELDS:
-            raise UserError(self.env._("The collection history is evidence: it cannot be changed."))
+        if not (self.env.su and self.env.context.get(API_CONTEXT_KEY)) or set(vals) - MUTABLE_FIELDS:
+            raise AccessError(self.env._("The collection history is evidence: it cannot be changed."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -113,20 +127,93 @@ class CollectionHistory(models.Model):
 
     def action_cancel(self):
         self.env["collection.customer"].check_access("write")
-        self.filtered(lambda h: h.state in ("to_review", "deferred")).sudo().write({"state": "cancelled"})
+        self.filtered(lambda h: h.state in ("to_review", "deferred"))._set_delivery({"state": "cancelled"})
         return True
 
-    # === Business: rows of the escalation === #
+    # === Business: the one way in === #
     @api.model
-    def _engine_row(self, company, file, event, trigger, **values):
-        """A history row as the escalation writes it in bulk (collection.escalation._write_rows): every column
-        named, so that the rows of a batch go out in one INSERT."""
+    def _log(self, records, event, **values):
+        """Append one row of `event` per record: how every event of the addon reaches the history.
+
+        `records` are what the event is about: customer files, invoices (the row names the invoice and its
+        customer's file, created when missing), or a record of the work on a file (a pause, contact, plan,
+        letter, waiver...) with a customer_id and/or a move_id. `values` are further columns (note, state,
+        stages...), each a value or a function of the record; a record stands for its id. The date, the author
+        (the user, also under sudo) and the trigger are set here: a caller never gives them. Returns the rows."""
+        if STAMPED_FIELDS & values.keys():
+            raise ValueError(f"collection.history._log sets {sorted(STAMPED_FIELDS)} itself")
+        stamp = self._stamp()
+        vals_list = []
+        for record, subject in zip(records, self._subjects(records), strict=True):
+            vals = {**subject, "event": event}
+            for name, value in values.items():
+                value = value(record) if callable(value) else value
+                vals[name] = value.id if isinstance(value, models.BaseModel) else value
+            vals_list.append({**vals, **stamp})
+        # sudo: nobody has create rights; no default_* of the caller's context slips into the evidence
+        rows = self.sudo().with_context(clean_context(self.env.context), **{API_CONTEXT_KEY: True}).create(vals_list)
+        return rows.with_env(self.env)
+
+    @api.model
+    def _log_rows(self, rows, skip_existing=None):
+        """`_log` for the escalation's set-based path: rows of `_engine_row`, stamped here as `_log` stamps them
+        and inserted in one statement (collection.escalation._write_rows). With skip_existing="dedup_key", a
+        calendar action logged before is skipped, and {dedup_key: id} of the inserted rows is returned."""
+        stamp = self._stamp()
+        for row in rows:
+            row.update(stamp, trigger=row["trigger"] or stamp["trigger"])
+        return self.env["collection.escalation"]._write_rows(self._name, rows, create=True,
+                                                             skip_existing=skip_existing)
+
+    @api.model
+    def _engine_row(self, company, file, event, paid=False, **values):
+        """A row for `_log_rows`: every column named, so that the rows of a batch go out in one INSERT. `paid`:
+        the stage changes because the invoice was paid (trigger 'payment', which the KPIs read)."""
+        if STAMPED_FIELDS & values.keys():
+            raise ValueError(f"collection.history._log_rows sets {sorted(STAMPED_FIELDS)} itself")
         row = dict.fromkeys(ENGINE_COLUMNS)
-        row.update(
-            company_id=company.id, customer_id=file["id"], partner_id=file["partner_id"], event=event,
-            trigger=trigger, date=fields.Datetime.now(), user_id=self.env.uid, **values,
-        )
+        row.update(company_id=company.id, customer_id=file["id"], partner_id=file["partner_id"], event=event,
+                   trigger="payment" if paid else None, **values)
         return row
+
+    @api.model
+    def _stamp(self):
+        """Date, author and trigger of the rows logged now. The trigger is 'cron' inside a scheduled job (ir.cron
+        puts its progress record in the context of every job it runs, the nightly run as "Run Manually"), else
+        'manual'. Inside an HTTP request the context is the client's to write: a request is always 'manual'."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id")) and not request
+        return {"date": fields.Datetime.now(), "user_id": self.env.uid, "trigger": "cron" if in_cron else "manual"}
+
+    @api.model
+    def _subjects(self, records):
+        """Company, customer file, customer and invoice of each record, as the columns of its row (see `_log`)."""
+        moves = self.env["account.move"]
+        if records._name == "collection.customer":
+            pairs = [(record, moves) for record in records]
+        elif records._name == "account.move":
+            pairs = [(None, record) for record in records]
+        else:
+            move_field = records._fields.get("move_id")
+            pairs = [(record.customer_id if "customer_id" in records._fields else None,
+                      record.move_id if move_field and move_field.type == "many2one" else moves)
+                     for record in records]
+        without_file = moves.union(*(move for file, move in pairs if not file))
+        file_of = {(file.partner_id, file.company_id): file for file in without_file._collection_files()}
+        no_file = self.env["collection.customer"]
+        subjects = []
+        for record, (file, move) in zip(records, pairs, strict=True):
+            file = file or file_of.get((move.commercial_partner_id, move.company_id), no_file)
+            subjects.append({
+                "company_id": (file.company_id or move.company_id or record.company_id).id,
+                "customer_id": file.id,
+                "partner_id": (file.partner_id or move.commercial_partner_id or record.partner_id).id,
+                "move_id": move.id,
+            })
+        return subjects
+
+    def _set_delivery(self, vals):
+        """The one change a row takes after the fact: the delivery state of its action (MUTABLE_FIELDS)."""
+        return self.sudo().with_context(**{API_CONTEXT_KEY: True}).write(vals)
 
     # === Business: side effects of the escalation === #
     @api.model
@@ -189,8 +276,7 @@ class CollectionHistory(models.Model):
         candidates = [row for row in candidates if row["dedup_key"] not in done]
         if not candidates:
             return
-        inserted = self.env["collection.escalation"]._write_rows(
-            "collection.history", candidates, create=True, skip_existing="dedup_key")
+        inserted = self._log_rows(candidates, skip_existing="dedup_key")
         todo = [row for row in candidates if row["dedup_key"] in inserted]
         files = self.env["collection.customer"].browse(row["customer_id"] for row in todo)
         actions = self.env["collection.action"].browse(row["action_id"] for row in todo)
@@ -270,17 +356,17 @@ class CollectionHistory(models.Model):
             customer = row.customer_id
             send_at = customer._quiet_until()
             if send_at:
-                row.write({"state": "deferred", "scheduled_at": send_at})
+                row._set_delivery({"state": "deferred", "scheduled_at": send_at})
                 self.env.ref("account_collection_litigation.ir_cron_collection_escalate")._trigger(at=send_at)
                 continue
             partner = customer.partner_id
             number = partner.mobile or partner.phone
             if not number:
-                row.write({"state": "cancelled"})
+                row._set_delivery({"state": "cancelled"})
                 continue
             body = row.action_id.sms_template_id._render_field("body", customer.ids)[customer.id]
             self.env["sms.sms"].sudo().create({"number": number, "partner_id": partner.id, "body": body})
-            row.write({"state": "done"})
+            row._set_delivery({"state": "done"})
 
     @api.model
     def _send_deferred(self):
@@ -302,7 +388,7 @@ class CollectionHistory(models.Model):
                 customer.id,
                 email_values={"scheduled_date": send_at} if send_at else None,
             )
-            row.write({
+            row._set_delivery({
                 "state": "done",
                 "mail_id": mail_id,
                 "scheduled_at": send_at,

@@ -287,10 +287,5 @@ class CollectionInterestWaiver(models.Model):
             raise UserError(self.env._("Only a collection manager approves or refuses an interest waiver."))
 
     def _log(self, event, note=None):
-        files = self.move_id._collection_files()
-        file_of = {(f.partner_id.id, f.company_id.id): f.id for f in files}
-        self.env["collection.history"].sudo().create([{
-            "company_id": w.company_id.id, "customer_id": file_of.get((w.partner_id.id, w.company_id.id)),
-            "partner_id": w.partner_id.id, "move_id": w.move_id.id, "event": event, "trigger": "manual",
-            "note": (f"{note} · " if note else "") + f"{w._what()} · {w.reason}",
-        } for w in self])
+        self.env["collection.history"]._log(
+            self, event, note=lambda w: (f"{note} · " if note else "") + f"{w._what()} · {w.reason}")

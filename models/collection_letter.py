@@ -397,7 +397,7 @@ class CollectionLetter(models.Model):
             "returned": lambda letter: self.env._("%(kind)s %(letter)s came back undelivered.",
                                                   kind=letter._kind_label(), letter=letter.name),
         }
-        history_vals, file_bodies, move_bodies = [], {}, {}
+        notes, file_bodies, move_bodies = {}, {}, {}
         for letter in self:
             text = texts[what](letter)
             link = Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (
@@ -406,18 +406,13 @@ class CollectionLetter(models.Model):
             file_bodies[letter.customer_id.id] = body
             for move in letter.line_ids.move_id:
                 move_bodies[move.id] = body
-            history_vals.append({
-                "company_id": letter.company_id.id, "customer_id": letter.customer_id.id,
-                "partner_id": letter.partner_id.id, "event": "letter",
-                "trigger": "cron" if letter.trigger == "calendar" and what == "drafted" else "manual",
-                "state": "done" if what in ("sent", "delivered") else False,
-                "letter_id": letter.id, "note": text,
-            })
+            notes[letter] = text
             if what != "drafted":
                 letter.message_post(body=text)
         self.env["collection.customer"].sudo().browse(list(file_bodies))._message_log_batch(file_bodies)
         self.env["account.move"].sudo().browse(list(move_bodies))._message_log_batch(move_bodies)
-        self.env["collection.history"].sudo().create(history_vals)
+        self.env["collection.history"]._log(self, "letter", letter_id=lambda letter: letter, note=notes.get,
+                                            state="done" if what in ("sent", "delivered") else False)
 
     def _log_case_event(self, what):
         """A court document's events go to its case's chatter only: the customer file, the invoices and the

@@ -147,12 +147,12 @@ class CollectionLetterEngine(models.AbstractModel):
                 _logger.info("Calendar letters %s of company %s not drafted: %s", kind, company.id, error)
                 group.customer_id._message_log_batch(dict.fromkeys(group.customer_id.ids, self.env._(
                     "The calendar's letter could not be drafted: %(error)s", error=error)))
-                group.write({"state": "cancelled"})
+                group._set_delivery({"state": "cancelled"})
                 continue
             by_file = {letter.customer_id.id: letter for letter in generated}
             for row in group:
                 letter = by_file.get(row.customer_id.id)
-                row.write({"letter_id": letter.id} if letter else {"state": "cancelled"})
+                row._set_delivery({"letter_id": letter.id} if letter else {"state": "cancelled"})
             if auto_send:
                 generated.filtered(lambda letter: letter.state == "draft" and letter.recipient_email)._send_email()
             letters |= generated

@@ -152,15 +152,10 @@ class CollectionPause(models.Model):
         # a promise's outcome is the outcome of the pause that carries it
         self.promise_ids._record_outcome(state)
 
-    def _log_history(self, event, note=None, trigger="manual"):
+    def _log_history(self, event, note=None):
         reasons = dict(self._fields["reason"]._description_selection(self.env))
-        # sudo: the history is written by whoever pauses, as evidence; nobody may write it directly
-        self.env["collection.history"].sudo().create([
-            {"company_id": p.company_id.id, "customer_id": p.customer_id.id, "partner_id": p.partner_id.id,
-             "event": event, "trigger": trigger, "user_id": self.env.uid,
-             "note": note or f"{reasons[p.reason]}: {p.note or ''}".strip(" :")}
-            for p in self
-        ])
+        self.env["collection.history"]._log(
+            self, event, note=lambda p: note or f"{reasons[p.reason]}: {p.note or ''}".strip(" :"))
 
     @api.model
     def _fetch_active(self, company, partner_ids, today, invoices):

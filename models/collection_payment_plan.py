@@ -340,10 +340,7 @@ class CollectionPaymentPlan(models.Model):
             else self.env._("escalation resumes."),
         )
         self._end_pause(note)
-        self.env["collection.history"].sudo().create({
-            "company_id": self.company_id.id, "customer_id": self.customer_id.id, "partner_id": self.partner_id.id,
-            "event": "plan_broken", "trigger": "cron", "user_id": self.env.uid, "note": note,
-        })
+        self.env["collection.history"]._log(self, "plan_broken", note=note)
         self.message_post(body=Markup("<p>%s</p>") % note)
         self.customer_id.sudo().activity_schedule(
             "mail.mail_activity_data_todo", user_id=(self.user_id or self.customer_id.user_id).id,

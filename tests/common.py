@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import new_test_user
@@ -82,10 +84,20 @@ class CollectionCommon(AccountTestInvoicingCommon):
         ])
 
     def _escalate(self, partner=None):
-        """Escalate one customer now, as the daily run would for it (on its company's day)."""
+        """Escalate one customer now, as the daily run would for it (on its company's day, by the cron)."""
         file = self._file(partner)
-        file._escalate(trigger="cron")
+        file.with_env(self._cron_env())._escalate(trigger="cron")
         return file
+
+    def _cron_env(self, xmlid="account_collection_litigation.ir_cron_collection_escalate"):
+        """This environment as ir.cron gives it to a job it runs: what is logged there is by the cron."""
+        cron, _progress = self.env.ref(xmlid)._add_progress()
+        return cron.env
+
+    def _log_past(self, when, records, event, **values):
+        """Log an event as the daily run did at `when`, through the history's API."""
+        with freeze_time(when):
+            return self.env["collection.history"].with_env(self._cron_env())._log(records, event, **values)
 
     def _pay(self, move, amount, date=None):
         return self.env["account.payment.register"].with_context(

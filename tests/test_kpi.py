@@ -81,19 +81,24 @@ class KpiLedgerMixin(ReportLedgerMixin):
             # invoices entering a stage, and leaving it by payment or otherwise
             (datetime(2026, 2, 1, 1), "stage", self.i1, {"stage_to_id": stage.id}),
             (datetime(2026, 2, 20, 1), "stage", self.i2, {"stage_to_id": stage.id}),
-            (datetime(2026, 2, 25, 1), "stage", self.i2, {"stage_from_id": stage.id, "trigger": "payment"}),
+            (datetime(2026, 2, 25, 1), "stage", self.i2, {"stage_from_id": stage.id, "paid": True}),
             (datetime(2026, 2, 16, 1), "stage", self.i3, {"stage_to_id": stage.id}),
-            (datetime(2026, 2, 20, 1), "stage", self.i3, {"stage_from_id": stage.id, "trigger": "cron"}),
+            (datetime(2026, 2, 20, 1), "stage", self.i3, {"stage_from_id": stage.id}),
             (datetime(2026, 1, 1, 1), "stage", self.i5, {"stage_to_id": stage.id}),   # before the period
             # chasing actions: a payment followed the first two within 7 days (Feb 10), not the third
             (datetime(2026, 2, 3, 9, 0), "action", None, {"action_id": actions["email"].id, "state": "done"}),
             (datetime(2026, 2, 8, 9, 30), "action", None, {"action_id": actions["activity"].id, "state": "done"}),
             (datetime(2026, 2, 12, 14, 0), "action", None, {"action_id": actions["letter"].id, "state": "done"}),
         ]
-        self.env["collection.history"].create([{
-            "date": when, "event": event, "move_id": move.id if move else False, "company_id": self.company.id,
-            "customer_id": self.file.id, "partner_id": self.customer.id, "trigger": "cron", **values,
-        } for when, event, move, values in history])
+        for when, event, move, values in history:
+            if values.pop("paid", False):   # the escalation's path: a stage left because the invoice was paid
+                with freeze_time(when):
+                    model = self.env["collection.history"]
+                    model._log_rows([model._engine_row(self.company, {"id": self.file.id, "partner_id":
+                                                                      self.customer.id}, event, paid=True,
+                                                       move_id=move.id, **values)])
+            else:
+                self._log_past(when, move or self.file, event, **values)
         # A call the collector logged on Feb 9 at 10:00, the day before the payment of Feb 10.
         self.env["collection.contact"].with_user(self.collector).create({
             "customer_id": self.file.id, "date": datetime(2026, 2, 9, 10, 0), "channel": "call",

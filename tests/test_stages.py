@@ -53,11 +53,9 @@ class TestStages(CollectionCommon):
         self.assertTrue(file.credit_hold)  # Intensified already holds credit
         # Three chasing actions carried out without a payment, over the policy's 30 days: soft collection failed.
         self.assertEqual((self.policy.legal_min_actions, self.policy.legal_min_days), (3, 30))
-        self.env["collection.history"].create([{
-            "company_id": self.company.id, "customer_id": file.id, "partner_id": self.customer.id, "event": "action",
-            "trigger": "cron", "action_id": self.actions["Reminder email (week 2)"].id, "state": "done",
-            "date": fields.Datetime.now() - timedelta(days=days), "dedup_key": f"test-{days}",
-        } for days in (30, 20, 10)])
+        for days in (30, 20, 10):
+            self._log_past(fields.Datetime.now() - timedelta(days=days), file, "action", state="done",
+                           action_id=self.actions["Reminder email (week 2)"], dedup_key=f"test-{days}")
         self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
         self.assertEqual(file.stage_id, self.stages["Legal"])

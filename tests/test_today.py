@@ -53,10 +53,7 @@ class TestToday(CollectionCommon):
         self.policy.write({"legal_min_actions": 1, "legal_min_days": 0})
         move = self._invoice(95, amount=1000.0)
         self._pay(move, 100.0, date="2026-03-01")
-        self.env["collection.history"].create({
-            "company_id": self.company.id, "customer_id": self._file().id, "partner_id": self.customer.id,
-            "event": "action", "trigger": "cron", "action_id": self.actions["Reminder email (week 2)"].id,
-            "state": "done", "date": "2026-03-01 23:00:00",
-        })
+        self._log_past("2026-03-01 23:00:00", self._file(), "action", state="done",
+                       action_id=self.actions["Reminder email (week 2)"])
         self._escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])

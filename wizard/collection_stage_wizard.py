@@ -28,14 +28,9 @@ class CollectionStageWizard(models.TransientModel):
         if files.policy_id and self.stage_id.policy_id not in files.policy_id or len(files.policy_id) > 1:
             raise UserError(self.env._("The invoices follow another policy than the stage %(stage)s.",
                               stage=self.stage_id.name))
-        file_of = {(file.partner_id, file.company_id): file for file in files}
-        # Through the ORM, as every history row of a user's action: required fields, company check, access.
-        self.env["collection.history"].create([{
-            "company_id": move.company_id.id, "customer_id": file_of[(move.commercial_partner_id, move.company_id)].id,
-            "partner_id": move.commercial_partner_id.id, "move_id": move.id, "event": "stage", "trigger": "manual",
-            "stage_from_id": move.collection_stage_id.id, "stage_to_id": self.stage_id.id,
-            "days_overdue": move.collection_days_overdue, "note": self.note,
-        } for move in moves])
+        self.env["collection.history"]._log(
+            moves, "stage", stage_from_id=lambda move: move.collection_stage_id, stage_to_id=self.stage_id,
+            days_overdue=lambda move: move.collection_days_overdue, note=self.note)
         moves.write({
             "collection_stage_id": self.stage_id.id, "collection_stage_locked": True,
             "collection_stage_date": self.env["collection.escalation"]._today(self.env.company),
