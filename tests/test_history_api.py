@@ -86,7 +86,7 @@ class TestHistoryApi(ArrangementCommon):
         row = self._rows("pause", file)
         self.assertStamped(row, self.collector, "manual")
         self.assertFalse(row.dedup_key or row.action_id)
-        self.assertEqual(row.note, "Excluded: Key account")
+        self.assertIn("Key account", row.note)
         # the scheduled job's context makes the rows the cron's, dated when they are logged
         pause.with_env(self._cron_env())._end("ended", note="Resumed by the run")
         self.assertStamped(self._rows("resume", file), self.env.user, "cron")
