@@ -73,7 +73,7 @@ class CollectionBatchRunner(models.AbstractModel):
 
     @api.model
     def _record_failure(self, item, exc, cron_xmlid, on_error, thread_of):
-        """Log, post and mark one failed item; returns (record or None, label, error text) for the notice."""
+        """Log, post and mark one failed item; returns (its name, the error) for the managers' notice."""
         error = self._error_text(exc)
         thread = thread_of(item) if thread_of else item
         if not (isinstance(thread, models.BaseModel) and len(thread) == 1 and hasattr(thread, "message_post")):
@@ -96,7 +96,7 @@ class CollectionBatchRunner(models.AbstractModel):
             raise
         except Exception:   # noqa: BLE001 - the error stays in the log and in the managers' notice
             _logger.warning("%s: could not record the failure of %r", cron_xmlid, item, exc_info=True)
-        return thread, label, error
+        return label, error
 
     @api.model
     def _tell_managers(self, cron_xmlid, errors):
@@ -119,12 +119,12 @@ class CollectionBatchRunner(models.AbstractModel):
             return
         lines = Markup("").join(
             Markup("<li>%s</li>") % self.env._("%(record)s: %(error)s", record=label, error=error)
-            for _thread, label, error in errors[:NOTICE_LIMIT]
+            for label, error in errors[:NOTICE_LIMIT]
         )
         body = Markup("<p>%s</p><ul>%s</ul>") % (self.env._(
-            "%(count)s records could not be processed by %(cron)s; every other record was. Each skipped one "
-            "carries its error on its chatter and is tried again with the next run. Mend the cause, then run the "
-            "action again.", count=len(errors), cron=cron.name,
+            "%(cron)s skipped these records on error (%(count)s in its first failing call of the day); every "
+            "other record was processed. Each skipped record carries its error on its chatter and is tried again "
+            "with the next run: mend the cause, then run the action again.", count=len(errors), cron=cron.name,
         ), lines)
         self.env["mail.thread"].sudo().message_notify(
             model="ir.cron", res_id=cron.id, partner_ids=managers.partner_id.ids, subject=subject, body=body,
