@@ -4,6 +4,7 @@ from . import collection_action
 from . import collection_customer
 from . import collection_customer_mixin
 from . import collection_escalation
+from . import collection_batch_runner
 from . import collection_pause
 from . import collection_group_pause
 from . import collection_history

@@ -62,7 +62,8 @@ class CollectionAlertRule(models.Model):
     @api.model
     def _cron_check_alerts(self):
         rules = self.sudo().search([], limit=None)   # a handful per company
-        rules._check_rules()
+        self.env["collection.batch.runner"]._run(
+            rules, lambda batch: batch._check_rules(), "account_collection_litigation.ir_cron_collection_alerts")
         self.env["ir.cron"]._notify_progress(done=len(rules), remaining=0)
 
     # === Business === #

@@ -441,7 +441,10 @@ class CollectionCase(models.Model):
         alerts = self.env["collection.case.alert"].sudo()
         candidates = alerts._pending_alerts(today)
         batch = candidates[:batch_size]
-        alerts._raise_alerts(batch)
+        self.env["collection.batch.runner"]._run(
+            batch, alerts._raise_alerts, "account_collection_litigation.ir_cron_collection_case_deadlines",
+            thread_of=lambda candidate: candidate.get("case") or candidate.get("file"),
+        )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(candidates) - len(batch))
         return len(batch)
 

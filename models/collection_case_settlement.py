@@ -199,7 +199,10 @@ class CollectionCaseSettlement(models.Model):
         self.env["collection.case"].sudo()._schedule_cost_reviews(today)
         active = self.sudo().search([("state", "=", "active")], order="id")
         batch = active[:batch_size]
-        batch._match_payments(today)._breach()
+        self.env["collection.batch.runner"]._run(
+            batch, lambda settlements: settlements._match_payments(today)._breach(),
+            "account_collection_litigation.ir_cron_collection_settlements",
+        )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(active) - len(batch))
         return len(batch)
 

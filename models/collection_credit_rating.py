@@ -101,12 +101,16 @@ class CollectionCreditRating(models.Model):
     def _cron_regrade(self):
         """Monthly: rate every customer of every company, then propose the changes of terms the grades call for."""
         companies = self.env["res.company"].sudo().search([], limit=None)   # a handful
-        for company in companies:
-            ratings = self._rate_company(company)
-            ratings._propose(company)
+        self.env["collection.batch.runner"]._run(
+            companies, self._regrade_companies, "account_collection_litigation.ir_cron_collection_regrade")
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
 
     # === Business === #
+    @api.model
+    def _regrade_companies(self, companies):
+        for company in companies:
+            self._rate_company(company)._propose(company)
+
     @api.model
     def _behaviour(self, company, today, partner_ids=None):
         """{partner id: figures} of the last 12 months, from grouped queries over the ledger and the pauses."""

@@ -96,6 +96,15 @@ class CollectionCustomer(models.Model):
         help="Salespeople and the legal team are told when the customer enters a stage beyond this one.",
     )
     checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")
+    escalation_error = fields.Text(
+        readonly=True, copy=False,
+        help="Why the scheduled escalation could not escalate this file; cleared when it next succeeds.",
+    )
+    escalation_failed_on = fields.Date(
+        readonly=True, copy=False,
+        help="Day the escalation last failed on this file: the run leaves it until the next day, or until a change "
+        "or Run Escalation Now queues it again.",
+    )
     move_ids = fields.One2many("account.move", "collection_customer_id", string="Invoices")
     pause_ids = fields.One2many("collection.pause", "customer_id", string="Pauses")
     active_pause_ids = fields.One2many("collection.pause", "customer_id", domain=[("state", "=", "active")])
@@ -129,6 +138,8 @@ class CollectionCustomer(models.Model):
         cron worker, not inside the user's request."""
         self.check_access("write")
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
+        # asked for by a person, presumably after mending a cause: the files that failed today are tried again
+        self.sudo().search([("escalation_failed_on", "!=", False)])._mark_to_recheck()
         cron.sudo()._trigger()
         todo = self.env["collection.escalation"].sudo()._count_files_to_check()
         return {
@@ -174,9 +185,10 @@ class CollectionCustomer(models.Model):
         if self:
             self.flush_recordset()
             self.env.cr.execute(SQL(
-                "UPDATE collection_customer SET checked_on = NULL WHERE id IN %s", tuple(self.ids),
+                "UPDATE collection_customer SET checked_on = NULL, escalation_failed_on = NULL WHERE id IN %s",
+                tuple(self.ids),
             ))
-            self.invalidate_recordset(["checked_on"])
+            self.invalidate_recordset(["checked_on", "escalation_failed_on"])
             self.env.ref("account_collection_litigation.ir_cron_collection_escalate")._trigger()
 
     @api.model
@@ -465,7 +477,12 @@ class CollectionCustomer(models.Model):
         self._assign_collectors()
         domain = [("work_checked_on", "!=", today), "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
         files = self.search(domain, limit=batch_size, order="id")
-        files._compute_work_priorities(today)
+        # a file that fails is done for the day all the same (its error on its chatter): never picked again
+        self.env["collection.batch.runner"]._run(
+            files, lambda batch: batch._compute_work_priorities(today),
+            "account_collection_litigation.ir_cron_collection_worklists",
+            on_error=lambda file, _exc: file.sudo().write({"work_checked_on": today}),
+        )
         remaining = self.search_count(domain) if len(files) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)

@@ -32,9 +32,11 @@ class CollectionDigest(models.Model):
     def _cron_send_digests(self):
         """One digest per collection manager and day, for the companies the manager works in."""
         managers = self._managers()
-        done = 0
-        for manager in managers:
-            done += bool(self._send_digest(manager))
+        run = self.env["collection.batch.runner"]._run(
+            managers, lambda batch: sum(bool(self._send_digest(manager)) for manager in batch),
+            "account_collection_litigation.ir_cron_collection_digest", thread_of=lambda _manager: None,
+        )
+        done = sum(run.results)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
 

@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -13,6 +14,9 @@ from ..tools.dates import local_today, zone_name
 from ..tools.going_live import NewCustomer, start_today
 from ..tools.stages import soft_collection_failed, soft_collection_lacks
 
+_logger = logging.getLogger(__name__)
+
+CRON_XMLID = "account_collection_litigation.ir_cron_collection_escalate"
 # Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
 SYNC_LOCK_KEY = 7_310_018
 
@@ -51,18 +55,25 @@ class CollectionEscalation(models.AbstractModel):
         self.env["collection.history"]._send_deferred()
         self._sync_customer_files()
         files, skipped = self._lock_files_to_check(batch_size)
-        if files:
-            self._escalate(files, trigger="cron")
+        failed = self._escalate(files, trigger="cron", isolate=True)
+        if failed:
+            _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
+        # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
 
     @api.model
-    def _escalate(self, files, trigger="cron", today=None):
+    def _escalate(self, files, trigger="cron", today=None, isolate=False):
         """Classify the invoices of these files and carry out the calendar actions due today, each company on
-        its own day (see `_today`) unless a day is given."""
+        its own day (see `_today`) unless a day is given.
+
+        With `isolate` (the scheduled run), each company's batch runs in a savepoint and falls back to one file
+        at a time (collection.batch.runner): a file that fails is skipped and marked, the others are escalated.
+        Returns the files that failed. Without it (a user's *Escalate Now*), an error reaches the user."""
+        failed = self.env["collection.customer"]
         if not files:
-            return
+            return failed
         if trigger == "manual":
             self._lock_for_manual_run(files)
         self.env.flush_all()
@@ -70,11 +81,21 @@ class CollectionEscalation(models.AbstractModel):
             "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY company_id",
             tuple(files.ids),
         ))
+        runner = self.env["collection.batch.runner"]
         for company_id, file_ids in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            self.sudo().with_company(company)._escalate_company(
-                files.sudo().browse(file_ids), trigger, today or self._today(company))
+            escalation = self.sudo().with_company(company)
+            company_files, day = files.sudo().browse(file_ids), today or self._today(company)
+            if isolate:
+                failed |= runner._run(
+                    company_files, lambda batch, escalation=escalation, day=day: escalation._escalate_company(
+                        batch, trigger, day),
+                    CRON_XMLID, on_error=escalation._escalation_file_error,
+                ).failed
+            else:
+                escalation._escalate_company(company_files, trigger, day)
         self.env.invalidate_all()
+        return failed.sudo(False)
 
     # === TODAY === #
     @api.model
@@ -130,7 +151,9 @@ class CollectionEscalation(models.AbstractModel):
         """FROM and WHERE of the files still to check today, each on its company's day."""
         return SQL(
             "collection_customer c JOIN %s ON d.company_id = c.company_id "
-            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL)))",
+            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL))) "
+            # a file that failed today waits for the next day, or for a recheck: never retried call after call
+            "AND (c.escalation_failed_on IS NULL OR c.escalation_failed_on < d.today)",
             self._company_days(),
         )
 
@@ -186,7 +209,31 @@ class CollectionEscalation(models.AbstractModel):
     # === ONE BATCH OF ONE COMPANY === #
     @api.model
     def _escalate_company(self, files, trigger, today):
-        """One batch of one company, on plain rows: a few set-based reads, pure rules, one write per table."""
+        """One batch of one company, on plain rows: a few set-based reads, pure rules, one write per table.
+
+        Each step is a hook that reads and fills one dict, `batch` (as account.move.send's `invoices_data`): a
+        bridge module adds a column or a side effect by extending a step (super(), then its own part), never
+        this sequence."""
+        batch = self._escalation_read(files, trigger, today)
+        self._escalation_classify(batch)
+        self._escalation_plan_actions(batch)
+        self._escalation_write(batch)
+        self._escalation_side_effects(batch)
+
+    @api.model
+    def _escalation_file_columns(self):
+        """The columns of collection.customer the escalation keeps right (read, compared, rewritten)."""
+        return FILE_ENGINE_COLUMNS
+
+    @api.model
+    def _escalation_move_columns(self):
+        """The columns of account.move the escalation keeps right on each invoice."""
+        return MOVE_ENGINE_COLUMNS
+
+    @api.model
+    def _escalation_read(self, files, trigger, today):
+        """Everything the batch is decided on, read set-based: the file rows, their policies' rules, invoices,
+        pauses, credits and soft collection. Returns the batch dict the next steps fill."""
         company = self.env.company
         policy_model = self.env["collection.policy"]
         if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
@@ -207,26 +254,39 @@ class CollectionEscalation(models.AbstractModel):
         pauses_by_partner = defaultdict(dict)
         for (partner_id, move_id), pause in pauses.items():
             pauses_by_partner[partner_id][move_id] = Pause(pause["id"], pause["reason"])
+        return {
+            "company": company, "trigger": trigger, "today": today, "files": file_rows, "policy_of": policy_of,
+            "rules_by_policy": rules_by_policy, "invoices_by_partner": invoices_by_partner,
+            "pauses_by_partner": pauses_by_partner, "credits": credits, "soft": soft,
+        }
 
+    @api.model
+    def _escalation_classify(self, batch):
+        """Where each invoice and file stands (tools/classification): sets each file's new values on
+        `file["_values"]` and fills the batch's invoice rows to write, history rows, stage changes and the files
+        being chased (file, rules, result)."""
+        company, today = batch["company"], batch["today"]
+        policy_of, rules_by_policy, credits = batch["policy_of"], batch["rules_by_policy"], batch["credits"]
+        move_columns = self._escalation_move_columns()
         history = self.env["collection.history"]
-        move_rows, history_rows, file_rows_changed, stage_changes, chased = [], [], [], [], []
+        move_rows, history_rows, stage_changes, chased = [], [], [], []
         notes = {}
-        for file in file_rows:
+        for file in batch["files"]:
             partner_id = file["partner_id"]
             rules = rules_by_policy[policy_of[partner_id]]
-            broken, actions_done, first_day = soft.get(partner_id, (0, 0, None))
+            broken, actions_done, first_day = batch["soft"].get(partner_id, (0, 0, None))
             chasing_days = (today - first_day).days if first_day else 0
             failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions,
                                             chasing_days=chasing_days, min_days=rules.legal_min_days)
             lacks = soft_collection_lacks(actions_done, rules.legal_min_actions,
                                           chasing_days=chasing_days, min_days=rules.legal_min_days)
-            rows = invoices_by_partner[partner_id]
+            rows = batch["invoices_by_partner"][partner_id]
             result = classify_customer(
                 [InvoiceRow(inv["id"], inv["due"], inv["residual"], is_open=inv["is_open"],
                             paid=inv["payment_state"] in ("paid", "in_payment"), stage_id=inv["collection_stage_id"],
                             locked=inv["locked"]) for inv in rows],
                 rules.ladder, today=today, soft_collection_failed=failed, credit=credits.get(partner_id, 0.0),
-                minimum_amount=rules.minimum_amount, pauses=pauses_by_partner.get(partner_id),
+                minimum_amount=rules.minimum_amount, pauses=batch["pauses_by_partner"].get(partner_id),
                 rounding=company.currency_id.rounding,
             )
             collector_id = file["user_id"] or rules.collector_id
@@ -240,7 +300,7 @@ class CollectionEscalation(models.AbstractModel):
                 }
                 stage_changed = target.stage_id != inv["collection_stage_id"]
                 values["collection_stage_date"] = today if stage_changed else inv["collection_stage_date"]
-                if any(values[col] != inv[col] for col in MOVE_ENGINE_COLUMNS):
+                if any(values[col] != inv[col] for col in move_columns):
                     move_rows.append({"id": inv["id"], **values})
                 if stage_changed:
                     history_rows.append(history._engine_row(
@@ -281,29 +341,16 @@ class CollectionEscalation(models.AbstractModel):
                     stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
                 stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
 
-        planned = self._plan_actions(company, chased, today)
-        for file in file_rows:
-            values = file.pop("_values")
-            # Most files are as they were yesterday: rewrite only those that changed.
-            if any(values[col] != file[col] for col in FILE_ENGINE_COLUMNS):
-                file_rows_changed.append({"id": file["id"], **values})
-
-        self._write_rows("account.move", move_rows)
-        self._write_rows("collection.customer", file_rows_changed)
-        # every file of the batch is done for today
-        self._write_rows("collection.customer", [{"id": file["id"], "checked_on": today} for file in file_rows])
-        history._log_rows(history_rows)
-        history._log_stage_changes(stage_changes, trigger)
-        history._carry_out_actions(planned, today)
-        self._invoice_interest_monthly(chased, today)
+        batch.update(move_rows=move_rows, history_rows=history_rows, stage_changes=stage_changes, chased=chased)
 
     @api.model
-    def _plan_actions(self, company, chased, today):
+    def _escalation_plan_actions(self, batch):
         """The calendar actions due today for the customers being chased (tools/calendar_actions.due_actions),
         with the customers never chased before started up to each collector's daily limit (tools/going_live).
 
-        Sets the next action and the episode start on each file's new values; returns history rows to carry
-        out."""
+        Sets the next action and the episode start on each file's new values; the history rows to carry out go
+        to `batch["planned"]`."""
+        company, chased, today = batch["company"], batch["chased"], batch["today"]
         calendar = company.resource_calendar_id
         working_day = calendar._works_on_date(today) if calendar else today.weekday() < 5
         episodes = self._fetch_episodes(company, [file for file, _rules, _result in chased], today)
@@ -349,7 +396,47 @@ class CollectionEscalation(models.AbstractModel):
                     dedup_key=dedup_key(file["partner_id"], company.id, action.action_id, action.key_day, action.slot),
                     state="to_review" if review[action.action_id] else "done",
                 ))
-        return planned
+        batch["planned"] = planned
+
+    @api.model
+    def _escalation_write(self, batch):
+        """The batch's one write per table: the invoices and files that changed, the day every file was done
+        (which clears an error of an earlier run), the history rows."""
+        file_columns = self._escalation_file_columns()
+        file_rows_changed = []
+        for file in batch["files"]:
+            values = file["_values"]
+            # Most files are as they were yesterday: rewrite only those that changed.
+            if any(values[col] != file[col] for col in file_columns):
+                file_rows_changed.append({"id": file["id"], **values})
+
+        self._write_rows("account.move", batch["move_rows"])
+        self._write_rows("collection.customer", file_rows_changed)
+        # every file of the batch is done for today, past failures behind it
+        self._write_rows("collection.customer", [
+            {"id": file["id"], "checked_on": batch["today"], "escalation_error": None, "escalation_failed_on": None}
+            for file in batch["files"]
+        ])
+        self.env["collection.history"]._log_rows(batch["history_rows"])
+
+    @api.model
+    def _escalation_side_effects(self, batch):
+        """What follows the write: stage changes told, calendar actions carried out, interest invoiced. A bridge
+        module adds its own side effect here (super(), then its step on `batch`)."""
+        history = self.env["collection.history"]
+        history._log_stage_changes(batch["stage_changes"], batch["trigger"])
+        history._carry_out_actions(batch["planned"], batch["today"])
+        self.env["collection.interest.invoice"]._invoice_monthly(batch["chased"], batch["today"])
+
+    @api.model
+    def _escalation_file_error(self, file, exc):
+        """A file the scheduled run could not escalate (its work rolled back): the error and the day are kept on
+        it until it is next escalated; the run leaves it until the next day, or until a change or *Run
+        Escalation Now* queues it again (see `_files_to_check_sql`)."""
+        file.sudo().write({
+            "escalation_error": self.env["collection.batch.runner"]._error_text(exc),
+            "escalation_failed_on": self._today(file.company_id),
+        })
 
     # === READERS: plain rows, one query per batch each === #
     @api.model
@@ -357,7 +444,7 @@ class CollectionEscalation(models.AbstractModel):
         """The files as rows: their customer and what the escalation last wrote on them."""
         self.env.cr.execute(SQL(
             "SELECT id, partner_id, %s FROM collection_customer WHERE id IN %s ORDER BY id",
-            SQL(", ").join(SQL.identifier(col) for col in FILE_ENGINE_COLUMNS), tuple(files.ids),
+            SQL(", ").join(SQL.identifier(col) for col in self._escalation_file_columns()), tuple(files.ids),
         ))
         return self.env.cr.dictfetchall()
 
@@ -376,7 +463,7 @@ class CollectionEscalation(models.AbstractModel):
              ORDER BY m.invoice_date_due, m.id
             """,
             open=self.env["account.move"]._collection_open_sql("m"), company=company.id, partners=partner_ids,
-            engine_columns=SQL(", ").join(SQL("m.%s", SQL.identifier(col)) for col in MOVE_ENGINE_COLUMNS),
+            engine_columns=SQL(", ").join(SQL("m.%s", SQL.identifier(col)) for col in self._escalation_move_columns()),
         ))
         return self.env.cr.dictfetchall()
 
@@ -536,27 +623,6 @@ class CollectionEscalation(models.AbstractModel):
         if not best:
             return None, None
         return best[1], anchor + timedelta(days=best[0])
-
-    # === AFTER THE CLASSIFICATION === #
-    @api.model
-    def _invoice_interest_monthly(self, chased, today):
-        """Policies that invoice interest monthly: in the first week of a month, invoice the interest accrued up to
-        the end of the previous one on the invoices being chased (once: invoiced interest is linked by date)."""
-        if today.day > 7 or not chased:
-            return
-        policies = self.env["collection.policy"].browse({rules.id for _file, rules, _result in chased})
-        monthly = policies.filtered(lambda p: p.interest_invoicing == "monthly")
-        if not monthly:
-            return
-        month_end = today.replace(day=1) - timedelta(days=1)
-        file_ids = [file["id"] for file, rules, _result in chased if rules.id in monthly.ids]
-        moves = self.env["account.move"].search([
-            *self.env["account.move"]._collection_open_domain(),
-            ("collection_customer_id", "in", file_ids), ("collection_pause_id", "=", False),
-            ("invoice_date_due", "<", month_end),
-            ("collection_interest_invoice_ids", "not any", [("date_to", ">=", month_end)]),
-        ])
-        moves._collection_invoice_interest(month_end)
 
     # === THE ONE SQL WRITER === #
     @api.model

@@ -12,7 +12,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
@@ -39,6 +39,7 @@ DEMAND_KINDS = ("reminder_1", "reminder_2", "reminder_3", "formal_demand", "fina
 ALL_OPEN_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
 CURRENCY_PREFIX_ZH = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "GBP": "英镑", "JPY": "日元"}
 PDF_TIMEOUT = 120
+LETTER_CRON = "account_collection_litigation.ir_cron_collection_letter_batch"
 
 
 class CollectionLetterEngine(models.AbstractModel):
@@ -606,9 +607,13 @@ class CollectionLetterEngine(models.AbstractModel):
         """One slice of work per call: the calendar's letters first, then the queued batches; the runner commits
         and calls again while work remains. Done work is excluded by its selection (a history row has its letter,
         a batch customer its letter of the day), so a rerun continues where it stopped."""
+        runner = self.env["collection.batch.runner"]
         rows = self._pending_calendar_rows(limit=batch_size)
         if rows:
-            self._draft_calendar_letters(rows)
+            # a row that fails is cancelled, as a row whose letter cannot be drafted: never picked again
+            runner._run(rows, self._draft_calendar_letters, LETTER_CRON,
+                        on_error=lambda row, _exc: row.write({"state": "cancelled"}),
+                        thread_of=lambda row: row.customer_id)
             remaining = len(self._pending_calendar_rows()) + self.env["collection.letter.batch"].search_count(
                 [("state", "in", ("queued", "running"))])
             self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
@@ -622,8 +627,15 @@ class CollectionLetterEngine(models.AbstractModel):
         chunk = todo[:batch_size]
         batch.state = "running"
         if chunk:
-            self.with_company(batch.company_id)._generate(
-                chunk, batch.kind, day=batch.date, options=batch._options(), trigger="batch", batch=batch)
+            engine = self.with_company(batch.company_id)
+            # a customer that fails leaves the batch (named with its error on the batch's chatter) so that the
+            # batch still ends
+            runner._run(
+                chunk, lambda files: engine._generate(files, batch.kind, day=batch.date, options=batch._options(),
+                                                      trigger="batch", batch=batch),
+                LETTER_CRON, on_error=lambda file, _exc: batch.write({"customer_ids": [Command.unlink(file.id)]}),
+                thread_of=lambda _file: batch,
+            )
         remaining = len(todo) - len(chunk)
         if not remaining:
             batch._done()

@@ -187,7 +187,12 @@ class CollectionPaymentPlan(models.Model):
         domain = [("state", "=", "active"), "|", ("checked_on", "=", False), ("checked_on", "<", today)]
         plans = self.search(domain, limit=batch_size, order="id")
         for company, company_plans in plans.grouped("company_id").items():
-            company_plans.with_company(company)._match_payments(today)
+            # a plan that fails is done for the day all the same (its error on its chatter): never picked again
+            self.env["collection.batch.runner"]._run(
+                company_plans.with_company(company), lambda batch: batch._match_payments(today),
+                "account_collection_litigation.ir_cron_collection_payment_plans",
+                on_error=lambda plan, _exc: plan.write({"checked_on": today}),
+            )
         remaining = self.search_count(domain) if len(plans) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(plans), remaining=remaining)
         return len(plans)

@@ -157,6 +157,18 @@ class CollectionPolicy(models.Model):
                 if not 0 <= hour < 24:
                     raise ValidationError(self.env._("Quiet hours must lie between 00:00 and 24:00."))
 
+    @api.constrains("interest_invoicing", "interest_product_id", "interest_account_id")
+    def _check_interest_invoicing(self):
+        # the monthly invoicing of the escalation books interest on that product or account: without one, every
+        # run of the first week of a month would fail on this policy's customers
+        for policy in self:
+            if policy.interest_invoicing == "monthly" and not (policy.interest_product_id
+                                                              or policy.interest_account_id):
+                raise ValidationError(self.env._(
+                    "The policy %(policy)s invoices interest monthly: set the interest product or the interest "
+                    "income account it is booked on, or claim interest only.", policy=policy.name,
+                ))
+
     @api.constrains("customer_type", "company_id", "active")
     def _check_one_policy_per_type(self):
         typed = self.filtered("customer_type")
@@ -178,7 +190,8 @@ class CollectionPolicy(models.Model):
     # === CRUD === #
     def write(self, vals):
         res = super().write(vals)
-        if {"stage_ids", "minimum_amount", "legal_min_actions", "legal_min_days"} & set(vals):
+        if {"stage_ids", "minimum_amount", "legal_min_actions", "legal_min_days", "interest_invoicing",
+                "interest_product_id", "interest_account_id"} & set(vals):
             self.env["collection.customer"].search([("policy_id", "in", self.ids)])._mark_to_recheck()
         return res
 

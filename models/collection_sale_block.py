@@ -32,7 +32,15 @@ class CollectionSaleBlock(models.Model):
     # === Cron === #
     @api.model
     def _cron_sync_sale_warnings(self):
-        changed = self._sync_sale_warnings()
+        changed = 0
+        if self._sale_installed():
+            blocking = self._blocking_statuses()
+            customers = self.env["res.partner"].sudo().with_context(active_test=False).browse(list(blocking))
+            changed = sum(self.env["collection.batch.runner"]._run(
+                customers | self.sudo().search([], limit=None).partner_id,
+                lambda partners: self._sync_sale_warnings(partners, blocking),
+                "account_collection_litigation.ir_cron_collection_sale_warnings",
+            ).results)
         self.env["ir.cron"]._notify_progress(done=changed, remaining=0)
 
     # === Business === #
@@ -55,14 +63,20 @@ class CollectionSaleBlock(models.Model):
         return found
 
     @api.model
-    def _sync_sale_warnings(self):
+    def _sync_sale_warnings(self, customers=None, blocking=None):
         """Block the quotations of the customers whose status calls for it, give back the warnings of those whose
-        status cleared; returns how many customers changed. A no-op without the Sales app."""
+        status cleared; returns how many customers changed. A no-op without the Sales app.
+
+        `customers` restricts it to these commercial partners, `blocking` gives their statuses read already."""
         if not self._sale_installed():
             return 0
         partners = self.env["res.partner"].sudo().with_context(active_test=False)
-        blocking = self._blocking_statuses()
-        blocks = self.sudo().search([], limit=None)   # the customers blocked now: few
+        blocking = self._blocking_statuses() if blocking is None else blocking
+        domain = []
+        if customers is not None:
+            blocking = {partner_id: blocking[partner_id] for partner_id in customers.ids if partner_id in blocking}
+            domain = [("partner_id", "in", customers.ids)]
+        blocks = self.sudo().search(domain, limit=None)   # the customers blocked now: few
         blocked = {block.partner_id.id: block for block in blocks}
         labels = dict(partners._fields["collection_status"]._description_selection(self.env))
 
