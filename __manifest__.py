@@ -109,5 +109,8 @@
         "demo/collection_case_demo.xml",
         "demo/collection_case_money_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["account_collection_litigation/static/tests/tours/*.js"],
+    },
     "uninstall_hook": "uninstall_hook",
 }

@@ -298,6 +298,20 @@ class TestPortalActions(PortalCommon):
         self.assertTrue(plan.activity_ids.filtered(lambda a: a.user_id == plan.approver_id))
         self.assertEqual(len(plan.line_ids), 4)
 
+    def test_next_instalment_of_a_running_plan(self):
+        plan = self.env["collection.payment.plan"].create({
+            "customer_id": self.file.id, "move_ids": [Command.set(self.invoices.ids)], "down_payment": 300.0,
+            "instalment_count": 3,
+        })
+        plan.with_user(self.director).action_submit()
+        self.assertEqual(plan.state, "active")
+        moves, amount = self.env["collection.portal"]._payment_selection(self.file, "instalment")
+        self.assertEqual(moves, self.invoices)
+        self.assertAlmostEqual(amount, 300.0)
+        self._login()
+        self.assertIn("Pay the next instalment", self.url_open("/my/collection").text)
+        self.assertEqual(self.url_open("/my/collection/pay?mode=instalment").status_code, 200)
+
     def test_no_access_without_a_collection_group(self):
         for model in ("collection.balance.confirmation", "collection.portal.token"):
             with self.assertRaises(AccessError):
@@ -342,3 +356,22 @@ class TestPortalPayment(PortalCommon, AccountPaymentCommon):
         self.assertLessEqual(set(self.invoices.mapped("payment_state")), {"paid", "in_payment"})
         self.assertFalse(self.file.checked_on, "the customer is queued for the next run")
         self.assertTrue(self._portal_history().filtered(lambda h: h.trigger == "payment"))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTour(PortalCommon, AccountPaymentCommon):
+    """The debtor's portal in Chromium on a phone-sized window (skipped when no Chrome/Chromium is installed)."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_portal_tour_on_a_phone(self):
+        self.start_tour("/my/collection", "collection_portal_tour", login="debtor_portal")
+        self.assertEqual(self.env["collection.promise"].search([("customer_id", "=", self.file.id)]).state,
+                         "proposed")
+        self.assertTrue(self.env["collection.dispute"].search([("customer_id", "=", self.file.id)]))
+        confirmation = self.env["collection.balance.confirmation"].search([("customer_id", "=", self.file.id)])
+        self.assertEqual(confirmation.state, "signed")
+        self.assertEqual(confirmation.signer_name, "Li Na")
+        self.assertEqual(self.env["collection.payment.plan"].search([("customer_id", "=", self.file.id)]).state,
+                         "to_approve")
