@@ -140,6 +140,15 @@ class TestPortalStatement(PortalCommon):
         self.env["collection.portal.token"].search([], limit=1).with_user(self.collector).action_revoke()
         self.assertIn(self.url_open("/my/collection", allow_redirects=False).status_code, (302, 303))
 
+    def test_page_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._get("account_collection_litigation")._update_translations(filter_lang=["zh_CN"])
+        self.customer.lang = "zh_CN"
+        page = self.url_open(f"/my/collection?token={self._link()}").text
+        self.assertIn("对账日期", page)
+        self.assertIn("未结发票", page)
+        self.assertIn("确认余额", page)
+
     def test_letters_downloadable_only_by_their_customer(self):
         letter = self._letter(self.file, b"our letter")
         self._login()
