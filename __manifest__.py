@@ -6,13 +6,14 @@
     "license": "LGPL-3",
     "author": "account_collection_litigation contributors",
     "website": "https://github.com/account-collection-litigation/account_collection_litigation",
-    "depends": ["account", "mail", "resource", "sms"],
+    "depends": ["account", "mail", "resource", "sms", "portal", "payment", "account_payment"],
     "external_dependencies": {"python": ["docxtpl", "cn2an"]},
     "data": [
         "security/account_collection_litigation_groups.xml",
         "security/ir.model.access.csv",
         "security/account_collection_litigation_security.xml",
         "security/collection_money_security.xml",
+        "security/collection_portal_security.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
@@ -95,6 +96,10 @@
         "report/collection_case_reports.xml",
         "report/collection_case_templates.xml",
         "data/reports_mail_template_data.xml",
+        "report/collection_balance_confirmation_reports.xml",
+        "report/collection_balance_confirmation_templates.xml",
+        "views/collection_portal_views.xml",
+        "views/portal_templates.xml",
         "views/account_collection_litigation_menus.xml",
     ],
     "demo": [
@@ -104,5 +109,8 @@
         "demo/collection_case_demo.xml",
         "demo/collection_case_money_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["account_collection_litigation/static/tests/tours/*.js"],
+    },
     "uninstall_hook": "uninstall_hook",
 }

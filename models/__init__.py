@@ -59,3 +59,7 @@ from . import collection_sale_block
 from . import collection_case_cost
 from . import collection_case_settlement
 from . import collection_write_off
+from . import collection_portal_token
+from . import collection_balance_confirmation
+from . import collection_portal
+from . import payment_transaction

@@ -560,6 +560,17 @@ class AccountMove(models.Model):
         string="Limitation Interruptions", readonly=True, copy=False,
         groups=f"{LEGAL_USER},account_collection_litigation.group_collection_collector",
     )
+    collection_limitation_deadline = fields.Date(
+        string="Limitation Ends", compute="_compute_collection_limitation",
+        groups=f"{LEGAL_USER},account_collection_litigation.group_collection_collector",
+        help="From the due date, the payments and the proven interruptions (letters delivered, balance "
+        "confirmations signed, legal events), on the company's jurisdiction.",
+    )
+    collection_limitation_revived = fields.Boolean(
+        string="Limitation Defence Barred", compute="_compute_collection_limitation",
+        groups=f"{LEGAL_USER},account_collection_litigation.group_collection_collector",
+        help="The debtor acknowledged the debt or paid after the period had run out (PRC Civil Code Art. 192).",
+    )
     collection_case_id = fields.Many2one("collection.case", string="Legal Case", compute="_compute_collection_case",
                                          groups=LEGAL_USER)
     collection_in_litigation = fields.Boolean(
@@ -577,6 +588,13 @@ class AccountMove(models.Model):
         for move in self:
             move.collection_in_litigation = move.id in case_of
             move.collection_case_id = case_of.get(move.id, False)
+
+    def _compute_collection_limitation(self):
+        figures = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")._collection_limitation()
+        for move in self:
+            result = figures.get(move.id)
+            move.collection_limitation_deadline = result.deadline if result else False
+            move.collection_limitation_revived = bool(result and result.revived)
 
     def _search_collection_in_litigation(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

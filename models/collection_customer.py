@@ -109,6 +109,9 @@ class CollectionCustomer(models.Model):
     pause_ids = fields.One2many("collection.pause", "customer_id", string="Pauses")
     active_pause_ids = fields.One2many("collection.pause", "customer_id", domain=[("state", "=", "active")])
     history_ids = fields.One2many("collection.history", "customer_id")
+    portal_token_ids = fields.One2many("collection.portal.token", "customer_id", string="Portal Links")
+    balance_confirmation_ids = fields.One2many("collection.balance.confirmation", "customer_id",
+                                               string="Balance Confirmations")
 
     _sql_constraints = [
         ("partner_company_unique", "UNIQUE(partner_id, company_id)", "A customer has one collection file per company."),
@@ -170,6 +173,14 @@ class CollectionCustomer(models.Model):
     def action_pause(self):
         return self.env["collection.pause"]._action_open_wizard(partners=self.partner_id)
 
+    def action_portal_link(self):
+        """Issue a link to the customer's collection page and note it in the chatter, to share by hand."""
+        self.check_access("write")
+        for file in self:
+            url = file.collection_portal_link(self.env._("Shared by %(user)s", user=self.env.user.name))
+            file.message_post(body=self.env._("Link to the customer's collection page: %(url)s", url=url))
+        return True
+
     # === Cron === #
     @api.model
     def _cron_escalate(self, batch_size=500):
@@ -179,6 +190,14 @@ class CollectionCustomer(models.Model):
     # === Business === #
     def _escalate(self, trigger="cron", today=None):
         self.env["collection.escalation"]._escalate(self, trigger=trigger, today=today)
+
+    def collection_portal_link(self, purpose=None):
+        """A fresh link to the customer's collection page (a new token each time, valid for the policy's days).
+        Public so that mail templates can put it in every reminder."""
+        self.ensure_one()
+        self.check_access("read")
+        raw = self.env["collection.portal.token"]._issue(self, purpose=purpose)
+        return f"{self.get_base_url()}/my/collection?token={raw}"
 
     def _mark_to_recheck(self):
         """Have the next escalation run look at these files again (after a payment or a setting change)."""

@@ -21,6 +21,7 @@ HISTORY_EVENTS = [
     ("plan_broken", "Payment plan broken"),
     ("approval", "Approval"),
     ("override", "Override"),
+    ("portal", "Customer portal"),
 ]
 HISTORY_TRIGGERS = [
     ("cron", "Daily escalation"),

@@ -530,6 +530,8 @@ class CollectionLetterEngine(models.AbstractModel):
                 "deadline": day(letter.deadline),
                 "deadline_days": (letter.deadline - letter.date).days if letter.deadline else 0,
                 "language": lang,
+                # the debtor's own page (court documents go to the court: no link)
+                "portal_url": "" if letter.kind in COURT_KINDS else file.sudo().collection_portal_link(letter.name),
             },
             "invoices": [{
                 "number": line.number or "", "contract": line.contract_ref or "", "date": day(line.invoice_date),

@@ -335,6 +335,19 @@ class CollectionPolicy(models.Model):
         string="Instalment Grace Days", default=5,
         help="An instalment still short this many days after its due date breaks the plan.",
     )
+    # === Debtor's portal === #
+    portal_link_days = fields.Integer(
+        string="Portal Links Valid (Days)", default=30,
+        help="A link to the customer's collection page, sent in a letter or an email, opens it this many days.",
+    )
+    portal_plan_max_instalments = fields.Integer(
+        string="Most Instalments Asked on the Portal", default=6,
+        help="A customer may ask for a payment plan of at most this many instalments (0: no limit).",
+    )
+    portal_plan_min_first_percent = fields.Float(
+        string="Least First Payment (%)", default=20.0,
+        help="A plan asked on the portal starts with a down payment of at least this share of the balance.",
+    )
 
     # === Constraints === #
     @api.constrains("call_window_1_start", "call_window_1_end", "call_window_2_start", "call_window_2_end")

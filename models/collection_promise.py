@@ -3,11 +3,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 PROMISE_STATES = [
+    ("proposed", "Proposed by the customer"),
     ("open", "Open"),
     ("kept", "Kept"),
     ("partial", "Partly kept"),
     ("broken", "Broken"),
     ("cancelled", "Cancelled"),
+    ("refused", "Refused"),
 ]
 
 
@@ -41,6 +43,8 @@ class CollectionPromise(models.Model):
     pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict")
     state = fields.Selection(PROMISE_STATES, required=True, default="open", readonly=True)
     amount_paid = fields.Monetary(string="Paid", readonly=True, help="Paid by the end of the grace period.")
+    proposal_activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False,
+                                           help="The collector's activity to accept or refuse a proposed promise.")
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "A promised amount is positive."),
@@ -74,17 +78,13 @@ class CollectionPromise(models.Model):
         today = fields.Date.context_today(self)
         if any(promise.date < today for promise in promises):
             raise ValidationError(self.env._("A promise to pay falls due today or later."))
-        pauses = self.env["collection.pause"].create([{
-            "partner_id": promise.partner_id.id, "company_id": promise.company_id.id, "reason": "promise",
-            "move_ids": [fields.Command.set(promise.move_ids.ids)], "date_to": promise.date,
-            "promise_amount": promise.amount, "note": promise.note or promise.contact_id.note or promise.display_name,
-        } for promise in promises])
-        for promise, pause in zip(promises, pauses, strict=True):
-            promise.pause_id = pause
-            # the brief: a promise comes with a follow-up reminder on its date
-            promise.customer_id.sudo().activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=promise.date, user_id=promise.user_id.id,
-                summary=self.env._("Promised today: %(promise)s", promise=promise.display_name),
+        promises.filtered(lambda p: p.state == "open")._start()
+        for promise in promises.filtered(lambda p: p.state == "proposed"):
+            # made by the customer on the portal: it waits in the collector's worklist for acceptance
+            promise.proposal_activity_id = promise.customer_id.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=today, user_id=promise.user_id.id,
+                summary=self.env._("Accept or refuse the promise: %(promise)s", promise=promise.display_name),
+                note=promise.note or "",
             )
         return promises
 
@@ -93,6 +93,26 @@ class CollectionPromise(models.Model):
         raise UserError(self.env._("A promise to pay is evidence: cancel it instead of deleting it."))
 
     # === Actions === #
+    def action_accept(self):
+        """Accept promises the customer proposed: from now on they pause chasing as any promise does."""
+        self.env["collection.customer"].check_access("write")
+        proposed = self.filtered(lambda p: p.state == "proposed")
+        if not proposed:
+            raise UserError(self.env._("Only a promise the customer proposed waits for acceptance."))
+        if any(promise.date < fields.Date.context_today(self) for promise in proposed):
+            raise UserError(self.env._("The promised date has passed: refuse the promise instead."))
+        proposed.write({"state": "open", "user_id": self.env.user.id})
+        proposed._start()
+        proposed._close_proposal_activities()
+        return True
+
+    def action_refuse(self):
+        self.env["collection.customer"].check_access("write")
+        proposed = self.filtered(lambda p: p.state == "proposed")
+        proposed.write({"state": "refused"})
+        proposed._close_proposal_activities()
+        return True
+
     def action_cancel(self):
         """Withdraw open promises: their pause ends and chasing resumes."""
         open_promises = self.filtered(lambda p: p.state == "open")
@@ -101,6 +121,25 @@ class CollectionPromise(models.Model):
         return True
 
     # === Business === #
+    def _start(self):
+        """The promises take effect: a pause of their invoices until the promised day, and a reminder on it."""
+        pauses = self.env["collection.pause"].create([{
+            "partner_id": promise.partner_id.id, "company_id": promise.company_id.id, "reason": "promise",
+            "move_ids": [fields.Command.set(promise.move_ids.ids)], "date_to": promise.date,
+            "promise_amount": promise.amount, "note": promise.note or promise.contact_id.note or promise.display_name,
+        } for promise in self])
+        for promise, pause in zip(self, pauses, strict=True):
+            promise.pause_id = pause
+            # the brief: a promise comes with a follow-up reminder on its date
+            promise.customer_id.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=promise.date, user_id=promise.user_id.id,
+                summary=self.env._("Promised today: %(promise)s", promise=promise.display_name),
+            )
+
+    def _close_proposal_activities(self):
+        self.sudo().proposal_activity_id.action_feedback(
+            feedback=self.env._("Answered by %(user)s", user=self.env.user.name))
+
     def _record_outcome(self, pause_state):
         """The engine ended the promises' pauses: record what was paid, and kept, partly kept or broken."""
         pauses = self.pause_id

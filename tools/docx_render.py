@@ -31,7 +31,7 @@ CONTEXT_KEYS = {
     "company": ("name", "address", "address_lines", "city", "vat", "registry", "phone", "email", "website",
                 "bank"),
     "recipient": ("name", "ref", "address", "address_lines", "vat", "contact", "email", "phone"),
-    "letter": ("reference", "date", "kind", "title", "deadline", "deadline_days", "language"),
+    "letter": ("reference", "date", "kind", "title", "deadline", "deadline_days", "language", "portal_url"),
     "invoices": ("number", "contract", "date", "due_date", "amount", "open_amount", "days_overdue", "interest",
                  "compensation"),
     "totals": ("count", "open_amount", "interest", "compensation", "claimed", "interest_claimed",
@@ -62,7 +62,8 @@ SAMPLE_CONTEXT = {
         "contact": "Ms. Li", "email": "ap@customer.example", "phone": "+86 10 0000 0000",
     },
     "letter": {"reference": "LTR/2026/00001", "date": "2 March 2026", "kind": "First reminder",
-               "title": "Payment reminder", "deadline": "12 March 2026", "deadline_days": 10, "language": "en_US"},
+               "title": "Payment reminder", "deadline": "12 March 2026", "deadline_days": 10, "language": "en_US",
+               "portal_url": "https://erp.example.com/my/collection?token=sample"},
     "invoices": [
         {"number": "INV/2026/00001", "contract": "C-2025-001", "date": "5 January 2026",
          "due_date": "4 February 2026", "amount": "1,000.00", "open_amount": "1,000.00", "days_overdue": 26,
