@@ -286,10 +286,8 @@ class CollectionPortal(models.AbstractModel):
                           ip=visit["ip"] or "?")
         if chatter:
             file.sudo().message_post(body=Markup("<p>%s</p>") % note, author_id=visit["partner"].id)
-        self.env["collection.history"].sudo().create({
-            "company_id": file.company_id.id, "customer_id": file.id, "partner_id": file.partner_id.id,
-            "event": "portal", "trigger": "manual", "user_id": visit["user"].id, "note": note,
-        })
+        # the author is the visitor's user (the public user for a link), as the history API stamps it
+        self.env["collection.history"]._log(file, "portal", note=note)
 
     @api.model
     def _file_content(self, record, field):
