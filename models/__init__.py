@@ -58,3 +58,5 @@ from . import collection_sale_block
 from . import collection_case_cost
 from . import collection_case_settlement
 from . import collection_write_off
+from . import base
+from . import mail_render_mixin
