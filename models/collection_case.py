@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import court_fees, evidence_pack
@@ -272,6 +272,23 @@ class CollectionCase(models.Model):
     @api.constrains("line_ids", "currency_id", "partner_id")
     def _check_claimed_invoices(self):
         self.line_ids._check_invoice()
+
+    @api.constrains("claim_penalty", "claim_fees", "claim_costs")
+    def _check_claim_not_negative(self):
+        for case in self:
+            if min(case.claim_penalty, case.claim_fees, case.claim_costs) < 0:
+                raise ValidationError(self.env._(
+                    "A penalty, fees or costs claimed cannot be negative (%(case)s).", case=case.name))
+
+    @api.constrains("filing_date")
+    def _check_filing_before_court_events(self):
+        for case in self.filtered("filing_date").sudo():
+            days = [*case.judgment_ids.filtered("date").mapped("date"), *(
+                fields.Datetime.context_timestamp(case, hearing.date).date() for hearing in case.hearing_ids)]
+            if days and min(days) < case.filing_date:
+                raise ValidationError(self.env._(
+                    "The case %(case)s cannot be filed on %(filed)s: it has a hearing or a decision before that day.",
+                    case=case.name, filed=fields.Date.to_string(case.filing_date)))
 
     # === CRUD === #
     @api.model_create_multi
@@ -861,7 +878,8 @@ class CollectionCase(models.Model):
         cny = self.env.ref("base.CNY")
         day = fields.Date.context_today(self)
         in_cny = currency._convert(amount, cny, company, day) if currency != cny else amount
-        fees = court_fees.estimate(Decimal(str(round(in_cny or 0.0, 2))), procedure or "ordinary")
+        # A negative claim is refused on save (_check_claim_not_negative); until then a form shows no fee.
+        fees = court_fees.estimate(Decimal(str(round(max(in_cny or 0.0, 0.0), 2))), procedure or "ordinary")
         values = (float(fees.case), float(fees.preservation), float(fees.enforcement))
         return tuple(cny._convert(v, currency, company, day) if currency != cny else v for v in values)
 

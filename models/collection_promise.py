@@ -62,6 +62,12 @@ class CollectionPromise(models.Model):
             if promise.move_ids.commercial_partner_id - promise.partner_id:
                 raise ValidationError(self.env._("A promise only covers invoices of its own customer."))
 
+    @api.constrains("date")
+    def _check_date_not_past(self):
+        today = fields.Date.context_today(self)
+        if any(promise.state == "open" and promise.date < today for promise in self):
+            raise ValidationError(self.env._("A promise to pay falls due today or later."))
+
     @api.constrains("contact_id")
     def _check_contact(self):
         if any(promise.contact_id.person == "third_party" for promise in self):
@@ -70,10 +76,7 @@ class CollectionPromise(models.Model):
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
-        promises = super().create(vals_list)
-        today = fields.Date.context_today(self)
-        if any(promise.date < today for promise in promises):
-            raise ValidationError(self.env._("A promise to pay falls due today or later."))
+        promises = super().create(vals_list)   # _check_date_not_past refuses a date in the past
         pauses = self.env["collection.pause"].create([{
             "partner_id": promise.partner_id.id, "company_id": promise.company_id.id, "reason": "promise",
             "move_ids": [fields.Command.set(promise.move_ids.ids)], "date_to": promise.date,
