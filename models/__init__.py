@@ -60,3 +60,5 @@ from . import collection_case_settlement
 from . import collection_write_off
 from . import base
 from . import mail_render_mixin
+from . import collection_retention
+from . import ir_attachment

@@ -163,6 +163,10 @@ class AccountMove(models.Model):
         return [("invoice_date_due", flip[operator], cutoff)]
 
     # === CRUD === #
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collection_history(self):
+        self.env["collection.retention"]._check_no_history(self, "move_id")
+
     def write(self, vals):
         if ENGINE_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
             "account_collection_litigation.group_collection_collector"

@@ -108,7 +108,7 @@ class CollectionCase(models.Model):
                                 domain="[('collection_is_lawyer', '=', True)]")
     law_firm_id = fields.Many2one("res.partner", tracking=True, check_company=True,
                                   domain="[('collection_is_law_firm', '=', True)]")
-    engagement_date = fields.Date(groups=LEGAL_USER)
+    engagement_date = fields.Date(groups=LEGAL_USER, tracking=True)
     engagement_scope = fields.Text(groups=LEGAL_USER, help="What the lawyer is engaged to do, and what not.")
     fee_basis = fields.Selection(FEE_BASES, groups=LEGAL_USER, tracking=True)
     fee_amount = fields.Monetary(string="Fixed Fee", groups=LEGAL_USER)
@@ -138,14 +138,15 @@ class CollectionCase(models.Model):
     # === Fields: claim === #
     line_ids = fields.One2many("collection.case.line", "case_id", string="Claimed Invoices", copy=False)
     move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoices")
-    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today,
+    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today, tracking=True,
                                 help="The claim's interest and compensation are computed up to this day.")
     claim_principal = fields.Monetary(string="Principal", compute="_compute_claim", store=True, tracking=True)
     claim_interest = fields.Monetary(string="Interest", compute="_compute_claim", store=True)
     claim_compensation = fields.Monetary(string="Compensation", compute="_compute_claim", store=True)
-    claim_penalty = fields.Monetary(string="Contract Penalty")
-    claim_fees = fields.Monetary(string="Lawyer Fees Claimed")
-    claim_costs = fields.Monetary(string="Costs Claimed", help="Court, preservation and other costs claimed.")
+    claim_penalty = fields.Monetary(string="Contract Penalty", tracking=True)
+    claim_fees = fields.Monetary(string="Lawyer Fees Claimed", tracking=True)
+    claim_costs = fields.Monetary(string="Costs Claimed", tracking=True,
+                                  help="Court, preservation and other costs claimed.")
     claim_total = fields.Monetary(string="Total Claim", compute="_compute_claim", store=True, tracking=True)
     interest_explanation = fields.Text(string="How the Interest Is Computed", readonly=True, copy=False)
     amount_outstanding = fields.Monetary(string="Outstanding", compute="_compute_recovery",
@@ -325,6 +326,10 @@ class CollectionCase(models.Model):
         if "stage_id" in vals:
             self._sync_litigation_pause()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        self.env["collection.retention"]._check_case_history(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_filed(self):
@@ -811,12 +816,12 @@ class CollectionCase(models.Model):
         string="Expected Recovery (%)", digits=(5, 2), tracking=True,
         default=lambda self: self.env.company.collection_expected_recovery_rate,
         help="The share of the claim this case is expected to recover.")
-    expected_costs = fields.Monetary(string="Expected Further Costs",
+    expected_costs = fields.Monetary(string="Expected Further Costs", tracking=True,
                                      help="Costs still to come (fees, lawyer), beyond those recorded.")
     expected_net_recovery = fields.Monetary(
         compute="_compute_net_recovery",
         help="Claim × expected recovery rate − costs so far − expected further costs.")
-    review_next_date = fields.Date(string="Next Cost-benefit Review", copy=False)
+    review_next_date = fields.Date(string="Next Cost-benefit Review", copy=False, tracking=True)
 
     # === Fields: stop-loss === #
     stop_loss_state = fields.Selection(STOP_LOSS_STATES, string="Stop-loss", default="none", required=True,

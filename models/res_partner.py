@@ -158,6 +158,10 @@ class ResPartner(models.Model):
         return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
     # === CRUD === #
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collection_history(self):
+        self.env["collection.retention"]._check_no_history(self, "partner_id")
+
     def write(self, vals):
         res = super().write(vals)
         if {"collection_customer_type", "collection_policy_id"} & set(vals):

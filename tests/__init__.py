@@ -27,3 +27,4 @@ from . import test_legal_money
 from . import test_court_documents
 from . import test_sales_rep_fields
 from . import test_bad_input
+from . import test_retention
