@@ -29,3 +29,4 @@ from . import test_sales_rep_fields
 from . import test_bad_input
 from . import test_retention
 from . import test_access_matrix
+from . import test_faults
