@@ -7,7 +7,6 @@ from freezegun import freeze_time
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models import collection_letter_engine
 from .common import TODAY
 from .legal_common import MODULE, LegalCommon
 
@@ -83,8 +82,9 @@ class TestFaults(LegalCommon):
 
     def test_escalation_interrupted_then_rerun(self):
         escalation = self.env["collection.escalation"]
-        # the first batch fails after classifying its first company: everything of that call is rolled back
-        self._run_with_fault(lambda: escalation._run_batch(batch_size=2), type(escalation), "_plan_actions")
+        # the first batch fails after its work, before the runner commits: everything of that call is rolled back
+        self._run_with_fault(lambda: escalation._run_batch(batch_size=2), type(self.env["ir.cron"]),
+                             "_notify_progress")
         self.assertFalse(self._files().filtered(lambda f: f.checked_on), "nothing of the failed call stays")
         while escalation._run_batch(batch_size=2):
             pass
@@ -105,9 +105,9 @@ class TestFaults(LegalCommon):
         batch = self.env["collection.letter.batch"].create({
             "name": "Fault batch", "kind": "reminder_1", "date": TODAY, "company_id": self.company.id,
             "customer_ids": [(6, 0, files.ids)]})
-        # the second letter of the first slice fails to render: the slice is rolled back, letters and all
-        self._run_with_fault(lambda: engine._cron_generate_letters(batch_size=3), collection_letter_engine,
-                             "render_docx", fail_on_call=2)
+        # the first slice fails after its letters were made, before the runner commits: rolled back, letters and all
+        self._run_with_fault(lambda: engine._cron_generate_letters(batch_size=3), type(self.env["ir.cron"]),
+                             "_notify_progress")
         letters = self.env["collection.letter"].search([("customer_id", "in", files.ids)])
         self.assertFalse(letters, "nothing of the failed slice stays")
         while engine._cron_generate_letters(batch_size=3):
