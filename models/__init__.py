@@ -63,3 +63,7 @@ from . import collection_portal_token
 from . import collection_balance_confirmation
 from . import collection_portal
 from . import payment_transaction
+from . import base
+from . import mail_render_mixin
+from . import collection_retention
+from . import ir_attachment

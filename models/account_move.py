@@ -14,6 +14,7 @@ from ..tools import legal_deadlines as legal
 from ..tools.aging import AGING_BUCKETS
 from .collection_customer import NOT_CHASED_REASONS
 from .collection_pause import PAUSE_REASONS
+from .res_partner import COLLECTION_READERS
 
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 LETTER_EVENT_KINDS = {"demand_delivered": "demand", "acknowledgement": "acknowledgment"}
@@ -45,7 +46,8 @@ class AccountMove(models.Model):
 
     # === Collection (kept right by the daily escalation) === #
     collection_customer_id = fields.Many2one(
-        "collection.customer", string="Collection File", readonly=True, copy=False, index="btree_not_null"
+        "collection.customer", string="Collection File", readonly=True, copy=False, index="btree_not_null",
+        groups=COLLECTION_READERS,
     )
     collection_stage_id = fields.Many2one(
         "collection.stage", readonly=True, copy=False, index="btree_not_null"
@@ -64,12 +66,14 @@ class AccountMove(models.Model):
     collection_not_chased_reason = fields.Selection(NOT_CHASED_REASONS, string="Not Chased Because",
                                                     readonly=True, copy=False)
     collection_user_id = fields.Many2one("res.users", string="Collector", readonly=True, copy=False)
-    collection_next_action_id = fields.Many2one(related="collection_customer_id.next_action_id")
-    collection_next_action_date = fields.Date(related="collection_customer_id.next_action_date")
+    collection_next_action_id = fields.Many2one(related="collection_customer_id.next_action_id",
+                                                groups=COLLECTION_READERS)
+    collection_next_action_date = fields.Date(related="collection_customer_id.next_action_date",
+                                              groups=COLLECTION_READERS)
     collection_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_collection_days_overdue", search="_search_collection_days_overdue"
     )
-    collection_history_ids = fields.One2many("collection.history", "move_id")
+    collection_history_ids = fields.One2many("collection.history", "move_id", groups=COLLECTION_READERS)
 
     # === Overdue interest and compensation, as of today === #
     collection_interest_rule_id = fields.Many2one(
@@ -83,17 +87,22 @@ class AccountMove(models.Model):
     collection_interest_rule_source = fields.Selection(
         INTEREST_RULE_SOURCES, string="Rule Taken From", compute="_compute_collection_interest",
     )
-    collection_interest_amount = fields.Monetary(string="Accrued Interest", compute="_compute_collection_interest")
-    collection_compensation_amount = fields.Monetary(string="Compensation", compute="_compute_collection_interest")
-    collection_interest_waived = fields.Monetary(string="Waived", compute="_compute_collection_interest")
-    collection_interest_invoiced = fields.Monetary(string="Interest Invoiced", compute="_compute_collection_interest")
+    collection_interest_amount = fields.Monetary(string="Accrued Interest", compute="_compute_collection_interest",
+                                                 groups=COLLECTION_READERS)
+    collection_compensation_amount = fields.Monetary(string="Compensation", compute="_compute_collection_interest",
+                                                     groups=COLLECTION_READERS)
+    collection_interest_waived = fields.Monetary(string="Waived", compute="_compute_collection_interest",
+                                                 groups=COLLECTION_READERS)
+    collection_interest_invoiced = fields.Monetary(string="Interest Invoiced", compute="_compute_collection_interest",
+                                                   groups=COLLECTION_READERS)
     collection_interest_claimable = fields.Monetary(string="Interest Claimable",
-                                                    compute="_compute_collection_interest")
+                                                    compute="_compute_collection_interest", groups=COLLECTION_READERS)
     collection_interest_explanation = fields.Text(string="How the Interest Is Computed",
-                                                  compute="_compute_collection_interest")
-    collection_waiver_ids = fields.One2many("collection.interest.waiver", "move_id", string="Interest Waivers")
+                                                  compute="_compute_collection_interest", groups=COLLECTION_READERS)
+    collection_waiver_ids = fields.One2many("collection.interest.waiver", "move_id", string="Interest Waivers",
+                                            groups=COLLECTION_READERS)
     collection_interest_invoice_ids = fields.One2many("collection.interest.invoice", "source_move_id",
-                                                      string="Interest Invoices")
+                                                      string="Interest Invoices", groups=COLLECTION_READERS)
 
     # === Contract and receipt: what letters and cases quote === #
     collection_contract_ref = fields.Char(string="Contract Number", copy=False)
@@ -154,6 +163,10 @@ class AccountMove(models.Model):
         return [("invoice_date_due", flip[operator], cutoff)]
 
     # === CRUD === #
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collection_history(self):
+        self.env["collection.retention"]._check_no_history(self, "move_id")
+
     def write(self, vals):
         if ENGINE_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(
             "account_collection_litigation.group_collection_collector"

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import court_fees, evidence_pack
@@ -108,7 +108,7 @@ class CollectionCase(models.Model):
                                 domain="[('collection_is_lawyer', '=', True)]")
     law_firm_id = fields.Many2one("res.partner", tracking=True, check_company=True,
                                   domain="[('collection_is_law_firm', '=', True)]")
-    engagement_date = fields.Date(groups=LEGAL_USER)
+    engagement_date = fields.Date(groups=LEGAL_USER, tracking=True)
     engagement_scope = fields.Text(groups=LEGAL_USER, help="What the lawyer is engaged to do, and what not.")
     fee_basis = fields.Selection(FEE_BASES, groups=LEGAL_USER, tracking=True)
     fee_amount = fields.Monetary(string="Fixed Fee", groups=LEGAL_USER)
@@ -138,14 +138,15 @@ class CollectionCase(models.Model):
     # === Fields: claim === #
     line_ids = fields.One2many("collection.case.line", "case_id", string="Claimed Invoices", copy=False)
     move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoices")
-    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today,
+    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today, tracking=True,
                                 help="The claim's interest and compensation are computed up to this day.")
     claim_principal = fields.Monetary(string="Principal", compute="_compute_claim", store=True, tracking=True)
     claim_interest = fields.Monetary(string="Interest", compute="_compute_claim", store=True)
     claim_compensation = fields.Monetary(string="Compensation", compute="_compute_claim", store=True)
-    claim_penalty = fields.Monetary(string="Contract Penalty")
-    claim_fees = fields.Monetary(string="Lawyer Fees Claimed")
-    claim_costs = fields.Monetary(string="Costs Claimed", help="Court, preservation and other costs claimed.")
+    claim_penalty = fields.Monetary(string="Contract Penalty", tracking=True)
+    claim_fees = fields.Monetary(string="Lawyer Fees Claimed", tracking=True)
+    claim_costs = fields.Monetary(string="Costs Claimed", tracking=True,
+                                  help="Court, preservation and other costs claimed.")
     claim_total = fields.Monetary(string="Total Claim", compute="_compute_claim", store=True, tracking=True)
     interest_explanation = fields.Text(string="How the Interest Is Computed", readonly=True, copy=False)
     amount_outstanding = fields.Monetary(string="Outstanding", compute="_compute_recovery",
@@ -273,6 +274,23 @@ class CollectionCase(models.Model):
     def _check_claimed_invoices(self):
         self.line_ids._check_invoice()
 
+    @api.constrains("claim_penalty", "claim_fees", "claim_costs")
+    def _check_claim_not_negative(self):
+        for case in self:
+            if min(case.claim_penalty, case.claim_fees, case.claim_costs) < 0:
+                raise ValidationError(self.env._(
+                    "A penalty, fees or costs claimed cannot be negative (%(case)s).", case=case.name))
+
+    @api.constrains("filing_date")
+    def _check_filing_before_court_events(self):
+        for case in self.filtered("filing_date").sudo():
+            days = [*case.judgment_ids.filtered("date").mapped("date"), *(
+                fields.Datetime.context_timestamp(case, hearing.date).date() for hearing in case.hearing_ids)]
+            if days and min(days) < case.filing_date:
+                raise ValidationError(self.env._(
+                    "The case %(case)s cannot be filed on %(filed)s: it has a hearing or a decision before that day.",
+                    case=case.name, filed=fields.Date.to_string(case.filing_date)))
+
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
@@ -308,6 +326,10 @@ class CollectionCase(models.Model):
         if "stage_id" in vals:
             self._sync_litigation_pause()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        self.env["collection.retention"]._check_case_history(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_filed(self):
@@ -797,12 +819,12 @@ class CollectionCase(models.Model):
         string="Expected Recovery (%)", digits=(5, 2), tracking=True,
         default=lambda self: self.env.company.collection_expected_recovery_rate,
         help="The share of the claim this case is expected to recover.")
-    expected_costs = fields.Monetary(string="Expected Further Costs",
+    expected_costs = fields.Monetary(string="Expected Further Costs", tracking=True,
                                      help="Costs still to come (fees, lawyer), beyond those recorded.")
     expected_net_recovery = fields.Monetary(
         compute="_compute_net_recovery",
         help="Claim × expected recovery rate − costs so far − expected further costs.")
-    review_next_date = fields.Date(string="Next Cost-benefit Review", copy=False)
+    review_next_date = fields.Date(string="Next Cost-benefit Review", copy=False, tracking=True)
 
     # === Fields: stop-loss === #
     stop_loss_state = fields.Selection(STOP_LOSS_STATES, string="Stop-loss", default="none", required=True,
@@ -864,7 +886,8 @@ class CollectionCase(models.Model):
         cny = self.env.ref("base.CNY")
         day = fields.Date.context_today(self)
         in_cny = currency._convert(amount, cny, company, day) if currency != cny else amount
-        fees = court_fees.estimate(Decimal(str(round(in_cny or 0.0, 2))), procedure or "ordinary")
+        # A negative claim is refused on save (_check_claim_not_negative); until then a form shows no fee.
+        fees = court_fees.estimate(Decimal(str(round(max(in_cny or 0.0, 0.0), 2))), procedure or "ordinary")
         values = (float(fees.case), float(fees.preservation), float(fees.enforcement))
         return tuple(cny._convert(v, currency, company, day) if currency != cny else v for v in values)
 

@@ -83,6 +83,10 @@ class CollectionCaseEvidenceFile(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
+    def _unlink_except_retained(self):
+        self.env["collection.retention"]._check_unlink(self)
+
+    @api.ondelete(at_uninstall=False)
     def _unlink_except_filed(self):
         if filed := self.filtered(lambda f: f.case_id.filing_date):
             raise UserError(self.env._("%(files)s belong to a filed case: they stay on record.",

@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 HEARING_KINDS = [
     ("hearing", "Hearing"),
@@ -41,6 +43,17 @@ class CollectionCaseHearing(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for hearing in self:
             hearing.display_name = f"{hearing.case_id.name or ''} · {kinds.get(hearing.kind, '')}"
+
+    # === Constraints === #
+    @api.constrains("date", "case_id")
+    def _check_after_filing(self):
+        for hearing in self:
+            filed = hearing.case_id.filing_date
+            day = hearing.date and fields.Datetime.context_timestamp(hearing, hearing.date).date()
+            if filed and day and day < filed:
+                raise ValidationError(self.env._(
+                    "A hearing on %(day)s cannot come before the case was filed on %(filed)s.",
+                    day=format_date(self.env, day), filed=format_date(self.env, filed)))
 
     # === CRUD === #
     @api.model_create_multi

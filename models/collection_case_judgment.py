@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import legal_deadlines as legal
 
@@ -124,6 +126,26 @@ class CollectionCaseJudgment(models.Model):
                            rate=rules.late_performance_daily_percent,
                            amount=decision.currency_id.format(float(line.amount)))
                 for line in lines) or False
+
+    # === Constraints === #
+    @api.constrains("date", "case_id")
+    def _check_after_filing(self):
+        for decision in self:
+            filed = decision.case_id.filing_date
+            if filed and decision.date and decision.date < filed:
+                raise ValidationError(self.env._(
+                    "A decision of %(day)s cannot come before the case was filed on %(filed)s.",
+                    day=format_date(self.env, decision.date), filed=format_date(self.env, filed)))
+
+    @api.constrains("awarded_principal", "awarded_interest", "awarded_costs", "performance_days")
+    def _check_not_negative(self):
+        for decision in self:
+            if min(decision.awarded_principal, decision.awarded_interest, decision.awarded_costs) < 0:
+                raise ValidationError(self.env._("An amount awarded cannot be negative (%(decision)s).",
+                                                 decision=decision.display_name))
+            if decision.performance_days < 0:
+                raise ValidationError(self.env._("The days to perform cannot be negative (%(decision)s).",
+                                                 decision=decision.display_name))
 
     # === CRUD === #
     @api.model_create_multi

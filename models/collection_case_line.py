@@ -138,6 +138,21 @@ class CollectionCaseLine(models.Model):
                     invoice=move.name, currency=move.currency_id.name, case=case.name,
                     case_currency=case.currency_id.name))
 
+    @api.constrains("move_id")
+    def _check_invoice_open(self):
+        """Only when an invoice is claimed: a claimed invoice paid afterwards stays in its case (recovered)."""
+        for line in self:
+            if line.move_id.currency_id.is_zero(line.move_id.amount_residual):
+                raise ValidationError(self.env._("%(invoice)s is paid in full: there is nothing to claim.",
+                                                 invoice=line.move_id.display_name))
+
+    @api.constrains("amount_claimed", "interest_amount", "compensation_amount")
+    def _check_amounts_not_negative(self):
+        for line in self:
+            if min(line.amount_claimed, line.interest_amount, line.compensation_amount) < 0:
+                raise ValidationError(self.env._("The amounts claimed on %(invoice)s cannot be negative.",
+                                                 invoice=line.move_id.display_name))
+
     @api.model
     def _ensure_moves_free(self, move_ids, exclude_ids=()):
         """Refuse, before anything is written, an invoice that another open case claims (or claimed twice): an

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import legal_deadlines as legal
 
@@ -124,6 +125,15 @@ class CollectionCasePreservation(models.Model):
                 raise ValidationError(self.env._("A measure cannot expire before it is taken."))
             if measure.ruling_date and measure.ruling_date < measure.application_date:
                 raise ValidationError(self.env._("The ruling cannot come before the application."))
+
+    @api.constrains("application_date", "measure_date")
+    def _check_measure_after_application(self):
+        for measure in self:
+            if measure.measure_date and measure.application_date and measure.measure_date < measure.application_date:
+                raise ValidationError(self.env._(
+                    "A measure taken on %(taken)s cannot come before its application of %(applied)s.",
+                    taken=format_date(self.env, measure.measure_date),
+                    applied=format_date(self.env, measure.application_date)))
 
     # === CRUD === #
     @api.model_create_multi

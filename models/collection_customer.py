@@ -128,6 +128,11 @@ class CollectionCustomer(models.Model):
         policies = self.env["collection.policy"].search([("company_id", "parent_of", self.env.companies.ids)])
         return stages.search([("policy_id", "in", policies.ids)])
 
+    # === CRUD === #
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collection_history(self):
+        self.env["collection.retention"]._check_no_history(self, "customer_id")
+
     # === Actions === #
     def action_escalate_now(self):
         """Escalate the chosen customers at once, inside the user's request (the only action that does)."""

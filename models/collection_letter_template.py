@@ -201,6 +201,10 @@ class CollectionLetterTemplate(models.Model):
                 variable=params["variable"]),
             "render": lambda: self.env._("The template does not render with sample data: %(error)s.",
                                          error=params["error"]),
+            "external_link": lambda: self.env._(
+                "The document links to an external resource (%(target)s in %(part)s): a template must be "
+                "self-contained. Embed the image or remove the link, then upload it again.",
+                target=params["target"], part=params["part"]),
         }
         message = messages[problem.code]()
         where = problem.where

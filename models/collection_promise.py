@@ -66,6 +66,12 @@ class CollectionPromise(models.Model):
             if promise.move_ids.commercial_partner_id - promise.partner_id:
                 raise ValidationError(self.env._("A promise only covers invoices of its own customer."))
 
+    @api.constrains("date")
+    def _check_date_not_past(self):
+        today = fields.Date.context_today(self)
+        if any(promise.state in ("open", "proposed") and promise.date < today for promise in self):
+            raise ValidationError(self.env._("A promise to pay falls due today or later."))
+
     @api.constrains("contact_id")
     def _check_contact(self):
         if any(promise.contact_id.person == "third_party" for promise in self):
@@ -74,10 +80,8 @@ class CollectionPromise(models.Model):
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
-        promises = super().create(vals_list)
+        promises = super().create(vals_list)   # _check_date_not_past refuses a date in the past
         today = fields.Date.context_today(self)
-        if any(promise.date < today for promise in promises):
-            raise ValidationError(self.env._("A promise to pay falls due today or later."))
         promises.filtered(lambda p: p.state == "open")._start()
         for promise in promises.filtered(lambda p: p.state == "proposed"):
             # made by the customer on the portal: it waits in the collector's worklist for acceptance

@@ -145,6 +145,10 @@ class CollectionWriteOff(models.Model):
                     or self.env._("New")
         return super().create(vals_list)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_retained(self):
+        self.env["collection.retention"]._check_unlink(self)
+
     # === Checks === #
     @api.model
     def _check_invoices(self, moves, company):

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools import retention
 from .collection_case import JURISDICTIONS
 
 
@@ -51,4 +52,15 @@ class ResCompany(models.Model):
     collection_expected_recovery_rate = fields.Float(
         string="Expected Recovery Rate (%)", default=60.0, digits=(5, 2),
         help="The share of a claim a new case is expected to recover; each case may set its own.",
+    )
+
+    # === Fields: retention of evidence === #
+    collection_retention_years = fields.Integer(
+        string="Keep Collection Evidence (Years)", default=retention.DEFAULT_YEARS,
+        help="Letters, proofs, contact logs and case evidence are kept this many years after their invoices are "
+        "settled, and cannot be deleted before.",
+    )
+    collection_write_off_retention_years = fields.Integer(
+        string="Keep Write-off Files (Years)", default=retention.DEFAULT_WRITE_OFF_YEARS,
+        help="The evidence of a write-off is kept this many years after its invoices are settled.",
     )

@@ -7,6 +7,12 @@ from odoo.tools import SQL
 from .collection_policy import CUSTOMER_TYPES
 
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
+# Who reads the collection team's work on a customer or an invoice (next action, interest, the file itself): a
+# sales rep reads the status badge and the figures on it, never these, on any path (read, search, export, mail).
+COLLECTION_READERS = (
+    "account.group_account_invoice,account.group_account_readonly,"
+    "account_collection_litigation.group_collection_collector"
+)
 
 COLLECTION_STATUSES = [
     ("good", "In good standing"),
@@ -24,16 +30,16 @@ class ResPartner(models.Model):
     # === Settings of the customer === #
     collection_customer_type = fields.Selection(CUSTOMER_TYPES, string="Customer Type", tracking=True)
     collection_policy_id = fields.Many2one(
-        "collection.policy", company_dependent=True,
+        "collection.policy", company_dependent=True, groups=COLLECTION_READERS,
         help="Leave empty to follow the policy of the customer type, or the company's default.",
     )
     collection_interest_rule_id = fields.Many2one(
-        "collection.interest.rule", string="Interest Rule", company_dependent=True,
+        "collection.interest.rule", string="Interest Rule", company_dependent=True, groups=COLLECTION_READERS,
         help="Overrides the policy's interest rule for this customer's invoices.",
     )
     collection_interest_amount = fields.Monetary(
         compute="_compute_collection_interest_amount", string="Interest Claimable",
-        currency_field="collection_currency_id",
+        currency_field="collection_currency_id", groups=COLLECTION_READERS,
         help="Overdue interest and compensation claimable on the open invoices, in the company's currency.",
     )
     collection_blacklisted = fields.Boolean(string="Blacklisted", tracking=True,
@@ -41,7 +47,7 @@ class ResPartner(models.Model):
 
     # === Status in the current company (from its collection file) === #
     collection_customer_id = fields.Many2one("collection.customer", compute="_compute_collection",
-                                             string="Collection File")
+                                             string="Collection File", groups=COLLECTION_READERS)
     collection_stage_id = fields.Many2one("collection.stage", compute="_compute_collection",
                                           search="_search_collection_stage_id")
     collection_stage_color = fields.Integer(compute="_compute_collection")
@@ -55,12 +61,15 @@ class ResPartner(models.Model):
     collection_days_overdue = fields.Integer(compute="_compute_collection", string="Oldest Days Overdue")
     collection_user_id = fields.Many2one("res.users", compute="_compute_collection", string="Collector")
     collection_next_action_id = fields.Many2one("collection.action", compute="_compute_collection",
-                                                string="Next Collection Action")
-    collection_next_action_date = fields.Date(compute="_compute_collection", string="Next Action On")
+                                                string="Next Collection Action", groups=COLLECTION_READERS)
+    collection_next_action_date = fields.Date(compute="_compute_collection", string="Next Action On",
+                                              groups=COLLECTION_READERS)
     collection_credit_hold = fields.Boolean(compute="_compute_collection", search="_search_collection_credit_hold",
                                             string="Credit Hold")
-    collection_overdue_count = fields.Integer(compute="_compute_collection", string="Overdue Invoices")
-    collection_activity_count = fields.Integer(compute="_compute_collection", string="Collection Activities")
+    collection_overdue_count = fields.Integer(compute="_compute_collection", string="Overdue Invoices",
+                                              groups=COLLECTION_READERS)
+    collection_activity_count = fields.Integer(compute="_compute_collection", string="Collection Activities",
+                                               groups=COLLECTION_READERS)
 
     # === Compute === #
     @api.depends_context("company")
@@ -149,6 +158,10 @@ class ResPartner(models.Model):
         return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
     # === CRUD === #
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collection_history(self):
+        self.env["collection.retention"]._check_no_history(self, "partner_id")
+
     def write(self, vals):
         res = super().write(vals)
         if {"collection_customer_type", "collection_policy_id"} & set(vals):

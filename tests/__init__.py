@@ -28,3 +28,8 @@ from . import test_court_documents
 from . import test_history_api
 from . import test_run_isolation
 from . import test_portal
+from . import test_sales_rep_fields
+from . import test_bad_input
+from . import test_retention
+from . import test_access_matrix
+from . import test_faults

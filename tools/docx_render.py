@@ -7,6 +7,13 @@
   list of harmless filters (no `safe`: everything is XML-escaped), with undefined names raising, and with the
   size of `*` and `**` results bounded. The sandbox refuses attributes starting with an underscore
   (`__class__`, `__globals__`, `__mro__`), calls of unsafe methods and changes to the context.
+- Memory and time are bounded too, so that a template cannot exhaust the worker: every string or list a template
+  builds (`+`, `~`, `%`, the widening methods `ljust`, `center`, `replace`, `join`... and the filters) is at most
+  `MAX_TEXT` long, checked before it is built; `format` and `translate` are not available; loops run at most
+  `MAX_LOOP_ITERATIONS` times in all (nested loops multiply), recursive loops are refused, the output is at most
+  `MAX_OUTPUT` characters, and a render stops after `RENDER_SECONDS`.
+- A .docx with an external relationship (`TargetMode="External"`: a linked image, template or frame that Word
+  or LibreOffice would fetch) is refused at upload and at rendering, before anything reaches LibreOffice.
 - `validate_docx` checks an uploaded file: its size, that it is a Word document, that every tag parses, that
   it uses only the documented variables and no private attribute or import, and that it renders the sample
   context. A problem is raised as a `TemplateProblem` with a code, parameters and where it is (part,
@@ -17,6 +24,7 @@ No Odoo import: the fast tests run this without a database.
 
 import html
 import re
+import time
 import traceback
 import zipfile
 from datetime import date, datetime
@@ -24,7 +32,9 @@ from decimal import Decimal
 from io import BytesIO
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 # The top-level variables of the context, with the keys of each (documented in the template form).
 CONTEXT_KEYS = {
@@ -139,6 +149,14 @@ FORBIDDEN_NODES = {nodes.Import: "import", nodes.FromImport: "from ... import", 
                    nodes.Extends: "extends"}
 MAX_REPEAT = 10_000      # longest string or list that `*` may build
 MAX_EXPONENT = 64
+MAX_TEXT = 100_000       # longest string or list any other operation, method or filter may build
+MAX_LOOP_ITERATIONS = 100_000   # loop iterations of one render, all loops together
+MAX_OUTPUT = 20_000_000  # characters a part of the document may render to
+RENDER_SECONDS = 20.0    # a validation or a rendering stops after this
+# str methods that can build a string far larger than their inputs: bounded before the call, or refused.
+WIDENING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join"}
+REFUSED_METHODS = {"format", "format_map", "translate"}
+PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 PLAIN_SCALARS = (str, int, float, Decimal, date, datetime, bool, type(None))
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -159,6 +177,8 @@ class TemplateProblem(Exception):
         "unknown_filter": "The filter {filter} is not available in letters.",
         "unknown_variable": "Unknown variable {variable}.",
         "render": "The template cannot be rendered: {error}",
+        "external_link": "The document links to an external resource ({target} in {part}); templates must be "
+                         "self-contained: embed the image or remove the link.",
     }
 
     def __init__(self, code, where=None, **params):
@@ -174,27 +194,159 @@ class TemplateProblem(Exception):
         return message
 
 
+def _size(value):
+    return len(value) if isinstance(value, str | list | tuple | dict) else 0
+
+
+def _check_size(size, what):
+    if size > MAX_TEXT:
+        raise SecurityError(f"{what} would build {size} items or characters; at most {MAX_TEXT}")
+
+
+def _text_size(value):
+    return len(value) if isinstance(value, str) else len(str(value))
+
+
+class _Bounded(NodeTransformer):
+    """Routes every loop through the sandbox's iteration counter and every `~` through its bounded join."""
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        if node.recursive:
+            raise SecurityError("recursive loops are not allowed in letters")
+        node.iter = nodes.Filter(node.iter, "bounded_loop", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node):
+        self.generic_visit(node)
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "bounded_concat", [], [], None, None,
+                            lineno=node.lineno)
+
+
 class LetterSandbox(ImmutableSandboxedEnvironment):
-    """A sandbox for letters: no globals, no loader, few filters, undefined names raise, bounded `*` and `**`."""
+    """A sandbox for letters: no globals, no loader, few filters, undefined names raise; bounded sizes, loops,
+    output and time (see the module's docstring)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
-    def __init__(self):
+    def __init__(self, time_limit=RENDER_SECONDS):
         super().__init__(undefined=StrictUndefined, autoescape=True, loader=None)
         self.globals.clear()
-        self.filters = {name: func for name, func in self.filters.items() if name in ALLOWED_FILTERS}
+        self.filters = {name: self._bounded_filter(func) for name, func in self.filters.items()
+                        if name in ALLOWED_FILTERS}
+        self.filters.update(bounded_loop=self._bounded_loop, bounded_concat=self._bounded_concat)
         self.tests = {name: func for name, func in self.tests.items()
                       if name in {"defined", "undefined", "none", "number", "string", "even", "odd", "divisibleby",
                                   "eq", "ne", "lt", "le", "gt", "ge", "==", "!=", "<", "<=", ">", ">=", "in"}}
+        self.deadline = time.monotonic() + time_limit
+        self.iterations = 0
 
+    # --- parsing: loops and `~` go through the bounded helpers --- #
+    def _parse(self, source, name, filename):
+        tree = _Bounded().visit(super()._parse(source, name, filename))
+        tree.set_environment(self)
+        return tree
+
+    # --- time, loops and output --- #
+    def check_time(self):
+        if time.monotonic() > self.deadline:
+            raise SecurityError("the template takes too long to render")
+
+    def _bounded_loop(self, iterable):
+        for item in iterable:
+            self.iterations += 1
+            if self.iterations > MAX_LOOP_ITERATIONS:
+                raise SecurityError(f"the loops of the template run more than {MAX_LOOP_ITERATIONS} times")
+            self.check_time()
+            yield item
+
+    def _bounded_concat(self, values):
+        _check_size(sum(_text_size(value) for value in values), "~")
+        return (markup_join if self.autoescape else str_join)(values)
+
+    def concat(self, pieces):
+        """Template.render joins a part's output with this: bounded instead of "".join."""
+        size, output = 0, []
+        for piece in pieces:
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise SecurityError(f"the template renders more than {MAX_OUTPUT} characters")
+            output.append(piece)
+        return "".join(output)
+
+    # --- sizes: operators, methods, filters --- #
     def call_binop(self, context, operator, left, right):
+        self.check_time()
         if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError("the exponent is too large")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(count, int) and count * len(seq) > MAX_REPEAT:
                     raise SecurityError("the result of * is too large")
+        if operator == "+":
+            _check_size(_size(left) + _size(right), "+")
+        if operator == "%" and isinstance(left, str):
+            for width, precision in PERCENT_FIELD.findall(left):
+                for number in (width, precision):
+                    if number == "*" or (number and int(number) > MAX_TEXT):
+                        raise SecurityError("a % format field is too wide")
         return super().call_binop(context, operator, left, right)
+
+    def call(self, context, obj, /, *args, **kwargs):
+        self.check_time()
+        owner, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+        if isinstance(owner, str):
+            if name in REFUSED_METHODS:
+                raise SecurityError(f"str.{name} is not available in letters")
+            if name in WIDENING_METHODS:
+                _check_size(self._widened_size(owner, name, args, kwargs), f"str.{name}")
+        result = super().call(context, obj, *args, **kwargs)
+        _check_size(_size(result), getattr(obj, "__name__", "a call"))
+        return result
+
+    @staticmethod
+    def _widened_size(text, name, args, kwargs):
+        """The size of `text.name(*args)` before it is built (an upper bound)."""
+        first = args[0] if args else next(iter(kwargs.values()), 0)
+        if name in ("center", "ljust", "rjust", "zfill"):
+            return max(first, len(text)) if isinstance(first, int) else len(text)
+        if name == "expandtabs":
+            tab = first if isinstance(first, int) and args else 8
+            return len(text) + text.count("\t") * max(tab, 0)
+        if name == "replace":
+            old, new = (args + ("", ""))[:2]
+            if not isinstance(old, str) or not isinstance(new, str):
+                return len(text)
+            return len(text) + (text.count(old) if old else len(text) + 1) * len(new)
+        # join
+        items = list(first) if isinstance(first, list | tuple | str) else []
+        return sum(_text_size(item) for item in items) + len(text) * max(len(items) - 1, 0)
+
+    def _bounded_filter(self, func):
+        """A filter whose result (a string or a list) stays within MAX_TEXT; `join`, `replace` and `sum` are
+        checked before they build it."""
+        name = getattr(func, "__name__", "")
+
+        def bounded(*args, **kwargs):
+            self.check_time()
+            values = args[1:] if getattr(func, "jinja_pass_arg", None) else args   # after the context argument
+            if name == "do_join" and values:
+                items = list(values[0]) if isinstance(values[0], list | tuple | str) else []
+                separator = values[1] if len(values) > 1 else kwargs.get("d", "")
+                _check_size(sum(_text_size(item) for item in items) + _text_size(separator) * len(items), "join")
+            elif name == "do_replace" and len(values) >= 3:
+                text, old, new = (str(value) for value in values[:3])
+                _check_size(len(text) + (text.count(old) if old else len(text) + 1) * len(new), "replace")
+            elif name == "do_sum" and values:
+                items = list(values[0]) if isinstance(values[0], list | tuple) else []
+                _check_size(sum(_size(item) for item in items), "sum")
+            result = func(*args, **kwargs)
+            _check_size(_size(result), name)
+            return result
+
+        if hasattr(func, "jinja_pass_arg"):     # the pass_context / pass_environment marker Jinja reads
+            bounded.jinja_pass_arg = func.jinja_pass_arg
+        return bounded
 
 
 def plain(value, path="context"):
@@ -270,6 +422,8 @@ def _check_source(env, part, source):
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
         raise TemplateProblem("syntax", _where(part, source, exc.lineno), error=exc.message) from exc
+    except SecurityError as exc:    # a recursive loop
+        raise TemplateProblem("forbidden_tag", tag="for ... recursive") from exc
     for node_type, tag in FORBIDDEN_NODES.items():
         for node in tree.find_all(node_type):
             raise TemplateProblem("forbidden_tag", _where(part, source, node.lineno), tag=tag)
@@ -302,8 +456,27 @@ def check_zip(data, max_size):
             bad = archive.testzip()
             if bad:
                 raise TemplateProblem("corrupt", error=f"{bad} is damaged")
+            _check_relationships(archive)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise TemplateProblem("corrupt", error=str(exc)) from exc
+
+
+def _check_relationships(archive):
+    """Refuse a relationship Word or LibreOffice would follow outside the file (TargetMode="External": a linked
+    image, an attached template, a frame, a hyperlink), read by a real XML parser as they read it."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    for name in archive.namelist():
+        if not name.endswith(".rels"):
+            continue
+        try:
+            root = etree.fromstring(archive.read(name), parser)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem("corrupt", error=f"{name}: {exc}") from exc
+        for element in root.iter():
+            if str(element.get("TargetMode", "")).strip().lower() == "external":
+                raise TemplateProblem("external_link", target=element.get("Target", "")[:200], part=name)
 
 
 def validate_docx(data, max_size, allowed=ALLOWED_VARIABLES, sample=None):
@@ -347,15 +520,20 @@ def _render_where(tpl, exc):
     return _where(_part_name(part.partname), source, lineno)
 
 
-def render_docx(template, context):
+def render_docx(template, context, time_limit=RENDER_SECONDS):
     """Render a docxtpl template (bytes) with a plain-data context in the sandbox; the .docx as bytes."""
     context = plain(context)
+    try:
+        with zipfile.ZipFile(BytesIO(template)) as archive:
+            _check_relationships(archive)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise TemplateProblem("corrupt", error=str(exc)) from exc
     try:
         tpl = _docx_template(template)
     except Exception as exc:  # see validate_docx
         raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
     try:
-        tpl.render(context, jinja_env=LetterSandbox(), autoescape=True)
+        tpl.render(context, jinja_env=LetterSandbox(time_limit), autoescape=True)
     except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
         raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
     output = BytesIO()
