@@ -56,7 +56,7 @@ class CollectionCaseAlert(models.Model):
     def _case_alert_candidates(self, today):
         deadlines = self.env["collection.case.deadline"].search([
             ("date", ">=", today), ("date", "<=", today + timedelta(days=self._horizon())),
-            ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)),
+            ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)), ("company_id", "=", self.env.company.id),
         ])
         candidates = []
         for deadline in deadlines:
@@ -75,7 +75,7 @@ class CollectionCaseAlert(models.Model):
     @api.model
     def _invoice_alert_candidates(self, today):
         moves = self.env["account.move"]._collection_limitation_candidates(
-            None, self._horizon(), today=today, in_litigation=False)
+            self.env.company, self._horizon(), today=today, in_litigation=False)
         if not moves:
             return []
         figures = moves._collection_limitation()

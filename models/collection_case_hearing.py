@@ -36,7 +36,7 @@ class CollectionCaseHearing(models.Model):
     outcome = fields.Text(tracking=True)
 
     # === Compute === #
-    @api.depends("case_id", "kind", "date")
+    @api.depends("case_id.name", "kind")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for hearing in self:

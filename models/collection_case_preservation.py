@@ -45,7 +45,8 @@ class CollectionCasePreservation(models.Model):
     description = fields.Char(required=True, help="E.g. account 6222 0000 1234 at ICBC Shenzhen branch.")
     amount = fields.Monetary(string="Amount Preserved")
     state = fields.Selection(PRESERVATION_STATES, required=True, default="requested", tracking=True)
-    application_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    application_date = fields.Date(required=True, tracking=True,
+                                   default=lambda self: self.env["collection.escalation"]._today())
     ruling_number = fields.Char(tracking=True)
     ruling_date = fields.Date(tracking=True)
     measure_date = fields.Date(string="Measure Taken On", tracking=True)

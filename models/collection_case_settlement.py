@@ -33,14 +33,16 @@ class CollectionCaseSettlement(models.Model):
     currency_id = fields.Many2one(related="case_id.currency_id", store=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True)
     state = fields.Selection(SETTLEMENT_STATES, required=True, default="draft", tracking=True, copy=False)
-    date = fields.Date(string="Agreed On", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Agreed On", required=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
     amount = fields.Monetary(required=True, tracking=True)
     down_payment = fields.Monetary()
     instalment_count = fields.Integer(string="Number of Instalments", required=True, default=6)
     first_due = fields.Date(string="First Instalment Due", required=True)
     every = fields.Integer(required=True, default=1)
     unit = fields.Selection(UNITS, required=True, default="month")
-    grace_days = fields.Integer(default=5, help="Days after its due date before an instalment counts as missed.")
+    grace_days = fields.Integer(default=plan.DEFAULT_GRACE_DAYS,
+                                help="Days after its due date before an instalment counts as missed.")
     acceleration = fields.Boolean(default=True,
                                   help="A missed instalment makes the whole remaining amount due at once.")
     penalty = fields.Monetary(help="Due on top when the debtor breaks the agreement.")
@@ -182,7 +184,7 @@ class CollectionCaseSettlement(models.Model):
                 settlement=row.name, acc=self.env._(" and the whole rest is due (acceleration)")
                 if row.acceleration else ""), subtype_xmlid="mail.mt_note")
             vals_list.append(case._activity_vals(
-                "mail.mail_activity_data_todo", fields.Date.context_today(self),
+                "mail.mail_activity_data_todo", self.env["collection.escalation"]._today(row.company_id),
                 self.env._("Settlement breached: %s", row.name)))
         self.env["collection.case.alert"]._create_activities(vals_list)
 
@@ -195,11 +197,13 @@ class CollectionCaseSettlement(models.Model):
     def _cron_check_settlements(self, batch_size=200):
         """Daily: match payments to the active settlements, batch by batch; a breached settlement leaves the active
         ones, so a rerun does nothing twice."""
-        today = fields.Date.context_today(self)
-        self.env["collection.case"].sudo()._schedule_cost_reviews(today)
+        escalation = self.env["collection.escalation"]
+        for company in self.env["res.company"].sudo().search([], limit=None):   # each on its own day
+            self.env["collection.case"].sudo().with_company(company)._schedule_cost_reviews(escalation._today(company))
         active = self.sudo().search([("state", "=", "active")], order="id")
         batch = active[:batch_size]
-        batch._match_payments(today)._breach()
+        for company, settlements in batch.grouped("company_id").items():
+            settlements._match_payments(escalation._today(company))._breach()
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(active) - len(batch))
         return len(batch)
 

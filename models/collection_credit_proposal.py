@@ -70,8 +70,9 @@ class CollectionCreditProposal(models.Model):
         return proposed
 
     def _decide(self, state):
-        self.write({"state": state, "decided_by_id": self.env.user.id,
-                    "decided_on": fields.Date.context_today(self)})
+        for company, proposals in self.grouped("company_id").items():
+            proposals.write({"state": state, "decided_by_id": self.env.user.id,
+                             "decided_on": self.env["collection.escalation"]._today(company)})
         self.activity_ids.action_feedback(feedback=dict(PROPOSAL_STATES)[state])
 
     def _schedule_review(self):

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.debtor import matrix_strategy
-from ..tools.quiet_hours import quiet_until
+from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
 
@@ -106,6 +106,7 @@ class CollectionCustomer(models.Model):
     ]
 
     # === Compute === #
+    @api.depends("partner_id.display_name")
     def _compute_display_name(self):
         for customer in self:
             customer.display_name = customer.partner_id.display_name
@@ -200,7 +201,8 @@ class CollectionCustomer(models.Model):
         tz = self.partner_id.tz or self.company_id.partner_id.tz
         return quiet_until(
             fields.Datetime.now(), tz,
-            policy.quiet_hours_start if policy else 22.0, policy.quiet_hours_end if policy else 8.0,
+            policy.quiet_hours_start if policy else DEFAULT_QUIET_START,
+            policy.quiet_hours_end if policy else DEFAULT_QUIET_END,
         )
 
     def _responsible_user(self, assignee):
@@ -460,12 +462,13 @@ class CollectionCustomer(models.Model):
     def _cron_prepare_worklists(self, batch_size=2000):
         """Every morning, after the escalation: a collector for the customers that entered collection, then the
         priority of every file in collection, one batch per call (done for the day once computed)."""
-        today = fields.Date.context_today(self)
         self._complete_new_files()
         self._assign_collectors()
-        domain = [("work_checked_on", "!=", today), "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
+        domain = ["|", ("work_checked_on", "=", False),
+                  *self.env["collection.escalation"]._company_day_domain("work_checked_on", "<"),
+                  "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
         files = self.search(domain, limit=batch_size, order="id")
-        files._compute_work_priorities(today)
+        files._compute_work_priorities()
         remaining = self.search_count(domain) if len(files) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
@@ -499,7 +502,10 @@ class CollectionCustomer(models.Model):
         """The priority of these files, set-based: one read of what it weighs, one UPDATE."""
         if not self:
             return
-        today = today or fields.Date.context_today(self)
+        if today is None:   # each company on its own day
+            for company, files in self.grouped("company_id").items():
+                files._compute_work_priorities(self.env["collection.escalation"]._today(company))
+            return
         self.flush_model()
         self.env.cr.execute(SQL(
             """

@@ -40,7 +40,7 @@ class CollectionKpiTarget(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("user_id", "date_from", "date_to")
+    @api.depends("user_id.name", "date_from", "date_to")
     def _compute_display_name(self):
         for target in self:
             who = target.user_id.name or self.env._("Team")

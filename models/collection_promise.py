@@ -33,8 +33,7 @@ class CollectionPromise(models.Model):
     move_ids = fields.Many2many(
         "account.move", "collection_promise_move_rel", "promise_id", "move_id", string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
         help="Leave empty: the promise covers the whole customer.",
     )
     note = fields.Text()
@@ -47,7 +46,7 @@ class CollectionPromise(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("partner_id", "amount", "date")
+    @api.depends("currency_id", "amount", "date")
     def _compute_display_name(self):
         for promise in self:
             promise.display_name = self.env._(
@@ -71,8 +70,8 @@ class CollectionPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)
-        today = fields.Date.context_today(self)
-        if any(promise.date < today for promise in promises):
+        escalation = self.env["collection.escalation"]
+        if any(promise.date < escalation._today(promise.company_id) for promise in promises):
             raise ValidationError(self.env._("A promise to pay falls due today or later."))
         pauses = self.env["collection.pause"].create([{
             "partner_id": promise.partner_id.id, "company_id": promise.company_id.id, "reason": "promise",

@@ -31,7 +31,8 @@ class CollectionCourtDocumentWizard(models.TransientModel):
     kind = fields.Selection([kind for kind in LETTER_KINDS if kind[0] in COURT_KINDS], string="Document",
                             required=True, default="statement_of_claim")
     lang = fields.Selection(selection=installed_langs, string="Language", required=True)
-    date = fields.Date(string="Document Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Document Date", required=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
 
     # === Actions === #
     def action_generate(self):

@@ -49,16 +49,17 @@ class CollectionLimitationWatch(models.TransientModel):
     # === Business === #
     @api.model
     def _compute_rows(self, horizon_days):
-        today = fields.Date.context_today(self)
-        moves = self.env["account.move"]._collection_limitation_candidates(self.env.companies, horizon_days, today)
+        moves = self.env["account.move"]._collection_limitation_candidates(self.env.companies, horizon_days)
         if not moves:
             return self.browse()
         case_jurisdictions = self.env["collection.case"]._limitation_sql_cases(moves.ids)
         figures = moves.sudo()._collection_limitation(case_jurisdictions)
         lines = self.env["collection.case.line"].sudo().search([("move_id", "in", moves.ids), ("case_open", "=", True)])
         case_of = {line.move_id.id: line.case_id.id for line in lines}
+        escalation = self.env["collection.escalation"]
         vals_list = []
         for move in moves:
+            today = escalation._today(move.company_id)
             result = figures.get(move.id)
             if not result or result.status != "running" or (result.deadline - today).days > horizon_days:
                 continue

@@ -15,7 +15,7 @@ class CollectionWriteOffWizard(models.TransientModel):
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     currency_id = fields.Many2one("res.currency", compute="_compute_amount")
     amount = fields.Monetary(string="Remaining", compute="_compute_amount")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["collection.escalation"]._today())
     reason = fields.Selection(WRITE_OFF_REASONS, required=True, default="stop_loss")
     note = fields.Text(string="Explanation")
     tax_path = fields.Selection(TAX_PATHS, string="Tax Route", required=True, default="none")
