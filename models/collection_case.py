@@ -182,7 +182,8 @@ class CollectionCase(models.Model):
     next_hearing_date = fields.Datetime(compute="_compute_next_hearing_date", store=True)
     judgment_ids = fields.One2many("collection.case.judgment", "case_id", string="Decisions", groups=LEGAL_USER)
     enforcement_ids = fields.One2many("collection.case.enforcement", "case_id", groups=LEGAL_USER)
-    pause_id = fields.Many2one("collection.pause", string="Litigation Pause", readonly=True, copy=False)
+    pause_id = fields.Many2one("collection.pause", check_company=True,
+                               string="Litigation Pause", readonly=True, copy=False)
     document_count = fields.Integer(string="Court Documents", compute="_compute_document_count",
                                     groups=LEGAL_USER)
 

@@ -25,8 +25,10 @@ class CollectionCaseAlert(models.Model):
     # === Fields === #
     key = fields.Char(required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    case_id = fields.Many2one("collection.case", readonly=True, index="btree_not_null", ondelete="cascade")
-    move_id = fields.Many2one("account.move", readonly=True, index="btree_not_null", ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True,
+                              readonly=True, index="btree_not_null", ondelete="cascade")
+    move_id = fields.Many2one("account.move", check_company=True,
+                              readonly=True, index="btree_not_null", ondelete="cascade")
     kind = fields.Selection(ALERT_KINDS, required=True, readonly=True)
     deadline = fields.Date(required=True, readonly=True)
     threshold = fields.Integer(string="Days Before", readonly=True)

@@ -36,7 +36,7 @@ class CollectionCaseEnforcement(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     partner_id = fields.Many2one(related="case_id.partner_id")
@@ -142,7 +142,8 @@ class CollectionCaseAsset(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    enforcement_id = fields.Many2one("collection.case.enforcement", required=True, index=True, ondelete="cascade")
+    enforcement_id = fields.Many2one("collection.case.enforcement", check_company=True,
+                                     required=True, index=True, ondelete="cascade")
     case_id = fields.Many2one(related="enforcement_id.case_id", store=True, index=True)
     company_id = fields.Many2one(related="enforcement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="enforcement_id.currency_id")

@@ -24,7 +24,7 @@ class CollectionCaseHearing(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="case_id.user_id", string="Responsible")
     kind = fields.Selection(HEARING_KINDS, required=True, default="hearing")

@@ -28,7 +28,7 @@ class CollectionCaseJudgment(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     kind = fields.Selection(DECISION_KINDS, required=True, default="judgment", tracking=True)

@@ -27,7 +27,7 @@ class CollectionCaseSettlement(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id", store=True)
@@ -53,11 +53,12 @@ class CollectionCaseSettlement(models.Model):
                                     help="What the claimed invoices owed when the agreement took effect.")
     amount_paid = fields.Monetary(compute="_compute_paid")
     case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False)
-    letter_id = fields.Many2one("collection.letter", string="Agreement Letter", readonly=True, copy=False,
+    letter_id = fields.Many2one("collection.letter", check_company=True,
+                                string="Agreement Letter", readonly=True, copy=False,
                                 groups="account_collection_litigation.group_collection_collector")
     agreement_file = fields.Binary(string="Agreement", readonly=True, copy=False, attachment=True)
     agreement_filename = fields.Char(readonly=True, copy=False)
-    pause_id = fields.Many2one("collection.pause", readonly=True, copy=False,
+    pause_id = fields.Many2one("collection.pause", check_company=True, readonly=True, copy=False,
                                help="While the agreement runs, its invoices are not chased (the one pause mechanism).")
 
     _sql_constraints = [
@@ -214,7 +215,8 @@ class CollectionCaseSettlementLine(models.Model):
     _order = "settlement_id, sequence, id"
     _check_company_auto = True
 
-    settlement_id = fields.Many2one("collection.case.settlement", required=True, index=True, ondelete="cascade")
+    settlement_id = fields.Many2one("collection.case.settlement", check_company=True,
+                                    required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="settlement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id")
     sequence = fields.Integer(help="0: the down payment.")

@@ -61,7 +61,7 @@ class CollectionCustomer(models.Model):
     customer_type = fields.Selection(related="partner_id.collection_customer_type")
     blacklisted = fields.Boolean(related="partner_id.collection_blacklisted")
     stage_id = fields.Many2one(
-        "collection.stage", readonly=True, index=True, tracking=True,
+        "collection.stage", check_company=True, readonly=True, index=True, tracking=True,
         group_expand="_read_group_stage_ids",
     )
     stage_color = fields.Integer(related="stage_id.color")
@@ -80,7 +80,7 @@ class CollectionCustomer(models.Model):
     open_count = fields.Integer(string="Open Invoices", readonly=True)
     not_chased_reason = fields.Selection(NOT_CHASED_REASONS, string="Not Chased Because", readonly=True)
     stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
-    next_action_id = fields.Many2one("collection.action", readonly=True)
+    next_action_id = fields.Many2one("collection.action", check_company=True, readonly=True)
     next_action_date = fields.Date(readonly=True)
     chased_since = fields.Date(
         readonly=True, copy=False,
@@ -92,7 +92,7 @@ class CollectionCustomer(models.Model):
         help="The calendar does not go back below this: windows it has passed are not done again.",
     )
     peak_stage_id = fields.Many2one(
-        "collection.stage", string="Furthest Stage This Episode", readonly=True, copy=False,
+        "collection.stage", check_company=True, string="Furthest Stage This Episode", readonly=True, copy=False,
         help="Salespeople and the legal team are told when the customer enters a stage beyond this one.",
     )
     checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")

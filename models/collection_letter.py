@@ -93,7 +93,8 @@ class CollectionLetter(models.Model):
     generated_by_id = fields.Many2one("res.users", readonly=True,
                                       default=lambda self: self.env.user)
     trigger = fields.Selection(LETTER_TRIGGERS, readonly=True, default="manual")
-    batch_id = fields.Many2one("collection.letter.batch", readonly=True, index="btree_not_null", ondelete="set null")
+    batch_id = fields.Many2one("collection.letter.batch", check_company=True,
+                               readonly=True, index="btree_not_null", ondelete="set null")
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     dedup_key = fields.Char(readonly=True, copy=False,
                             help="Customer, company, kind, day and currency: generating twice gives one letter.")
@@ -456,11 +457,11 @@ class CollectionLetterLine(models.Model):
     _description = "Collection Letter Invoice"
     _order = "letter_id, due_date, id"
 
-    letter_id = fields.Many2one("collection.letter", required=True, index=True, ondelete="cascade")
+    letter_id = fields.Many2one("collection.letter", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="letter_id.company_id", store=True)
     currency_id = fields.Many2one(related="letter_id.currency_id")
     # the line keeps the number and amounts as written: it outlives the invoice it came from
-    move_id = fields.Many2one("account.move", string="Invoice", index=True, ondelete="set null")
+    move_id = fields.Many2one("account.move", check_company=True, string="Invoice", index=True, ondelete="set null")
     number = fields.Char(required=True)
     contract_ref = fields.Char(string="Contract")
     invoice_date = fields.Date()

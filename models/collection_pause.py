@@ -37,7 +37,8 @@ class CollectionPause(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True)
+    customer_id = fields.Many2one("collection.customer", check_company=True,
+                                  string="Customer File", readonly=True, index=True)
     move_ids = fields.Many2many(
         "account.move", "collection_pause_move_rel", "pause_id", "move_id", string="Invoices",
         check_company=True,
@@ -56,7 +57,8 @@ class CollectionPause(models.Model):
     promise_amount = fields.Monetary(string="Promised Amount")
     promise_ids = fields.One2many("collection.promise", "pause_id", string="Promises")
     amount_at_start = fields.Monetary(string="Open When Paused", readonly=True)
-    group_pause_id = fields.Many2one("collection.group.pause", readonly=True, index="btree_not_null",
+    group_pause_id = fields.Many2one("collection.group.pause", check_company=True,
+                                     readonly=True, index="btree_not_null",
                                      ondelete="cascade")
 
     _sql_constraints = [

@@ -181,7 +181,8 @@ class TestCompanyDefaults(LegalCommon):
         company) checks the company."""
         missing = []
         for model in self.env.values():
-            if not model._name.startswith("collection.") or model._abstract or "company_id" not in model._fields:
+            if (not model._name.startswith("collection.") or model._abstract or not model._auto
+                    or "company_id" not in model._fields):
                 continue
             for field in model._fields.values():
                 if field.type != "many2one" or field.name == "company_id" or field.related or field.compute:

@@ -24,7 +24,7 @@ class CollectionContactWizard(models.TransientModel):
     _description = "Log a Collection Contact"
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True)
+    customer_id = fields.Many2one("collection.customer", check_company=True, string="Customer File", required=True)
     partner_id = fields.Many2one(related="customer_id.partner_id", string="Customer")
     company_id = fields.Many2one(related="customer_id.company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")

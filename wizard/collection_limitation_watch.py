@@ -16,7 +16,7 @@ class CollectionLimitationWatch(models.TransientModel):
     _order = "deadline, id"
 
     # === Fields === #
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_id = fields.Many2one("account.move", check_company=True, string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -30,7 +30,7 @@ class CollectionLimitationWatch(models.TransientModel):
     unproven = fields.Boolean(readonly=True, help="A later event would restart the period but has no proof.")
     unproven_deadline = fields.Date(string="Deadline If Proven", readonly=True)
     in_litigation = fields.Boolean(readonly=True)
-    case_id = fields.Many2one("collection.case", string="Legal Case", readonly=True,
+    case_id = fields.Many2one("collection.case", check_company=True, string="Legal Case", readonly=True,
                               groups="account_collection_litigation.group_litigation_user")
 
     # === Actions === #

@@ -10,7 +10,7 @@ class CollectionWriteOffWizard(models.TransientModel):
     _name = "collection.write.off.wizard"
     _description = "Write Off Invoices"
 
-    case_id = fields.Many2one("collection.case", string="Legal Case")
+    case_id = fields.Many2one("collection.case", check_company=True, string="Legal Case")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     currency_id = fields.Many2one("res.currency", compute="_compute_amount")
