@@ -262,10 +262,14 @@ class AccountMove(models.Model):
         return origins
 
     def _collection_interest_movements(self):
-        """Payments and credit notes applied to the invoice, in its currency, on the day they apply."""
-        self.ensure_one()
-        partials = self.line_ids.filtered(lambda line: line.display_type == "payment_term").matched_credit_ids
-        return [interest.Movement(p.max_date, Decimal(str(p.debit_amount_currency))) for p in partials]
+        """{move id: payments and credit notes applied to the invoice, in its currency, on the day they apply},
+        read for all these invoices at once."""
+        terms = self.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        movements = defaultdict(list)
+        for partial in terms.matched_credit_ids:
+            movements[partial.debit_move_id.move_id.id].append(
+                interest.Movement(partial.max_date, Decimal(str(partial.debit_amount_currency))))
+        return movements
 
     def _collection_interest(self, as_of=None, raise_errors=True):
         """{move id: figures} as of a day (None: today on each invoice's company clock), for posted customer
@@ -278,6 +282,7 @@ class AccountMove(models.Model):
         origins = moves._collection_interest_rules()
         rates = {table: table._rate_points() for table in self.env["collection.interest.rule"].union(
             *(rule for rule, _source, _policy in origins.values())).rate_table_id}
+        movements = moves._collection_interest_movements()
         figures = {}
         for move in moves:
             as_of = days[move.company_id]
@@ -287,7 +292,8 @@ class AccountMove(models.Model):
             # Before the due date nothing accrues; asked for explicitly (posting, letters), it is an error.
             if rule and rule.method != "none" and (raise_errors or as_of >= move.invoice_date_due):
                 try:
-                    computed = move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of)
+                    computed = move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of,
+                                                            movements[move.id])
                 except interest.InterestError as error:
                     if raise_errors:
                         raise UserError(self.env._("Interest of %(invoice)s: %(error)s", invoice=move.name,
@@ -322,14 +328,14 @@ class AccountMove(models.Model):
             cap_amount = Decimal(str(rule.cap_amount)) * self._collection_interest_conversion(rule.cap_currency_id)
         return principal, rule._engine_rule(principal, cap_amount=cap_amount)
 
-    def _collection_interest_of(self, rule, rates, as_of):
+    def _collection_interest_of(self, rule, rates, as_of, movements):
         self.ensure_one()
         principal, engine_rule = self._collection_interest_engine_rule(rule)
         compensation_rate = Decimal(1)
         if rule.compensation != "none":
             compensation_rate = self._collection_interest_conversion(rule.compensation_currency_id)
         result = interest.compute_interest(
-            principal, self.invoice_date_due, self._collection_interest_movements(), engine_rule,
+            principal, self.invoice_date_due, movements, engine_rule,
             rates, as_of, digits=self.currency_id.decimal_places, compensation_rate=compensation_rate,
         )
         explanation = interest.explain(result, engine_rule, self.invoice_date_due)

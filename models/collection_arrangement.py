@@ -57,7 +57,7 @@ class CollectionArrangement(models.Model):
     agreement_filename = fields.Char()
     terms = fields.Text()
     pause_id = fields.Many2one("collection.pause", readonly=True, copy=False, index="btree_not_null",
-                               ondelete="restrict")
+                               check_company=True, ondelete="restrict")
     state = fields.Selection(ARRANGEMENT_STATES, required=True, default="draft", readonly=True, tracking=True,
                              copy=False)
 

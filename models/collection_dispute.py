@@ -42,7 +42,8 @@ class CollectionDispute(models.Model):
     )
     contact_id = fields.Many2one("collection.contact", string="Raised During", index="btree_not_null",
                                  ondelete="set null", check_company=True)
-    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict")
+    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict",
+                               check_company=True)
     state = fields.Selection(DISPUTE_STATES, required=True, default="open", readonly=True, tracking=True)
     resolution = fields.Selection(DISPUTE_RESOLUTIONS, readonly=True, tracking=True)
     resolution_note = fields.Text(help="How it was settled; kept in the history when the dispute is resolved.")

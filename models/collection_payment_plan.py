@@ -85,7 +85,7 @@ class CollectionPaymentPlan(models.Model):
     interest_move_id = fields.Many2one("account.move", string="Interest Invoice", readonly=True, copy=False,
                                        check_company=True)
     pause_id = fields.Many2one("collection.pause", readonly=True, copy=False, index="btree_not_null",
-                               ondelete="restrict")
+                               check_company=True, ondelete="restrict")
     state = fields.Selection(PLAN_STATES, required=True, default="draft", readonly=True, tracking=True, copy=False)
     checked_on = fields.Date(readonly=True, copy=False, help="Day the payments were last matched.")
     broken_on = fields.Date(readonly=True, copy=False)

@@ -37,7 +37,8 @@ class CollectionPromise(models.Model):
         help="Leave empty: the promise covers the whole customer.",
     )
     note = fields.Text()
-    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict")
+    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict",
+                               check_company=True)
     state = fields.Selection(PROMISE_STATES, required=True, default="open", readonly=True)
     amount_paid = fields.Monetary(string="Paid", readonly=True, help="Paid by the end of the grace period.")
 

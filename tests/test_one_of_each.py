@@ -9,9 +9,10 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from odoo import fields
+from odoo import SUPERUSER_ID, fields
 from odoo.tests import Form, RecordCapturer, new_test_user, tagged
 
+from ..hooks import uninstall_hook
 from .common import TODAY
 from .legal_common import LegalCommon
 
@@ -19,7 +20,7 @@ MODULE = "account_collection_litigation"
 ADDON = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("models", "report", "wizard", "tools")
 # The partner form's collection figures, whatever the number of open invoices (2 or 50).
-PARTNER_FORM_QUERIES = 13
+PARTNER_FORM_QUERIES = 42
 
 
 def _python_sources():
@@ -179,13 +180,16 @@ class TestCompanyDefaults(LegalCommon):
     def test_company_bound_links_check_the_company(self):
         """Every Many2one of a company-bound model of the addon to a company-bound model (one with a required
         company) checks the company."""
+        self.maxDiff = None
         missing = []
         for model in self.env.values():
             if (not model._name.startswith("collection.") or model._abstract or not model._auto
                     or "company_id" not in model._fields):
                 continue
             for field in model._fields.values():
-                if field.type != "many2one" or field.name == "company_id" or field.related or field.compute:
+                # users belong to several companies: their links are checked by the record rules instead
+                if (field.type != "many2one" or field.name == "company_id" or field.related or field.compute
+                        or field.comodel_name in ("res.users", "res.company")):
                     continue
                 target = self.env[field.comodel_name]
                 company_field = target._fields.get("company_id")
@@ -199,19 +203,26 @@ class TestCompanyDefaults(LegalCommon):
 class TestReviewMends(LegalCommon):
 
     def test_partner_form_costs_the_same_queries_for_2_or_50_open_invoices(self):
+        self.policy.interest_rule_id = self.env.ref(f"{MODULE}.collection_interest_rule_prc_lpr")
         small, large = self._customer("Two Invoices Co"), self._customer("Fifty Invoices Co")
         self._invoices([(small, 40 + n, 100.0) for n in range(2)] + [(large, 40 + n, 100.0) for n in range(50)])
-        for partner in (small, small, large):   # once to warm up what a process reads once
+        Form(small), Form(large)   # warm-up: what a process reads once
+        counts = []
+        for partner in (small, large):
+            self.env.flush_all()
             self.env.invalidate_all()
+            before = self.cr.sql_log_count
             with self.assertQueryCount(PARTNER_FORM_QUERIES):
                 Form(partner)
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], "set-based: the same queries for 2 or 50 open invoices")
         self.assertGreater(large.collection_interest_amount, small.collection_interest_amount)
 
     def test_reading_the_pauses_in_force_writes_nothing(self):
         with freeze_time("2026-03-02 04:00:00"):
             self._invoice(20, amount=1000.0)
             pause = self.env["collection.pause"].create({
-                "partner_id": self.customer.id, "reason": "customer_request", "date_to": "2026-03-03",
+                "partner_id": self.customer.id, "reason": "excluded", "date_to": "2026-03-03",
             })
         with freeze_time("2026-03-09 04:00:00"):
             self.env["collection.pause"]._fetch_active(self.company, (self.customer.id,), date(2026, 3, 9))
@@ -222,10 +233,10 @@ class TestReviewMends(LegalCommon):
     def test_a_promise_broken_before_any_run_tells_the_customers_collector(self):
         with freeze_time("2026-03-02 04:00:00"):
             move = self._invoice(20, amount=1000.0)
+            file = self._file()
             self.env["collection.promise"].with_user(self.collector).create({
-                "partner_id": self.customer.id, "amount": 600.0, "date": "2026-03-05",
+                "customer_id": file.id, "amount": 600.0, "date": "2026-03-05",
             })
-        file = self._file()
         self.assertFalse(file.user_id, "no run looked at the file between the promise and its expiry")
         with freeze_time("2026-03-09 04:00:00"):
             self._escalate()
@@ -242,3 +253,19 @@ class TestReviewMends(LegalCommon):
                 continue
             with self.subTest(model=model._name):
                 self.assertTrue(getattr(method, "_depends", None), f"{model._name}._compute_display_name")
+
+    def test_uninstall_lets_odoo_delete_the_demo_collector_after_their_work(self):
+        """The demo collector recorded a contact after the install: the uninstall hook hands the addon's rows over
+        to the superuser, so that Odoo's deletion of the demo user (next) is not refused."""
+        collector = new_test_user(self.env, login="demo_collector_like", company_id=self.company.id,
+                                  groups=f"{MODULE}.group_collection_collector,account.group_account_invoice")
+        self.env["ir.model.data"].create({"module": MODULE, "name": "test_demo_collector", "model": "res.users",
+                                          "res_id": collector.id})
+        self._invoice(20)
+        contact = self.env["collection.contact"].with_user(collector).create(
+            {"customer_id": self._file().id, "outcome": "reached"})
+        self.assertEqual(contact.user_id, collector)
+        uninstall_hook(self.env)
+        self.assertEqual(contact.user_id.id, SUPERUSER_ID)
+        collector.unlink()
+        self.assertFalse(collector.exists())
