@@ -50,6 +50,9 @@ REPORT_UNITS = [
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 LEGAL_MANAGER = "account_collection_litigation.group_litigation_manager"
 
+# The case list's "Limitation Within 90 Days" filter.
+LIMITATION_SOON_DAYS = 90
+
 
 class CollectionCase(models.Model):
     """A lawsuit (or arbitration, or payment order) to recover unpaid invoices of one debtor.
@@ -174,6 +177,10 @@ class CollectionCase(models.Model):
                                       help="The earliest limitation deadline among the claimed invoices.")
     limitation_unproven = fields.Boolean(compute="_compute_limitation", store=True,
                                          help="An event that would interrupt the limitation has no proof yet.")
+    limitation_passed = fields.Boolean(compute="_compute_limitation_days", search="_search_limitation_passed",
+                                       help="The limitation deadline is before today, on the company's clock.")
+    limitation_soon = fields.Boolean(string="Limitation Within 90 Days", compute="_compute_limitation_days",
+                                     search="_search_limitation_soon")
     deadline_ids = fields.One2many("collection.case.deadline", "case_id", string="Deadlines", groups=LEGAL_USER)
     next_deadline_date = fields.Date(compute="_compute_next_deadline")
     next_deadline_name = fields.Char(compute="_compute_next_deadline")
@@ -232,6 +239,22 @@ class CollectionCase(models.Model):
             deadlines = [d for d in case.line_ids.mapped("limitation_deadline") if d]
             case.limitation_deadline = min(deadlines) if deadlines else False
             case.limitation_unproven = any(case.line_ids.mapped("limitation_unproven"))
+
+    @api.depends("limitation_deadline", "company_id")
+    def _compute_limitation_days(self):
+        escalation = self.env["collection.escalation"]
+        for case in self:
+            today = escalation._today(case.company_id)
+            deadline = case.limitation_deadline
+            case.limitation_passed = bool(deadline) and deadline < today
+            case.limitation_soon = bool(deadline) and (deadline - today).days <= LIMITATION_SOON_DAYS
+
+    def _search_limitation_passed(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("limitation_deadline", "<", operator, value)
+
+    def _search_limitation_soon(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search(
+            "limitation_deadline", "<=", operator, value, days_ago=-LIMITATION_SOON_DAYS)
 
     def _compute_next_deadline(self):
         rows = self.env["collection.case.deadline"].sudo().search_read(

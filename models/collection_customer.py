@@ -82,6 +82,8 @@ class CollectionCustomer(models.Model):
     stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
     next_action_id = fields.Many2one("collection.action", check_company=True, readonly=True)
     next_action_date = fields.Date(readonly=True)
+    action_due = fields.Boolean(string="Action Due", compute="_compute_action_due", search="_search_action_due",
+                                help="The next action falls due today or fell due before, on the company's clock.")
     chased_since = fields.Date(
         readonly=True, copy=False,
         help="First day of the current episode's calendar actions; empty for a customer not chased since it last "
@@ -110,6 +112,16 @@ class CollectionCustomer(models.Model):
     def _compute_display_name(self):
         for customer in self:
             customer.display_name = customer.partner_id.display_name
+
+    @api.depends("next_action_date", "company_id")
+    def _compute_action_due(self):
+        escalation = self.env["collection.escalation"]
+        for file in self:
+            due = file.next_action_date
+            file.action_due = bool(due) and due <= escalation._today(file.company_id)
+
+    def _search_action_due(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("next_action_date", "<=", operator, value)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

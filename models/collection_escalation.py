@@ -109,6 +109,15 @@ class CollectionEscalation(models.AbstractModel):
         ])
 
     @api.model
+    def _company_day_search(self, field, operator, search_operator, value, days_ago=0):
+        """The domain of a boolean "`field` `operator` today" searched with (`search_operator`, `value`)."""
+        if search_operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search: %(operator)s %(value)s",
+                                                 operator=search_operator, value=value))
+        domain = self._company_day_domain(field, operator, days_ago)
+        return domain if (search_operator == "=") == value else ["!", *domain]
+
+    @api.model
     def _company_days(self):
         """SQL rows (company_id, today) of every company, to select the work of each on its own day."""
         companies = self.env["res.company"].sudo().search([], limit=None)   # a handful

@@ -168,6 +168,7 @@ class CollectionPause(models.Model):
         """Pauses in force today for these customers, keyed (partner_id, move_id) or (partner_id, None) for a
         whole customer: a plain read. A pause past its end date is in force until `_close_expired` ends it (a
         promise stays in force during its grace period)."""
+        self.flush_model()   # `_close_expired` may just have ended some
         self.env.cr.execute(SQL(
             """
             SELECT p.id, p.partner_id, p.reason, array_remove(array_agg(r.move_id), NULL)
@@ -188,6 +189,7 @@ class CollectionPause(models.Model):
         """End the pauses of these customers past their end date (the escalation's first write, before it reads
         the pauses in force): a promise once its grace period (of the customer's policy, `policy_of`) is over,
         kept or broken by what was paid on `invoices`; a broken promise tells the customer's collector."""
+        self.flush_model()
         self.env.cr.execute(SQL(
             """
             SELECT p.id, p.partner_id, p.reason, p.date_to, p.promise_amount, p.amount_at_start,

@@ -30,6 +30,8 @@ class CollectionPromise(models.Model):
     user_id = fields.Many2one("res.users", string="Collector", required=True, default=lambda self: self.env.user)
     amount = fields.Monetary(string="Promised Amount", required=True, help="In the company's currency.")
     date = fields.Date(string="Promised By", required=True)
+    is_due_today = fields.Boolean(string="Due Today", compute="_compute_is_due_today", search="_search_is_due_today",
+                                  help="Falls due today on the company's clock.")
     move_ids = fields.Many2many(
         "account.move", "collection_promise_move_rel", "promise_id", "move_id", string="Invoices",
         check_company=True,
@@ -54,6 +56,15 @@ class CollectionPromise(models.Model):
                 "%(amount)s by %(date)s", amount=promise.currency_id.format(promise.amount),
                 date=fields.Date.to_string(promise.date) if promise.date else "",
             )
+
+    @api.depends("date", "company_id")
+    def _compute_is_due_today(self):
+        escalation = self.env["collection.escalation"]
+        for promise in self:
+            promise.is_due_today = promise.date == escalation._today(promise.company_id)
+
+    def _search_is_due_today(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("date", "=", operator, value)
 
     # === Constraints === #
     @api.constrains("move_ids", "customer_id")

@@ -49,11 +49,7 @@ class CollectionCaseDeadline(models.Model):
             deadline.is_passed = deadline.date < escalation._today(deadline.company_id)
 
     def _search_is_passed(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(self.env._("Unsupported search on Passed: %(operator)s %(value)s",
-                                                operator=operator, value=value))
-        passed = (operator == "=") == value
-        return self.env["collection.escalation"]._company_day_domain("date", "<" if passed else ">=")
+        return self.env["collection.escalation"]._company_day_search("date", "<", operator, value)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
