@@ -82,7 +82,7 @@ class CollectionCustomer(models.Model):
     stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
     next_action_id = fields.Many2one("collection.action", check_company=True, readonly=True)
     next_action_date = fields.Date(readonly=True)
-    action_due = fields.Boolean(string="Action Due", compute="_compute_action_due", search="_search_action_due",
+    action_due = fields.Boolean(compute="_compute_action_due", search="_search_action_due",
                                 help="The next action falls due today or fell due before, on the company's clock.")
     chased_since = fields.Date(
         readonly=True, copy=False,
