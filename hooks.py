@@ -8,11 +8,15 @@ things get in its way or stay behind, and the hook below deals with them first:
 - posted journal entries of the demo data, and the customers they belong to: accounting entries are not
   deleted by an uninstall, so they stay as ordinary records instead of failing to be deleted;
 - the indexes the addon creates by hand on core tables (``create_index`` in an ``init()``): Odoo drops the
-  addon's columns and tables, not an index on a table that stays.
+  addon's columns and tables, not an index on a table that stays;
+- the users of the demo data (the demo collector) while the addon's own rows still name them: a contact or
+  promise the collector recorded after the install has no external id, so Odoo deletes the user before the
+  table holding that row, and the database refuses (the row's user is required).
 """
 
 import logging
 
+from odoo import SUPERUSER_ID
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index
 
@@ -33,6 +37,7 @@ def uninstall_hook(env):
     env = env(su=True)  # Odoo runs it as superuser; so does a test, whatever its user
     _unlink_activity_type_uses(env)
     _keep_posted_entries(env)
+    _release_own_users(env)
     for index, table in CORE_TABLE_INDEXES.items():
         drop_index(env.cr, index, table)
 
@@ -103,3 +108,34 @@ def _keep_posted_entries(env):
         _logger.info("Uninstall: keeping %s posted journal entries and %s partners of the demo data",
                      kept.count("account.move"), kept.count("res.partner"))
     env["ir.model.data"].invalidate_model()
+
+
+def _release_own_users(env):
+    """Hand the addon's rows that name a user of its data over to the superuser, so that Odoo can delete those
+    users: only the columns whose foreign key forbids the deletion, only in the addon's own tables (dropped a
+    moment later)."""
+    user_ids = _own_ids(env, "res.users")
+    if not user_ids:
+        return
+    models = env["ir.model"].browse(_own_ids(env, "ir.model")).mapped("model")
+    tables = {env[model]._table for model in models if model in env and env[model]._original_module == MODULE
+              and not env[model]._abstract and env[model]._auto}
+    env.flush_all()
+    env.cr.execute(SQL(
+        """
+        SELECT cl.relname, att.attname
+          FROM pg_constraint con
+          JOIN pg_class cl ON cl.oid = con.conrelid
+          JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+         WHERE con.contype = 'f' AND con.confrelid = 'res_users'::regclass AND con.confdeltype IN ('r', 'a')
+           AND cl.relname IN %s
+        """,
+        tuple(tables),
+    ))
+    for table, column in env.cr.fetchall():
+        env.cr.execute(SQL("UPDATE %s SET %s = %s WHERE %s IN %s", SQL.identifier(table), SQL.identifier(column),
+                           SUPERUSER_ID, SQL.identifier(column), tuple(user_ids)))
+        if env.cr.rowcount:
+            _logger.info("Uninstall: %s rows of %s.%s handed over from the addon's users to the superuser",
+                         env.cr.rowcount, table, column)
+    env.invalidate_all()

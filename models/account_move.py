@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, create_index
 from odoo.tools.misc import format_date, formatLang
 from odoo.tools.query import Query
@@ -74,6 +75,11 @@ class AccountMove(models.Model):
         string="Days Overdue", compute="_compute_collection_days_overdue", search="_search_collection_days_overdue"
     )
     collection_history_ids = fields.One2many("collection.history", "move_id", groups=COLLECTION_READERS)
+    collection_is_open = fields.Boolean(
+        string="Open for Collection", compute="_compute_collection_is_open", search="_search_collection_is_open",
+        help="A posted customer invoice with something left to pay: what collection chases. Field domains of "
+             "invoice pickers use it, so that they follow the one definition, `_collection_open_domain`.",
+    )
 
     # === Overdue interest and compensation, as of today === #
     collection_interest_rule_id = fields.Many2one(
@@ -122,10 +128,11 @@ class AccountMove(models.Model):
         create_index(self.env.cr, "account_move_collection_customer_idx", self._table,
                      ["commercial_partner_id", "company_id"], where="move_type = 'out_invoice'")
         # Every run looks for open invoices not linked to a customer file yet: few, once the escalation ran.
+        is_open = self._collection_open_sql(self._table)
         create_index(self.env.cr, "account_move_collection_unfiled_idx", self._table,
                      ["commercial_partner_id", "company_id"],
-                     where="move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0 "
-                           "AND collection_customer_id IS NULL")
+                     where=self.env.cr.mogrify(is_open.code, is_open.params).decode()
+                     + " AND collection_customer_id IS NULL")
         return res
 
     # === Compute === #
@@ -143,7 +150,7 @@ class AccountMove(models.Model):
                  "collection_interest_invoice_ids.amount")
     @api.depends_context("company", "lang")
     def _compute_collection_interest(self):
-        figures = self._collection_interest(fields.Date.context_today(self), raise_errors=False)
+        figures = self._collection_interest(raise_errors=False)
         for move in self:
             values = figures.get(move.id) or {}
             move.collection_interest_rule_applied_id = values.get("rule") or False
@@ -155,12 +162,24 @@ class AccountMove(models.Model):
             move.collection_interest_claimable = values.get("claimable", 0.0)
             move.collection_interest_explanation = "\n".join(values.get("explanation", []))
 
+    @api.depends("move_type", "state", "amount_residual")
+    def _compute_collection_is_open(self):
+        open_moves = self._collection_open()
+        for move in self:
+            move.collection_is_open = move in open_moves
+
+    def _search_collection_is_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on Open for Collection: %s", operator))
+        domain = self._collection_open_domain()
+        return domain if (operator == "=") == value else ["!", *expression.normalize_domain(domain)]
+
     def _search_collection_days_overdue(self, operator, value):
         flip = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
         if operator not in flip or not isinstance(value, int):
             raise NotImplementedError(self.env._("Unsupported search on days overdue: %s", operator))
-        cutoff = self.env["collection.escalation"]._today(self.env.company) - timedelta(days=value)
-        return [("invoice_date_due", flip[operator], cutoff)]
+        # each company on its own day, as the compute counts
+        return self.env["collection.escalation"]._company_day_domain("invoice_date_due", flip[operator], value)
 
     # === CRUD === #
     @api.ondelete(at_uninstall=False)
@@ -256,29 +275,38 @@ class AccountMove(models.Model):
         return origins
 
     def _collection_interest_movements(self):
-        """Payments and credit notes applied to the invoice, in its currency, on the day they apply."""
-        self.ensure_one()
-        partials = self.line_ids.filtered(lambda line: line.display_type == "payment_term").matched_credit_ids
-        return [interest.Movement(p.max_date, Decimal(str(p.debit_amount_currency))) for p in partials]
+        """{move id: payments and credit notes applied to the invoice, in its currency, on the day they apply},
+        read for all these invoices at once."""
+        terms = self.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        movements = defaultdict(list)
+        for partial in terms.matched_credit_ids:
+            movements[partial.debit_move_id.move_id.id].append(
+                interest.Movement(partial.max_date, Decimal(str(partial.debit_amount_currency))))
+        return movements
 
-    def _collection_interest(self, as_of, raise_errors=True):
-        """{move id: figures} as of a day, for posted customer invoices: principal, interest, compensation, waived,
-        invoiced and claimable amounts in the invoice's currency, the rule and where it was set, the most the
-        invoice can ever claim (`bound`, None when interest keeps running without a cap) and the explanation,
-        worded in the user's language."""
+    def _collection_interest(self, as_of=None, raise_errors=True):
+        """{move id: figures} as of a day (None: today on each invoice's company clock), for posted customer
+        invoices: principal, interest, compensation, waived, invoiced and claimable amounts in the invoice's
+        currency, the rule and where it was set, the most the invoice can ever claim (`bound`, None when interest
+        keeps running without a cap) and the explanation, worded in the user's language."""
         moves = self.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted" and m.invoice_date_due)
+        escalation = self.env["collection.escalation"]
+        days = {company: as_of or escalation._today(company) for company in moves.company_id}
         origins = moves._collection_interest_rules()
         rates = {table: table._rate_points() for table in self.env["collection.interest.rule"].union(
             *(rule for rule, _source, _policy in origins.values())).rate_table_id}
+        movements = moves._collection_interest_movements()
         figures = {}
         for move in moves:
+            as_of = days[move.company_id]
             rule, source, policy = origins[move.id]
             values = {"interest": 0.0, "compensation": 0.0, "rule": rule, "source": source, "policy": policy,
                       "explanation": move._collection_interest_header(rule, source, policy)}
             # Before the due date nothing accrues; asked for explicitly (posting, letters), it is an error.
             if rule and rule.method != "none" and (raise_errors or as_of >= move.invoice_date_due):
                 try:
-                    computed = move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of)
+                    computed = move._collection_interest_of(rule, rates.get(rule.rate_table_id, ()), as_of,
+                                                            movements[move.id])
                 except interest.InterestError as error:
                     if raise_errors:
                         raise UserError(self.env._("Interest of %(invoice)s: %(error)s", invoice=move.name,
@@ -313,14 +341,14 @@ class AccountMove(models.Model):
             cap_amount = Decimal(str(rule.cap_amount)) * self._collection_interest_conversion(rule.cap_currency_id)
         return principal, rule._engine_rule(principal, cap_amount=cap_amount)
 
-    def _collection_interest_of(self, rule, rates, as_of):
+    def _collection_interest_of(self, rule, rates, as_of, movements):
         self.ensure_one()
         principal, engine_rule = self._collection_interest_engine_rule(rule)
         compensation_rate = Decimal(1)
         if rule.compensation != "none":
             compensation_rate = self._collection_interest_conversion(rule.compensation_currency_id)
         result = interest.compute_interest(
-            principal, self.invoice_date_due, self._collection_interest_movements(), engine_rule,
+            principal, self.invoice_date_due, movements, engine_rule,
             rates, as_of, digits=self.currency_id.decimal_places, compensation_rate=compensation_rate,
         )
         explanation = interest.explain(result, engine_rule, self.invoice_date_due)
@@ -708,18 +736,17 @@ class AccountMove(models.Model):
         """Open invoices (of `companies`, or of all when None) whose limitation may end within `horizon_days`: a
         set-based pre-filter on the due date, every event only moving a deadline later. The caller computes the
         exact deadline of these only."""
-        today = today or fields.Date.context_today(self)
+        if today is None:   # a pre-filter: the latest of the companies' days keeps every candidate
+            escalation = self.env["collection.escalation"]
+            today = max(escalation._today(company)
+                        for company in (companies or self.env["res.company"].sudo().search([], limit=None)))
         # A case may use any preset: the shortest period of all of them bounds the search.
         latest_due = legal.earliest_possible_due(legal.PRESETS.values(), today, horizon_days)
         if latest_due is None:
             return self.browse()
-        domain = [*self._collection_open_domain_litigation(), ("invoice_date_due", "<=", latest_due)]
+        domain = [*self._collection_open_domain(), ("invoice_date_due", "<=", latest_due)]
         if companies is not None:
             domain.append(("company_id", "in", companies.ids))
         if in_litigation is not None:
             domain.append(("collection_in_litigation", "=", in_litigation))
         return self.search(domain)
-
-    @api.model
-    def _collection_open_domain_litigation(self):
-        return [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0)]

@@ -1,12 +1,23 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import kpi
+
+_lt = LazyTranslate(__name__)
 
 ALERT_KINDS = [
     ("overdue_rate", "Overdue rate above"),
     ("credit_limit", "Customer above its credit limit"),
     ("collector_capacity", "Collector over capacity"),
+]
+
+
+# The rules every company starts with: (name, kind, threshold).
+DEFAULT_RULES = [
+    (_lt("Overdue rate above 15%"), "overdue_rate", 0.15),
+    (_lt("Customer above its credit limit"), "credit_limit", 0.0),
+    (_lt("Collector with more than 150 customers"), "collector_capacity", 150.0),
 ]
 
 
@@ -51,6 +62,30 @@ class CollectionAlertRule(models.Model):
         for rule in self:
             if rule.kind == "overdue_rate" and rule.threshold > 1:
                 raise ValidationError(self.env._("An overdue rate threshold is a share between 0% and 100%."))
+
+    # === Business: defaults === #
+    @api.model
+    def _create_company_defaults(self, companies):
+        """The default rules for each of these companies that has none, archived ones included (from res.company:
+        install, update, a new company), named in every installed language; the administrator is told."""
+        having = set(self.with_context(active_test=False).search([("company_id", "in", companies.ids)]).company_id.ids)
+        companies = companies.filtered(lambda c: c.id not in having)
+        if not companies:
+            return self.browse()
+        user = self.env.user
+        if user._is_superuser():   # install and update: the administrator rather than the system user
+            user = self.env.ref("base.user_admin", raise_if_not_found=False) or user
+        rules = self.with_context(lang="en_US").create([
+            {"name": self.with_context(lang="en_US").env._(name), "company_id": company.id, "kind": kind,
+             "threshold": threshold, "user_id": user.id}
+            for company in companies for name, kind, threshold in DEFAULT_RULES
+        ])
+        for lang, _label in self.env["res.lang"].get_installed():
+            if lang != "en_US":
+                env = self.with_context(lang=lang).env
+                for name, kind, _threshold in DEFAULT_RULES:
+                    rules.filtered(lambda r, kind=kind: r.kind == kind).with_env(env).name = env._(name)
+        return rules
 
     # === Actions === #
     def action_check_now(self):

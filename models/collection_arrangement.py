@@ -39,8 +39,7 @@ class CollectionArrangement(models.Model):
     move_ids = fields.Many2many(
         "account.move", "collection_arrangement_move_rel", "arrangement_id", "move_id", string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted')]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
     )
     amount = fields.Monetary(
         string="Debt Concerned", compute="_compute_amount", store=True, readonly=False, precompute=True,
@@ -58,7 +57,7 @@ class CollectionArrangement(models.Model):
     agreement_filename = fields.Char()
     terms = fields.Text()
     pause_id = fields.Many2one("collection.pause", readonly=True, copy=False, index="btree_not_null",
-                               ondelete="restrict")
+                               check_company=True, ondelete="restrict")
     state = fields.Selection(ARRANGEMENT_STATES, required=True, default="draft", readonly=True, tracking=True,
                              copy=False)
 
@@ -75,7 +74,7 @@ class CollectionArrangement(models.Model):
         for arrangement in self:
             arrangement.amount = sum(arrangement.move_ids._collection_open().mapped("amount_residual_signed"))
 
-    @api.depends("kind", "partner_id")
+    @api.depends("kind", "partner_id.name")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for arrangement in self:
@@ -129,8 +128,8 @@ class CollectionArrangement(models.Model):
     def _interest_waived(self):
         """The interest and compensation the waiver gives up, as of today, in the company's currency."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        figures = self.move_ids._collection_interest(today, raise_errors=False)
+        today = self.env["collection.escalation"]._today(self.company_id)
+        figures = self.move_ids._collection_interest(raise_errors=False)
         return sum(
             move.currency_id._convert(figures.get(move.id, {}).get("claimable", 0.0) * self.waiver_share / 100,
                                       self.company_id.currency_id, self.company_id, today)
@@ -138,11 +137,11 @@ class CollectionArrangement(models.Model):
         )
 
     def _check_before_submit(self):
-        today = fields.Date.context_today(self)
         for arrangement in self:
             kind = arrangement.kind
             if kind in ("extension", "interest_waiver") and not arrangement.move_ids:
                 raise UserError(self.env._("Choose the invoices the arrangement covers."))
+            today = self.env["collection.escalation"]._today(arrangement.company_id)
             if kind == "extension" and not (arrangement.new_date and arrangement.new_date > today):
                 raise UserError(self.env._("An extension gives a new date, later than today."))
             if kind == "interest_waiver" and not arrangement.waiver_share:

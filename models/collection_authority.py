@@ -70,10 +70,10 @@ class CollectionAuthority(models.Model):
 
     # === Business === #
     @api.model
-    def _create_default_matrix(self, companies=None):
-        """The brief's matrix for every company that has none yet (install, or a new company's first request)."""
+    def _create_company_defaults(self, companies):
+        """The brief's matrix for each of these companies that has none yet (from res.company: install, update,
+        a new company)."""
         model = self.sudo()
-        companies = companies or self.env["res.company"].sudo().search([], limit=None)
         have = model.search([("company_id", "in", companies.ids)]).company_id
         vals_list = []
         for company in companies - have:
@@ -88,7 +88,7 @@ class CollectionAuthority(models.Model):
         """The company's matrix as plain rows (the nearest company of a branch that has one)."""
         rows = self.sudo().search([("company_id", "parent_of", company.id)])
         if not rows:
-            rows = self._create_default_matrix(company)
+            return []   # nobody may approve: every company gets its matrix when it is created
         nearest = max(rows.company_id, key=lambda c: len(c.parent_path or ""))
         return [
             AuthorityRow(row.group_id.id, row.sequence, row.kind or None,

@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote as url_quote
 
@@ -49,6 +49,9 @@ REPORT_UNITS = [
 ]
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 LEGAL_MANAGER = "account_collection_litigation.group_litigation_manager"
+
+# The case list's "Limitation Within 90 Days" filter.
+LIMITATION_SOON_DAYS = 90
 
 
 class CollectionCase(models.Model):
@@ -138,7 +141,8 @@ class CollectionCase(models.Model):
     # === Fields: claim === #
     line_ids = fields.One2many("collection.case.line", "case_id", string="Claimed Invoices", copy=False)
     move_ids = fields.Many2many("account.move", compute="_compute_move_ids", string="Invoices")
-    interest_date = fields.Date(string="Interest As Of", default=fields.Date.context_today, tracking=True,
+    interest_date = fields.Date(string="Interest As Of", tracking=True,
+                                default=lambda self: self.env["collection.escalation"]._today(),
                                 help="The claim's interest and compensation are computed up to this day.")
     claim_principal = fields.Monetary(string="Principal", compute="_compute_claim", store=True, tracking=True)
     claim_interest = fields.Monetary(string="Interest", compute="_compute_claim", store=True)
@@ -174,6 +178,10 @@ class CollectionCase(models.Model):
                                       help="The earliest limitation deadline among the claimed invoices.")
     limitation_unproven = fields.Boolean(compute="_compute_limitation", store=True,
                                          help="An event that would interrupt the limitation has no proof yet.")
+    limitation_passed = fields.Boolean(compute="_compute_limitation_days", search="_search_limitation_passed",
+                                       help="The limitation deadline is before today, on the company's clock.")
+    limitation_soon = fields.Boolean(string="Limitation Within 90 Days", compute="_compute_limitation_days",
+                                     search="_search_limitation_soon")
     deadline_ids = fields.One2many("collection.case.deadline", "case_id", string="Deadlines", groups=LEGAL_USER)
     next_deadline_date = fields.Date(compute="_compute_next_deadline")
     next_deadline_name = fields.Char(compute="_compute_next_deadline")
@@ -182,7 +190,8 @@ class CollectionCase(models.Model):
     next_hearing_date = fields.Datetime(compute="_compute_next_hearing_date", store=True)
     judgment_ids = fields.One2many("collection.case.judgment", "case_id", string="Decisions", groups=LEGAL_USER)
     enforcement_ids = fields.One2many("collection.case.enforcement", "case_id", groups=LEGAL_USER)
-    pause_id = fields.Many2one("collection.pause", string="Litigation Pause", readonly=True, copy=False)
+    pause_id = fields.Many2one("collection.pause", check_company=True,
+                               string="Litigation Pause", readonly=True, copy=False)
     document_count = fields.Integer(string="Court Documents", compute="_compute_document_count",
                                     groups=LEGAL_USER)
 
@@ -195,7 +204,7 @@ class CollectionCase(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("name", "partner_id")
+    @api.depends("name", "partner_id.name")
     def _compute_display_name(self):
         for case in self:
             case.display_name = f"{case.name} · {case.partner_id.name}" if case.partner_id else case.name
@@ -232,10 +241,25 @@ class CollectionCase(models.Model):
             case.limitation_deadline = min(deadlines) if deadlines else False
             case.limitation_unproven = any(case.line_ids.mapped("limitation_unproven"))
 
+    @api.depends("limitation_deadline", "company_id")
+    def _compute_limitation_days(self):
+        escalation = self.env["collection.escalation"]
+        for case in self:
+            today = escalation._today(case.company_id)
+            deadline = case.limitation_deadline
+            case.limitation_passed = bool(deadline) and deadline < today
+            case.limitation_soon = bool(deadline) and (deadline - today).days <= LIMITATION_SOON_DAYS
+
+    def _search_limitation_passed(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("limitation_deadline", "<", operator, value)
+
+    def _search_limitation_soon(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search(
+            "limitation_deadline", "<=", operator, value, days_ago=-LIMITATION_SOON_DAYS)
+
     def _compute_next_deadline(self):
-        today = fields.Date.context_today(self)
         rows = self.env["collection.case.deadline"].sudo().search_read(
-            [("case_id", "in", self.ids), ("date", ">=", today)], ["case_id", "date", "kind", "name"],
+            [("case_id", "in", self.ids), ("is_passed", "=", False)], ["case_id", "date", "kind", "name"],
             order="date, id",
         )
         kinds = dict(self.env["collection.case.deadline"]._fields["kind"]._description_selection(self.env))
@@ -266,7 +290,7 @@ class CollectionCase(models.Model):
             if not case.report_interval:
                 case.report_next_date = False
                 continue
-            start = case.engagement_date or fields.Date.context_today(case)
+            start = case.engagement_date or self.env["collection.escalation"]._today(case.company_id)
             case.report_next_date = start + case._report_step()
 
     # === Constraints === #
@@ -319,8 +343,8 @@ class CollectionCase(models.Model):
         if "stage_id" in vals:
             closing = self.filtered(lambda c: c.is_closed and not was_closed[c.id])
             reopening = self.filtered(lambda c: not c.is_closed and was_closed[c.id])
-            if closing:
-                super(CollectionCase, closing).write({"closed_on": fields.Date.context_today(self)})
+            for company, cases in closing.grouped("company_id").items():
+                super(CollectionCase, cases).write({"closed_on": self.env["collection.escalation"]._today(company)})
             if reopening:
                 super(CollectionCase, reopening).write({"closed_on": False})
         if "stage_id" in vals:
@@ -360,8 +384,9 @@ class CollectionCase(models.Model):
         for case in self:
             if error := case._filing_error_message():
                 raise UserError(error)
+        escalation = self.env["collection.escalation"]
         for case in self:
-            case._refresh_claim(as_of=case.interest_date or case.filing_date or fields.Date.context_today(case))
+            case._refresh_claim(as_of=case.interest_date or case.filing_date or escalation._today(case.company_id))
             case.write(case._prepare_filing_vals())
         self._action_file()
         return True
@@ -384,9 +409,10 @@ class CollectionCase(models.Model):
         if not history:
             raise UserError(self.env._("There is no collection history for %s.", self.partner_id.name))
         item = self._evidence_item("correspondence", self.env._("Collection history"))
+        today = self.env["collection.escalation"]._today(self.company_id)
         self.env["collection.case.evidence.file"].create({
             "evidence_id": item.id,
-            "name": f"{self.env._('collection-history')}-{fields.Date.context_today(self)}.csv",
+            "name": f"{self.env._('collection-history')}-{today}.csv",
             "datas": base64.b64encode(self._history_csv(history)),
             "source_ref": f"collection.customer,{history[0].customer_id.id}" if history[0].customer_id else False,
             "note": self.env._("%(count)s entries of the collection history", count=len(history)),
@@ -458,10 +484,14 @@ class CollectionCase(models.Model):
 
         Each call does one batch; an alert is remembered by its key (deadline kind, record, date, threshold), so a
         rerun, or a run resumed after a crash, creates nothing twice. Also schedules the lawyers' progress reports."""
-        today = fields.Date.context_today(self)
-        self.sudo()._schedule_progress_reports(today)
+        escalation = self.env["collection.escalation"]
         alerts = self.env["collection.case.alert"].sudo()
-        candidates = alerts._pending_alerts(today)
+        candidates = []
+        for company in self.env["res.company"].sudo().search([], limit=None):   # each on its own day
+            today = escalation._today(company)
+            self.sudo().with_company(company)._schedule_progress_reports(today)
+            candidates += alerts.with_company(company)._pending_alerts(today)
+        candidates.sort(key=lambda c: (c["deadline"], c["key"]))
         batch = candidates[:batch_size]
         self.env["collection.batch.runner"]._run(
             batch, alerts._raise_alerts, "account_collection_litigation.ir_cron_collection_case_deadlines",
@@ -491,7 +521,7 @@ class CollectionCase(models.Model):
     def _prepare_filing_vals(self):
         self.ensure_one()
         stage = self._stage_of_kind("filed")
-        vals = {"filing_date": self.filing_date or fields.Date.context_today(self)}
+        vals = {"filing_date": self.filing_date or self.env["collection.escalation"]._today(self.company_id)}
         if stage and stage.sequence > self.stage_id.sequence:
             vals["stage_id"] = stage.id
         return vals
@@ -514,7 +544,7 @@ class CollectionCase(models.Model):
     def _refresh_claim(self, as_of=None):
         """What each claimed invoice owes, and its interest and compensation as of `as_of` (the interest day)."""
         for case in self:
-            day = as_of or case.interest_date or fields.Date.context_today(case)
+            day = as_of or case.interest_date or self.env["collection.escalation"]._today(case.company_id)
             moves = case.line_ids.move_id
             figures = moves._collection_interest(day, raise_errors=False)
             explanation = []
@@ -672,8 +702,8 @@ class CollectionCase(models.Model):
 
     def _schedule_progress_reports(self, today):
         """One activity per period and case whose lawyer reports regularly; the next date moves one period on."""
-        cases = self.search([("is_closed", "=", False), ("report_interval", ">", 0),
-                             ("report_next_date", "<=", today)])
+        cases = self.search([("company_id", "=", self.env.company.id), ("is_closed", "=", False),
+                             ("report_interval", ">", 0), ("report_next_date", "<=", today)])
         if not cases:
             return
         vals_list, next_dates = [], defaultdict(list)
@@ -738,7 +768,7 @@ class CollectionCase(models.Model):
                 "email": partner.email or "",
             }
 
-        decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+        decision = case.judgment_ids.sorted(lambda j: (j.date or date.max, j.id))[-1:]
         enforcement = case.enforcement_ids.sorted("id")[-1:]
         return {
             "reference": case.name,
@@ -884,7 +914,7 @@ class CollectionCase(models.Model):
         company = company or self.env.company
         currency = currency or company.currency_id
         cny = self.env.ref("base.CNY")
-        day = fields.Date.context_today(self)
+        day = self.env["collection.escalation"]._today(company)
         in_cny = currency._convert(amount, cny, company, day) if currency != cny else amount
         # A negative claim is refused on save (_check_claim_not_negative); until then a form shows no fee.
         fees = court_fees.estimate(Decimal(str(round(max(in_cny or 0.0, 0.0), 2))), procedure or "ordinary")
@@ -896,7 +926,9 @@ class CollectionCase(models.Model):
         for case in self:
             if not case.stop_loss_reason:
                 raise UserError(self.env._("Say why pursuing %s further is uneconomic first.", case.name))
-        self.write({"stop_loss_state": "proposed", "stop_loss_date": fields.Date.context_today(self)})
+        for company, cases in self.grouped("company_id").items():
+            cases.write({"stop_loss_state": "proposed",
+                         "stop_loss_date": self.env["collection.escalation"]._today(company)})
         return True
 
     def action_approve_stop_loss(self):
@@ -926,8 +958,8 @@ class CollectionCase(models.Model):
     def _schedule_cost_reviews(self, today):
         """One review activity per open case and period (company setting); the next date moves one period on, so
         a rerun on the same day creates nothing twice. A case without a date gets its first one period ahead."""
-        cases = self.search([("is_closed", "=", False), "|", ("review_next_date", "=", False),
-                             ("review_next_date", "<=", today)])
+        cases = self.search([("company_id", "=", self.env.company.id), ("is_closed", "=", False),
+                             "|", ("review_next_date", "=", False), ("review_next_date", "<=", today)])
         vals_list, next_dates = [], defaultdict(list)
         for case in cases:
             months = case.company_id.collection_case_review_months

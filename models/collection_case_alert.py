@@ -25,8 +25,10 @@ class CollectionCaseAlert(models.Model):
     # === Fields === #
     key = fields.Char(required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    case_id = fields.Many2one("collection.case", readonly=True, index="btree_not_null", ondelete="cascade")
-    move_id = fields.Many2one("account.move", readonly=True, index="btree_not_null", ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True,
+                              readonly=True, index="btree_not_null", ondelete="cascade")
+    move_id = fields.Many2one("account.move", check_company=True,
+                              readonly=True, index="btree_not_null", ondelete="cascade")
     kind = fields.Selection(ALERT_KINDS, required=True, readonly=True)
     deadline = fields.Date(required=True, readonly=True)
     threshold = fields.Integer(string="Days Before", readonly=True)
@@ -56,7 +58,7 @@ class CollectionCaseAlert(models.Model):
     def _case_alert_candidates(self, today):
         deadlines = self.env["collection.case.deadline"].search([
             ("date", ">=", today), ("date", "<=", today + timedelta(days=self._horizon())),
-            ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)),
+            ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)), ("company_id", "=", self.env.company.id),
         ])
         candidates = []
         for deadline in deadlines:
@@ -75,7 +77,7 @@ class CollectionCaseAlert(models.Model):
     @api.model
     def _invoice_alert_candidates(self, today):
         moves = self.env["account.move"]._collection_limitation_candidates(
-            None, self._horizon(), today=today, in_litigation=False)
+            self.env.company, self._horizon(), today=today, in_litigation=False)
         if not moves:
             return []
         figures = moves._collection_limitation()

@@ -24,12 +24,12 @@ class CollectionCaseCost(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id", store=True)
     kind = fields.Selection(COST_KINDS, required=True, default="court")
     name = fields.Char(string="Description", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["collection.escalation"]._today())
     bill_id = fields.Many2one(
         "account.move", string="Vendor Bill", index="btree_not_null", check_company=True, ondelete="restrict",
         domain="[('move_type', '=', 'in_invoice'), ('state', '=', 'posted')]",

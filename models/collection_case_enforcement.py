@@ -36,14 +36,15 @@ class CollectionCaseEnforcement(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     partner_id = fields.Many2one(related="case_id.partner_id")
     judgment_id = fields.Many2one("collection.case.judgment", string="Decision Enforced", check_company=True,
                                   domain="[('case_id', '=', case_id)]")
     name = fields.Char(string="Enforcement Number", tracking=True)
-    application_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    application_date = fields.Date(required=True, tracking=True,
+                                   default=lambda self: self.env["collection.escalation"]._today())
     state = fields.Selection(ENFORCEMENT_STATES, required=True, default="applied", tracking=True)
     late_application = fields.Boolean(compute="_compute_late_application",
                                       help="Applied after the decision's enforcement deadline.")
@@ -115,7 +116,9 @@ class CollectionCaseEnforcement(models.Model):
         for enforcement in self:
             if enforcement.state not in ("applied", "in_progress", "resumed"):
                 raise UserError(self.env._("Only enforcement in progress can be terminated."))
-        self.write({"state": "terminated", "termination_date": fields.Date.context_today(self)})
+        for company, enforcements in self.grouped("company_id").items():
+            enforcements.write({"state": "terminated",
+                                "termination_date": self.env["collection.escalation"]._today(company)})
         return True
 
     def action_recheck_done(self):
@@ -139,7 +142,8 @@ class CollectionCaseAsset(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    enforcement_id = fields.Many2one("collection.case.enforcement", required=True, index=True, ondelete="cascade")
+    enforcement_id = fields.Many2one("collection.case.enforcement", check_company=True,
+                                     required=True, index=True, ondelete="cascade")
     case_id = fields.Many2one(related="enforcement_id.case_id", store=True, index=True)
     company_id = fields.Many2one(related="enforcement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="enforcement_id.currency_id")

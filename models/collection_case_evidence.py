@@ -16,7 +16,7 @@ class CollectionCaseEvidence(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Item", required=True)
@@ -48,7 +48,8 @@ class CollectionCaseEvidenceFile(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    evidence_id = fields.Many2one("collection.case.evidence", required=True, index=True, ondelete="cascade")
+    evidence_id = fields.Many2one("collection.case.evidence", check_company=True,
+                                  required=True, index=True, ondelete="cascade")
     case_id = fields.Many2one(related="evidence_id.case_id", store=True, index=True)
     company_id = fields.Many2one(related="evidence_id.company_id", store=True, index=True)
     name = fields.Char(string="File Name", required=True)

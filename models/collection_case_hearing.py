@@ -26,7 +26,7 @@ class CollectionCaseHearing(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     user_id = fields.Many2one(related="case_id.user_id", string="Responsible")
     kind = fields.Selection(HEARING_KINDS, required=True, default="hearing")
@@ -38,7 +38,7 @@ class CollectionCaseHearing(models.Model):
     outcome = fields.Text(tracking=True)
 
     # === Compute === #
-    @api.depends("case_id", "kind", "date")
+    @api.depends("case_id.name", "kind")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for hearing in self:

@@ -50,7 +50,7 @@ class CollectionCaseInterruption(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="case_id.partner_id")
     kind = fields.Selection(INTERRUPTION_KINDS, required=True, tracking=True)
@@ -69,7 +69,8 @@ class CollectionCaseInterruption(models.Model):
     proven = fields.Boolean(compute="_compute_proven", store=True, tracking=True,
                             help="Proof of delivery or of the act is on file: the event counts for the limitation.")
     source_ref = fields.Reference(selection="_selection_source_models", string="Source Document")
-    preservation_id = fields.Many2one("collection.case.preservation", index="btree_not_null", ondelete="cascade")
+    preservation_id = fields.Many2one("collection.case.preservation", check_company=True,
+                                      index="btree_not_null", ondelete="cascade")
     note = fields.Char()
 
     # === Compute === #

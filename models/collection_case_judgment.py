@@ -30,7 +30,7 @@ class CollectionCaseJudgment(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     kind = fields.Selection(DECISION_KINDS, required=True, default="judgment", tracking=True)
@@ -64,7 +64,7 @@ class CollectionCaseJudgment(models.Model):
     note = fields.Text()
 
     # === Compute === #
-    @api.depends("kind", "name", "date")
+    @api.depends("kind", "name")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for decision in self:
@@ -101,7 +101,7 @@ class CollectionCaseJudgment(models.Model):
     def _compute_late_interest(self):
         """Unpaid principal × the preset's daily rate × the days since the performance deadline; payments on the
         claimed invoices after the deadline reduce the base from their day."""
-        today = fields.Date.context_today(self)
+        escalation = self.env["collection.escalation"]
         payments = self.case_id.line_ids.move_id._collection_payment_movements()
         for decision in self:
             rules = legal.preset(decision.case_id.jurisdiction or "prc")
@@ -116,7 +116,8 @@ class CollectionCaseJudgment(models.Model):
                 decision.late_interest_explanation = False
                 continue
             amount, lines = legal.late_performance_interest(
-                rules, Decimal(str(decision.awarded_principal)), decision.performance_due, today, paid,
+                rules, Decimal(str(decision.awarded_principal)), decision.performance_due,
+                escalation._today(decision.company_id), paid,
                 digits=decision.currency_id.decimal_places)
             decision.late_interest = float(amount)
             decision.late_interest_explanation = "\n".join(

@@ -33,15 +33,14 @@ class CollectionCaseLine(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     partner_id = fields.Many2one(related="case_id.partner_id")
     case_open = fields.Boolean(compute="_compute_case_open", store=True, index=True)
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, index=True, ondelete="restrict", check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id)]",
+        domain="[('collection_is_open', '=', True), ('commercial_partner_id', '=', partner_id)]",
     )
     invoice_date = fields.Date(related="move_id.invoice_date")
     invoice_date_due = fields.Date(related="move_id.invoice_date_due", store=True)

@@ -36,7 +36,7 @@ class CollectionCasePreservation(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     jurisdiction = fields.Selection(related="case_id.jurisdiction")
@@ -46,7 +46,8 @@ class CollectionCasePreservation(models.Model):
     description = fields.Char(required=True, help="E.g. account 6222 0000 1234 at ICBC Shenzhen branch.")
     amount = fields.Monetary(string="Amount Preserved")
     state = fields.Selection(PRESERVATION_STATES, required=True, default="requested", tracking=True)
-    application_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    application_date = fields.Date(required=True, tracking=True,
+                                   default=lambda self: self.env["collection.escalation"]._today())
     ruling_number = fields.Char(tracking=True)
     ruling_date = fields.Date(tracking=True)
     measure_date = fields.Date(string="Measure Taken On", tracking=True)
@@ -59,7 +60,8 @@ class CollectionCasePreservation(models.Model):
                            help="The day by which the renewal must be applied for.")
     suit_due = fields.Date(string="Suit Due By", compute="_compute_deadlines", store=True,
                            help="Pre-suit measure: the suit must be filed by this day or the measure is lifted.")
-    renewal_of_id = fields.Many2one("collection.case.preservation", readonly=True, index="btree_not_null")
+    renewal_of_id = fields.Many2one("collection.case.preservation", check_company=True,
+                                    readonly=True, index="btree_not_null")
     # === Fields: the applicant's security === #
     security_amount = fields.Monetary(tracking=True)
     security_form = fields.Selection(SECURITY_FORMS, tracking=True)

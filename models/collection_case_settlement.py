@@ -27,20 +27,21 @@ class CollectionCaseSettlement(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id", store=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True)
     state = fields.Selection(SETTLEMENT_STATES, required=True, default="draft", tracking=True, copy=False)
-    date = fields.Date(string="Agreed On", required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(string="Agreed On", required=True, tracking=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
     amount = fields.Monetary(required=True, tracking=True)
     down_payment = fields.Monetary(tracking=True)
     instalment_count = fields.Integer(string="Number of Instalments", required=True, default=6, tracking=True)
     first_due = fields.Date(string="First Instalment Due", required=True, tracking=True)
     every = fields.Integer(required=True, default=1, tracking=True)
     unit = fields.Selection(UNITS, required=True, default="month", tracking=True)
-    grace_days = fields.Integer(default=5, tracking=True,
+    grace_days = fields.Integer(default=plan.DEFAULT_GRACE_DAYS, tracking=True,
                                 help="Days after its due date before an instalment counts as missed.")
     acceleration = fields.Boolean(default=True,
                                   help="A missed instalment makes the whole remaining amount due at once.")
@@ -52,11 +53,12 @@ class CollectionCaseSettlement(models.Model):
                                     help="What the claimed invoices owed when the agreement took effect.")
     amount_paid = fields.Monetary(compute="_compute_paid")
     case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False)
-    letter_id = fields.Many2one("collection.letter", string="Agreement Letter", readonly=True, copy=False,
+    letter_id = fields.Many2one("collection.letter", check_company=True,
+                                string="Agreement Letter", readonly=True, copy=False,
                                 groups="account_collection_litigation.group_collection_collector")
     agreement_file = fields.Binary(string="Agreement", readonly=True, copy=False, attachment=True)
     agreement_filename = fields.Char(readonly=True, copy=False)
-    pause_id = fields.Many2one("collection.pause", readonly=True, copy=False,
+    pause_id = fields.Many2one("collection.pause", check_company=True, readonly=True, copy=False,
                                help="While the agreement runs, its invoices are not chased (the one pause mechanism).")
 
     _sql_constraints = [
@@ -183,7 +185,7 @@ class CollectionCaseSettlement(models.Model):
                 settlement=row.name, acc=self.env._(" and the whole rest is due (acceleration)")
                 if row.acceleration else ""), subtype_xmlid="mail.mt_note")
             vals_list.append(case._activity_vals(
-                "mail.mail_activity_data_todo", fields.Date.context_today(self),
+                "mail.mail_activity_data_todo", self.env["collection.escalation"]._today(row.company_id),
                 self.env._("Settlement breached: %s", row.name)))
         self.env["collection.case.alert"]._create_activities(vals_list)
 
@@ -196,14 +198,17 @@ class CollectionCaseSettlement(models.Model):
     def _cron_check_settlements(self, batch_size=200):
         """Daily: match payments to the active settlements, batch by batch; a breached settlement leaves the active
         ones, so a rerun does nothing twice."""
-        today = fields.Date.context_today(self)
-        self.env["collection.case"].sudo()._schedule_cost_reviews(today)
+        escalation = self.env["collection.escalation"]
+        for company in self.env["res.company"].sudo().search([], limit=None):   # each on its own day
+            self.env["collection.case"].sudo().with_company(company)._schedule_cost_reviews(escalation._today(company))
         active = self.sudo().search([("state", "=", "active")], order="id")
         batch = active[:batch_size]
-        self.env["collection.batch.runner"]._run(
-            batch, lambda settlements: settlements._match_payments(today)._breach(),
-            "account_collection_litigation.ir_cron_collection_settlements",
-        )
+        for company, settlements in batch.grouped("company_id").items():
+            today = escalation._today(company)
+            self.env["collection.batch.runner"]._run(
+                settlements, lambda group, today=today: group._match_payments(today)._breach(),
+                "account_collection_litigation.ir_cron_collection_settlements",
+            )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(active) - len(batch))
         return len(batch)
 
@@ -214,7 +219,8 @@ class CollectionCaseSettlementLine(models.Model):
     _order = "settlement_id, sequence, id"
     _check_company_auto = True
 
-    settlement_id = fields.Many2one("collection.case.settlement", required=True, index=True, ondelete="cascade")
+    settlement_id = fields.Many2one("collection.case.settlement", check_company=True,
+                                    required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="settlement_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id")
     sequence = fields.Integer(help="0: the down payment.")

@@ -79,8 +79,7 @@ class CollectionContact(models.Model):
     move_ids = fields.Many2many(
         "account.move", "collection_contact_move_rel", "contact_id", "move_id", string="Invoices Discussed",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted')]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
     )
     note = fields.Text(string="What Was Said")
     outcome = fields.Selection(CONTACT_OUTCOMES, required=True)

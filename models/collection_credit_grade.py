@@ -43,9 +43,9 @@ class CollectionCreditGrade(models.Model):
 
     # === Business === #
     @api.model
-    def _create_default_grades(self, company_ids):
-        """The default grading table (AAA ... D) for companies that have none."""
-        companies = self.env["res.company"].browse(company_ids)
+    def _create_company_defaults(self, companies):
+        """The default grading table (AAA ... D) for each of these companies that has none (from res.company:
+        install, update, a new company)."""
         having = set(self.sudo().search([("company_id", "in", companies.ids)]).company_id.ids)
         vals_list = []
         for company in companies.filtered(lambda c: c.id not in having):
@@ -59,6 +59,5 @@ class CollectionCreditGrade(models.Model):
 
     @api.model
     def _grading_table(self, company):
-        """The company's grades, best first, created from the defaults the first time."""
-        grades = self.sudo().search([("company_id", "=", company.id)], order="min_score desc, id")
-        return grades or self._create_default_grades(company.ids).sorted(lambda g: -g.min_score)
+        """The company's grades, best first."""
+        return self.sudo().search([("company_id", "=", company.id)], order="min_score desc, id")

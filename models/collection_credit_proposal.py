@@ -26,7 +26,7 @@ class CollectionCreditProposal(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     period = fields.Char(string="Month", required=True, readonly=True, help="Year and month of the regrading.")
-    grade_id = fields.Many2one("collection.credit.grade", readonly=True)
+    grade_id = fields.Many2one("collection.credit.grade", check_company=True, readonly=True)
     current_limit = fields.Float(string="Current Credit Limit", readonly=True)
     proposed_limit = fields.Monetary(string="Proposed Credit Limit")
     current_term_id = fields.Many2one("account.payment.term", string="Current Terms", readonly=True)
@@ -70,8 +70,9 @@ class CollectionCreditProposal(models.Model):
         return proposed
 
     def _decide(self, state):
-        self.write({"state": state, "decided_by_id": self.env.user.id,
-                    "decided_on": fields.Date.context_today(self)})
+        for company, proposals in self.grouped("company_id").items():
+            proposals.write({"state": state, "decided_by_id": self.env.user.id,
+                             "decided_on": self.env["collection.escalation"]._today(company)})
         self.activity_ids.action_feedback(feedback=dict(PROPOSAL_STATES)[state])
 
     def _schedule_review(self):

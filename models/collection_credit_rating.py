@@ -31,8 +31,9 @@ class CollectionCreditRating(models.Model):
     score = fields.Float(readonly=True, digits=(16, 1), aggregator="avg",
                          help="100 less penalties: days late (up to 40 points at 90 days), overdue share (up to 30), "
                               "broken promises (10 each, up to 20), disputes (5 each, up to 10).")
-    computed_grade_id = fields.Many2one("collection.credit.grade", string="Grade from Behaviour", readonly=True)
-    grade_id = fields.Many2one("collection.credit.grade", readonly=True, tracking=True,
+    computed_grade_id = fields.Many2one("collection.credit.grade", check_company=True,
+                                        string="Grade from Behaviour", readonly=True)
+    grade_id = fields.Many2one("collection.credit.grade", check_company=True, readonly=True, tracking=True,
                                help="The grade from behaviour moved by the manual adjustment; D for a blacklisted "
                                     "customer.")
     adjustment = fields.Integer(string="Manual Adjustment", tracking=True,

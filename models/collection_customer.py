@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.debtor import matrix_strategy
-from ..tools.quiet_hours import quiet_until
+from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
 
@@ -61,7 +61,7 @@ class CollectionCustomer(models.Model):
     customer_type = fields.Selection(related="partner_id.collection_customer_type")
     blacklisted = fields.Boolean(related="partner_id.collection_blacklisted")
     stage_id = fields.Many2one(
-        "collection.stage", readonly=True, index=True, tracking=True,
+        "collection.stage", check_company=True, readonly=True, index=True, tracking=True,
         group_expand="_read_group_stage_ids",
     )
     stage_color = fields.Integer(related="stage_id.color")
@@ -80,8 +80,10 @@ class CollectionCustomer(models.Model):
     open_count = fields.Integer(string="Open Invoices", readonly=True)
     not_chased_reason = fields.Selection(NOT_CHASED_REASONS, string="Not Chased Because", readonly=True)
     stage_note = fields.Char(readonly=True, help="Why the customer is not in a more advanced stage.")
-    next_action_id = fields.Many2one("collection.action", readonly=True)
+    next_action_id = fields.Many2one("collection.action", check_company=True, readonly=True)
     next_action_date = fields.Date(readonly=True)
+    action_due = fields.Boolean(compute="_compute_action_due", search="_search_action_due",
+                                help="The next action falls due today or fell due before, on the company's clock.")
     chased_since = fields.Date(
         readonly=True, copy=False,
         help="First day of the current episode's calendar actions; empty for a customer not chased since it last "
@@ -92,7 +94,7 @@ class CollectionCustomer(models.Model):
         help="The calendar does not go back below this: windows it has passed are not done again.",
     )
     peak_stage_id = fields.Many2one(
-        "collection.stage", string="Furthest Stage This Episode", readonly=True, copy=False,
+        "collection.stage", check_company=True, string="Furthest Stage This Episode", readonly=True, copy=False,
         help="Salespeople and the legal team are told when the customer enters a stage beyond this one.",
     )
     checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")
@@ -118,9 +120,20 @@ class CollectionCustomer(models.Model):
     ]
 
     # === Compute === #
+    @api.depends("partner_id.display_name")
     def _compute_display_name(self):
         for customer in self:
             customer.display_name = customer.partner_id.display_name
+
+    @api.depends("next_action_date", "company_id")
+    def _compute_action_due(self):
+        escalation = self.env["collection.escalation"]
+        for file in self:
+            due = file.next_action_date
+            file.action_due = bool(due) and due <= escalation._today(file.company_id)
+
+    def _search_action_due(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("next_action_date", "<=", operator, value)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -236,7 +249,8 @@ class CollectionCustomer(models.Model):
         tz = self.partner_id.tz or self.company_id.partner_id.tz
         return quiet_until(
             fields.Datetime.now(), tz,
-            policy.quiet_hours_start if policy else 22.0, policy.quiet_hours_end if policy else 8.0,
+            policy.quiet_hours_start if policy else DEFAULT_QUIET_START,
+            policy.quiet_hours_end if policy else DEFAULT_QUIET_END,
         )
 
     def _responsible_user(self, assignee):
@@ -496,16 +510,18 @@ class CollectionCustomer(models.Model):
     def _cron_prepare_worklists(self, batch_size=2000):
         """Every morning, after the escalation: a collector for the customers that entered collection, then the
         priority of every file in collection, one batch per call (done for the day once computed)."""
-        today = fields.Date.context_today(self)
         self._complete_new_files()
         self._assign_collectors()
-        domain = [("work_checked_on", "!=", today), "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
+        domain = ["|", ("work_checked_on", "=", False),
+                  *self.env["collection.escalation"]._company_day_domain("work_checked_on", "<"),
+                  "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
         files = self.search(domain, limit=batch_size, order="id")
         # a file that fails is done for the day all the same (its error on its chatter): never picked again
         self.env["collection.batch.runner"]._run(
-            files, lambda batch: batch._compute_work_priorities(today),
+            files, lambda batch: batch._compute_work_priorities(),
             "account_collection_litigation.ir_cron_collection_worklists",
-            on_error=lambda file, _exc: file.sudo().write({"work_checked_on": today}),
+            on_error=lambda file, _exc: file.sudo().write(
+                {"work_checked_on": self.env["collection.escalation"]._today(file.company_id)}),
         )
         remaining = self.search_count(domain) if len(files) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
@@ -540,7 +556,10 @@ class CollectionCustomer(models.Model):
         """The priority of these files, set-based: one read of what it weighs, one UPDATE."""
         if not self:
             return
-        today = today or fields.Date.context_today(self)
+        if today is None:   # each company on its own day
+            for company, files in self.grouped("company_id").items():
+                files._compute_work_priorities(self.env["collection.escalation"]._today(company))
+            return
         self.flush_model()
         self.env.cr.execute(SQL(
             """

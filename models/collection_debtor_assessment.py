@@ -40,7 +40,7 @@ class CollectionDebtorAssessment(models.Model):
                                   ondelete="cascade", check_company=True)
     partner_id = fields.Many2one(related="customer_id.partner_id", store=True, string="Customer")
     company_id = fields.Many2one(related="customer_id.company_id", store=True, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["collection.escalation"]._today())
     user_id = fields.Many2one("res.users", string="Assessed By", required=True, default=lambda self: self.env.user)
     ability = fields.Selection(DEBTOR_ABILITIES, string="Ability to Pay", required=True)
     willingness = fields.Selection(DEBTOR_WILLINGNESS, string="Willingness to Pay", required=True)

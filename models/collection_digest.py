@@ -85,8 +85,8 @@ class CollectionDigest(models.Model):
         files = env["collection.customer"]._search([("company_id", "=", company.id)])
         queries = {
             "overdue": ("account.move", [
-                ("company_id", "=", company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-                ("amount_residual", ">", 0), ("invoice_date_due", ">=", since), ("invoice_date_due", "<=", yesterday),
+                *env["account.move"]._collection_open_domain(), ("company_id", "=", company.id),
+                ("invoice_date_due", ">=", since), ("invoice_date_due", "<=", yesterday),
             ], "amount_residual_signed desc, id"),
             "followups": ("mail.activity", [
                 ("res_model", "=", "collection.customer"), ("res_id", "in", files), ("date_deadline", "=", today),

@@ -34,8 +34,7 @@ class CollectionDispute(models.Model):
     move_ids = fields.Many2many(
         "account.move", "collection_dispute_move_rel", "dispute_id", "move_id", string="Disputed Invoices",
         required=True, check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted')]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
     )
     amount = fields.Monetary(
         string="Disputed Amount", compute="_compute_amount", store=True, readonly=False, precompute=True,
@@ -43,7 +42,8 @@ class CollectionDispute(models.Model):
     )
     contact_id = fields.Many2one("collection.contact", string="Raised During", index="btree_not_null",
                                  ondelete="set null", check_company=True)
-    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict")
+    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict",
+                               check_company=True)
     state = fields.Selection(DISPUTE_STATES, required=True, default="open", readonly=True, tracking=True)
     resolution = fields.Selection(DISPUTE_RESOLUTIONS, readonly=True, tracking=True)
     resolution_note = fields.Text(help="How it was settled; kept in the history when the dispute is resolved.")
@@ -65,7 +65,7 @@ class CollectionDispute(models.Model):
         for dispute in self:
             dispute.amount = sum(dispute.move_ids._collection_open().mapped("amount_residual_signed"))
 
-    @api.depends("partner_id", "reason_id")
+    @api.depends("partner_id.name", "reason_id.name")
     def _compute_display_name(self):
         for dispute in self:
             dispute.display_name = f"{dispute.partner_id.name or ''} · {dispute.reason_id.name or ''}"
@@ -117,8 +117,11 @@ class CollectionDispute(models.Model):
             raise UserError(self.env._("This dispute is resolved already."))
         if resolution == "credit_note" and any(not d.credit_note_id for d in disputes):
             raise UserError(self.env._("Name the credit note issued."))
-        disputes.write({"state": "resolved", "resolution": resolution, "resolved_on": fields.Date.context_today(self),
-                        "resolved_by_id": self.env.user.id})
+        for company, company_disputes in disputes.grouped("company_id").items():
+            company_disputes.write({
+                "state": "resolved", "resolution": resolution, "resolved_by_id": self.env.user.id,
+                "resolved_on": self.env["collection.escalation"]._today(company),
+            })
         labels = dict(self._fields["resolution"]._description_selection(self.env))
         for dispute in disputes:
             pause = dispute.pause_id.filtered(lambda p: p.state == "active")

@@ -6,6 +6,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_slot_day
@@ -99,15 +100,43 @@ class CollectionEscalation(models.AbstractModel):
 
     # === TODAY === #
     @api.model
-    def _today(self, company):
-        """Today for a company: the date in the time zone of its partner (UTC when it has none). The one rule
-        for the run, the days overdue shown on invoices and the history, whoever runs or reads them."""
-        return local_today(fields.Datetime.now(), company.sudo().partner_id.tz)
+    def _today(self, company=None):
+        """Today for a company (the current one when none is given): the date in the time zone of its partner
+        (UTC when it has none). The one definition of "today" of the addon: every cron, compute, report, default
+        and deadline asks it, whoever runs or reads them, never the user's or the server's day."""
+        return local_today(fields.Datetime.now(), (company or self.env.company).sudo().partner_id.tz)
 
     @api.model
     def _company_date_sql(self, company, column):
-        """A UTC timestamp column as a date on the company's clock: the day `_today` would have said then."""
-        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, zone_name(company.sudo().partner_id.tz))
+        """A UTC timestamp column as a date on the company's clock: the day `_today` would have said then.
+
+        `company` is a record, or an SQL expression of a company id for rows of several companies (a view):
+        its zone is then read in SQL, an unknown one counting as UTC like in `_today`."""
+        if isinstance(company, SQL):
+            zone = SQL(
+                "COALESCE((SELECT z.name FROM res_company co JOIN res_partner p ON p.id = co.partner_id"
+                " JOIN pg_timezone_names z ON z.name = p.tz WHERE co.id = %s), 'UTC')", company)
+        else:
+            zone = zone_name(company.sudo().partner_id.tz)
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, zone)
+
+    @api.model
+    def _company_day_domain(self, field, operator, days_ago=0, company_field="company_id"):
+        """A domain comparing a date field with today (minus `days_ago`), each company's records with that
+        company's day."""
+        return expression.OR([
+            [(company_field, "=", company.id), (field, operator, self._today(company) - timedelta(days=days_ago))]
+            for company in self.env["res.company"].sudo().search([], limit=None)   # a handful
+        ])
+
+    @api.model
+    def _company_day_search(self, field, operator, search_operator, value, days_ago=0):
+        """The domain of a boolean "`field` `operator` today" searched with (`search_operator`, `value`)."""
+        if search_operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search: %(operator)s %(value)s",
+                                                 operator=search_operator, value=value))
+        domain = self._company_day_domain(field, operator, days_ago)
+        return domain if (search_operator == "=") == value else ["!", *domain]
 
     @api.model
     def _company_days(self):
@@ -236,15 +265,15 @@ class CollectionEscalation(models.AbstractModel):
         pauses, credits and soft collection. Returns the batch dict the next steps fill."""
         company = self.env.company
         policy_model = self.env["collection.policy"]
-        if not policy_model.search_count([("company_id", "=", company.id)], limit=1):
-            policy_model._create_default_policies(company)
         file_rows = self._fetch_files(files)
         partner_ids = tuple(file["partner_id"] for file in file_rows)
         policy_of = policy_model._policy_ids_for_partners(partner_ids, company)
         rules_by_policy = policy_model.browse(set(policy_of.values()))._engine_rules()
 
         invoices = self._fetch_invoices(company, partner_ids)
-        pauses = self.env["collection.pause"]._fetch_active(company, partner_ids, today, invoices)
+        pause_model = self.env["collection.pause"]
+        pause_model._close_expired(company, partner_ids, today, invoices, policy_of)
+        pauses = pause_model._fetch_active(company, partner_ids, today)
         credits, last_payment = self._fetch_credits(company, partner_ids)
         soft = self._fetch_soft_collection(company, file_rows, last_payment)
 

@@ -26,7 +26,7 @@ class CollectionGroupPause(models.Model):
     reason = fields.Selection(GROUP_PAUSE_REASONS, required=True, default="disaster", tracking=True)
     note = fields.Text()
     date_from = fields.Date(required=True, tracking=True,
-                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
+                            default=lambda self: self.env["collection.escalation"]._today())
     date_to = fields.Date(required=True, tracking=True)
     category_ids = fields.Many2many("res.partner.category", string="Customer Tags")
     country_ids = fields.Many2many("res.country", string="Countries")

@@ -70,9 +70,10 @@ class CollectionHistory(models.Model):
                               check_company=True)
     event = fields.Selection(HISTORY_EVENTS, required=True, readonly=True)
     trigger = fields.Selection(HISTORY_TRIGGERS, required=True, readonly=True)
-    stage_from_id = fields.Many2one("collection.stage", string="From Stage", readonly=True)
-    stage_to_id = fields.Many2one("collection.stage", string="To Stage", readonly=True)
-    action_id = fields.Many2one("collection.action", string="Calendar Action", readonly=True, index="btree_not_null")
+    stage_from_id = fields.Many2one("collection.stage", check_company=True, string="From Stage", readonly=True)
+    stage_to_id = fields.Many2one("collection.stage", check_company=True, string="To Stage", readonly=True)
+    action_id = fields.Many2one("collection.action", check_company=True,
+                                string="Calendar Action", readonly=True, index="btree_not_null")
     action_type = fields.Selection(related="action_id.action_type")
     days_overdue = fields.Integer(readonly=True)
     dedup_key = fields.Char(readonly=True, copy=False,
@@ -84,7 +85,8 @@ class CollectionHistory(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
     reviewed_by_id = fields.Many2one("res.users", readonly=True)
-    letter_id = fields.Many2one("collection.letter", readonly=True, index="btree_not_null", ondelete="set null",
+    letter_id = fields.Many2one("collection.letter", check_company=True,
+                                readonly=True, index="btree_not_null", ondelete="set null",
                                 groups="account_collection_litigation.group_collection_collector")
 
     _sql_constraints = [

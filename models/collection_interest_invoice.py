@@ -11,9 +11,11 @@ class CollectionInterestInvoice(models.Model):
     _order = "date_to desc, id desc"
     _rec_name = "source_move_id"
 
-    source_move_id = fields.Many2one("account.move", string="Overdue Invoice", required=True, index=True,
+    source_move_id = fields.Many2one("account.move", check_company=True,
+                                     string="Overdue Invoice", required=True, index=True,
                                      ondelete="cascade")
-    interest_move_id = fields.Many2one("account.move", string="Interest Invoice", required=True, index=True,
+    interest_move_id = fields.Many2one("account.move", check_company=True,
+                                       string="Interest Invoice", required=True, index=True,
                                        ondelete="cascade")
     company_id = fields.Many2one(related="source_move_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="source_move_id.currency_id")

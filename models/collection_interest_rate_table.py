@@ -22,7 +22,7 @@ class CollectionInterestRateTable(models.Model):
 
     @api.depends("rate_ids.rate", "rate_ids.valid_from")
     def _compute_current_rate(self):
-        today = fields.Date.context_today(self)
+        today = self.env["collection.escalation"]._today()
         for table in self:
             past = table.rate_ids.filtered(lambda r: r.valid_from <= today).sorted("valid_from")
             table.current_rate = past[-1:].rate

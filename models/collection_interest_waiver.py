@@ -62,7 +62,7 @@ class CollectionInterestWaiver(models.Model):
     # === Compute === #
     @api.depends("move_id", "amount", "share")
     def _compute_max_value(self):
-        figures = self.move_id._collection_interest(fields.Date.context_today(self), raise_errors=False)
+        figures = self.move_id._collection_interest(raise_errors=False)
         for waiver in self:
             values = figures.get(waiver.move_id.id)
             value = waiver._lifetime_value(values["bound"]) if values else waiver.amount
@@ -81,7 +81,7 @@ class CollectionInterestWaiver(models.Model):
     def create(self, vals_list):
         # Refuse an amount above what is claimable before anything is written.
         moves = self.env["account.move"].browse({vals["move_id"] for vals in vals_list if vals.get("move_id")})
-        figures = moves._collection_interest(fields.Date.context_today(self), raise_errors=False)
+        figures = moves._collection_interest(raise_errors=False)
         waived_before = defaultdict(float)
         for vals in vals_list:
             move = moves.browse(vals.get("move_id"))
@@ -108,11 +108,12 @@ class CollectionInterestWaiver(models.Model):
     def action_approve(self):
         self._check_manager()
         pending = self.filtered(lambda w: w.state == "to_approve")
-        today = fields.Date.context_today(self)
-        figures = pending.move_id._collection_interest(today, raise_errors=False)
+        figures = pending.move_id._collection_interest(raise_errors=False)
+        escalation = self.env["collection.escalation"]
         waived_now = defaultdict(float)
         for waiver in pending:
-            if not waiver._within_authority(waiver._approval_total(self._figures(waiver.move_id, figures), [], today)):
+            if not waiver._within_authority(waiver._approval_total(
+                    self._figures(waiver.move_id, figures), [], escalation._today(waiver.company_id))):
                 raise UserError(self.env._(
                     "Waiving %(what)s on %(invoice)s is above your authority in the authority matrix: a higher level "
                     "approves it.", what=waiver._what(), invoice=waiver.move_id.display_name))
@@ -185,14 +186,14 @@ class CollectionInterestWaiver(models.Model):
     def _settle_requests(self, figures):
         """Approve the new waivers within the limit (all of them for a manager), leave the others waiting for a
         collection manager with an activity. `figures` are the invoices' interest figures before these waivers."""
-        today = fields.Date.context_today(self)
+        escalation = self.env["collection.escalation"]
         is_manager = self.env.user.has_group(MANAGER_GROUP)
         committed_now = defaultdict(list)
         approved, pending = self.browse(), self.browse()
         for waiver in self:
             values = figures[waiver.move_id.id]
             move_id = waiver.move_id.id
-            total = waiver._approval_total(values, committed_now[move_id], today)
+            total = waiver._approval_total(values, committed_now[move_id], escalation._today(waiver.company_id))
             # within the policy's limit for anyone, above it for a manager; always within the requester's
             # authority in the matrix, the levels the write-off and the arrangements use too
             within_limit = total is not None and not waiver._exceeds_limit(total, values)
@@ -224,7 +225,8 @@ class CollectionInterestWaiver(models.Model):
         company = self.move_id.company_id
         # the limit is in the currency of the policy's company (a branch may follow its parent's policy)
         limit = (policy.currency_id or company.currency_id)._convert(
-            policy.interest_waiver_limit, company.currency_id, company, fields.Date.context_today(self))
+            policy.interest_waiver_limit, company.currency_id, company,
+            self.env["collection.escalation"]._today(company))
         return float_compare(total, limit, precision_rounding=company.currency_id.rounding) > 0
 
     def _within_authority(self, total, user=None):
@@ -254,10 +256,11 @@ class CollectionInterestWaiver(models.Model):
         managers = self.env.ref(MANAGER_GROUP).sudo().users.filtered(lambda u: not u.share).sorted("id")
         activity_type = self.env.ref(APPROVAL_ACTIVITY)
         model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
+        escalation = self.env["collection.escalation"]
         vals_list = []
         for waiver in self:
             supervisor = figures[waiver.move_id.id]["policy"].supervisor_id
+            today = escalation._today(waiver.company_id)
             total = waiver._approval_total(figures[waiver.move_id.id], [], today)
             candidates = managers.filtered(lambda u, waiver=waiver, total=total: waiver.company_id in u.company_ids
                                            and waiver._within_authority(total, u))

@@ -26,7 +26,7 @@ class CollectionKpiTarget(models.Model):
     target_amount = fields.Monetary(string="Amount to Collect", required=True)
     target_rate = fields.Float(string="Success Rate Target",
                                help="Share of the amount put into collection in the period that is collected.")
-    team_target_id = fields.Many2one("collection.kpi.target", string="Split From", readonly=True,
+    team_target_id = fields.Many2one("collection.kpi.target", check_company=True, string="Split From", readonly=True,
                                      index="btree_not_null", ondelete="set null")
     actual_amount = fields.Monetary(string="Collected", compute="_compute_actual")
     actual_rate = fields.Float(string="Success Rate", compute="_compute_actual")
@@ -40,7 +40,7 @@ class CollectionKpiTarget(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("user_id", "date_from", "date_to")
+    @api.depends("user_id.name", "date_from", "date_to")
     def _compute_display_name(self):
         for target in self:
             who = target.user_id.name or self.env._("Team")

@@ -74,7 +74,8 @@ class CollectionLetter(models.Model):
                               help="The case a court document was drafted from: readable by the legal team only.")
     is_court_document = fields.Boolean(compute="_compute_is_court_document")
     lang = fields.Selection(selection=lang_selection, string="Language", readonly=True)
-    date = fields.Date(required=True, readonly=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, readonly=True, index=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
     deadline = fields.Date(string="Payment Deadline", readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     line_ids = fields.One2many("collection.letter.line", "letter_id", string="Invoices", readonly=True)
@@ -92,7 +93,8 @@ class CollectionLetter(models.Model):
     generated_by_id = fields.Many2one("res.users", readonly=True,
                                       default=lambda self: self.env.user)
     trigger = fields.Selection(LETTER_TRIGGERS, readonly=True, default="manual")
-    batch_id = fields.Many2one("collection.letter.batch", readonly=True, index="btree_not_null", ondelete="set null")
+    batch_id = fields.Many2one("collection.letter.batch", check_company=True,
+                               readonly=True, index="btree_not_null", ondelete="set null")
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     dedup_key = fields.Char(readonly=True, copy=False,
                             help="Customer, company, kind, day and currency: generating twice gives one letter.")
@@ -223,9 +225,9 @@ class CollectionLetter(models.Model):
             if not letter.channel or letter.channel == "email":
                 raise UserError(self.env._("Choose how %(letter)s was sent: registered mail, courier or by hand.",
                                            letter=letter.name))
-        today = fields.Date.context_today(self)
+        escalation = self.env["collection.escalation"]
         for letter in self:
-            letter.write({"state": "sent", "sent_date": letter.sent_date or today})
+            letter.write({"state": "sent", "sent_date": letter.sent_date or escalation._today(letter.company_id)})
         self._log_event("sent")
         return True
 
@@ -274,7 +276,7 @@ class CollectionLetter(models.Model):
         if not self:
             raise UserError(self.env._("Select the letters to download."))
         attachment = self.env["ir.attachment"].create({
-            "name": self.env._("letters-%(date)s.zip", date=fields.Date.context_today(self)),
+            "name": self.env._("letters-%(date)s.zip", date=self.env["collection.escalation"]._today()),
             # linked to no record: only its creator can download it
             "raw": self._zip_documents(), "mimetype": "application/zip",
         })
@@ -314,7 +316,7 @@ class CollectionLetter(models.Model):
     def _send_email(self):
         engine = self.env["collection.letter.engine"]
         generic = self.env.ref("account_collection_litigation.mail_template_collection_letter")
-        today = fields.Date.context_today(self)
+        escalation = self.env["collection.escalation"]
         for letter in self:
             # a PDF for a few letters sent from the form; a large batch goes with its Word files only
             if not letter.pdf_file and len(self) <= PDF_ON_SEND_LIMIT:
@@ -332,7 +334,7 @@ class CollectionLetter(models.Model):
                 letter.template_id.mail_template_id or generic,
                 subtype_xmlid="mail.mt_comment", message_type="comment", attachment_ids=attachments.ids,
             )
-            letter.write({"state": "sent", "channel": "email", "sent_date": today})
+            letter.write({"state": "sent", "channel": "email", "sent_date": escalation._today(letter.company_id)})
         self._log_event("sent")
 
     def _record_interruption(self):
@@ -450,11 +452,11 @@ class CollectionLetterLine(models.Model):
     _description = "Collection Letter Invoice"
     _order = "letter_id, due_date, id"
 
-    letter_id = fields.Many2one("collection.letter", required=True, index=True, ondelete="cascade")
+    letter_id = fields.Many2one("collection.letter", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="letter_id.company_id", store=True)
     currency_id = fields.Many2one(related="letter_id.currency_id")
     # the line keeps the number and amounts as written: it outlives the invoice it came from
-    move_id = fields.Many2one("account.move", string="Invoice", index=True, ondelete="set null")
+    move_id = fields.Many2one("account.move", check_company=True, string="Invoice", index=True, ondelete="set null")
     number = fields.Char(required=True)
     contract_ref = fields.Char(string="Contract")
     invoice_date = fields.Date()

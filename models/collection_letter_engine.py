@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -59,7 +59,7 @@ class CollectionLetterEngine(models.AbstractModel):
 
         `moves` restricts the letters to these invoices; `options` holds the deadline, the lawyer and the
         payment plan of the wizard."""
-        day = day or self.env["collection.escalation"]._today(self.env.company)   # the day the calendar counts
+        day = day or self.env["collection.escalation"]._today()   # the day the calendar counts
         options = options or {}
         groups = self._group_invoices(files, kind, day, moves)
         letters = self.env["collection.letter"]
@@ -188,7 +188,7 @@ class CollectionLetterEngine(models.AbstractModel):
         if not case.line_ids:
             raise UserError(self.env._("%(case)s claims no invoice: add the invoices it claims first.",
                                        case=case.name))
-        day = day or fields.Date.context_today(self)
+        day = day or self.env["collection.escalation"]._today(case.company_id)
         lang = lang or case.partner_id.lang or case.company_id.partner_id.lang or "en_US"
         key = f"court:{case.id}:{kind}:{lang}:{day}"
         letters = self.env["collection.letter"].sudo()
@@ -257,7 +257,7 @@ class CollectionLetterEngine(models.AbstractModel):
             preserved = sum(case.preservation_ids.mapped("amount"))
             return currency.round(preserved or case.claim_total)
         if kind == "enforcement_application":
-            decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+            decision = case.judgment_ids.sorted(lambda j: (j.date or date.max, j.id))[-1:]
             if decision:
                 performed = decision.awarded_principal - decision.unpaid_principal
                 return currency.round(decision.awarded_total - performed + decision.late_interest)
@@ -330,7 +330,7 @@ class CollectionLetterEngine(models.AbstractModel):
             "amount": money(preserved), "amount_words": self._amount_in_words(preserved, currency, lang),
             "security_amount": money(security), "has_security": not currency.is_zero(security),
         }
-        decision = case.judgment_ids.sorted(lambda j: (j.date or fields.Date.today(), j.id))[-1:]
+        decision = case.judgment_ids.sorted(lambda j: (j.date or date.max, j.id))[-1:]
         if decision:
             performed = decision.awarded_principal - decision.unpaid_principal
             to_enforce = currency.round(decision.awarded_total - performed + decision.late_interest)
@@ -378,8 +378,8 @@ class CollectionLetterEngine(models.AbstractModel):
         """{(file, currency): invoices} of the customer files, chased (not paused), open and, except for
         balance confirmations and agreements, overdue on the day."""
         domain = [
+            *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "in", files.partner_id.ids), ("company_id", "in", files.company_id.ids),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
         ]
         if not self.env.context.get("collection_letter_include_paused"):
             # a settlement agreement of a legal case writes about its own (paused) invoices
@@ -663,7 +663,7 @@ class CollectionLetterEngine(models.AbstractModel):
     def _demo_letters(self):
         """Real rendered letters in every state for the demo database (called from demo XML after the first
         escalation, which drafted the calendar's letters)."""
-        today = fields.Date.context_today(self)
+        today = self.env["collection.escalation"]._today()
         while self._cron_generate_letters():     # the letters the first escalation's calendar asked for
             pass
         letters = self.env["collection.letter"].search([("state", "=", "draft")], order="id")

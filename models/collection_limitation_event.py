@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 LIMITATION_EVENT_TYPES = [
     ("demand_delivered", "Demand delivered"),
@@ -46,22 +45,3 @@ class CollectionLimitationEvent(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_evidence(self):
         raise UserError(self.env._("A limitation interruption is evidence: it cannot be deleted."))
-
-    # === Business === #
-    @api.model
-    def _last_interruption(self, moves):
-        """{move id: date of its latest proven interruption}, in one query."""
-        if not moves:
-            return {}
-        self.flush_model()
-        self.env.cr.execute(SQL(
-            """
-            SELECT rel.move_id, max(e.date)
-              FROM collection_limitation_event_move_rel rel
-              JOIN collection_limitation_event e ON e.id = rel.event_id
-             WHERE rel.move_id IN %s
-             GROUP BY rel.move_id
-            """,
-            tuple(moves.ids),
-        ))
-        return dict(self.env.cr.fetchall())

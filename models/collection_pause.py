@@ -37,19 +37,19 @@ class CollectionPause(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    customer_id = fields.Many2one("collection.customer", string="Customer File", readonly=True, index=True)
+    customer_id = fields.Many2one("collection.customer", check_company=True,
+                                  string="Customer File", readonly=True, index=True)
     move_ids = fields.Many2many(
         "account.move", "collection_pause_move_rel", "pause_id", "move_id", string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted')]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
         help="Leave empty to pause every invoice of the customer.",
     )
     reason = fields.Selection(PAUSE_REASONS, required=True, default="excluded", tracking=True)
     note = fields.Text()
     user_id = fields.Many2one("res.users", string="Paused By", readonly=True, default=lambda self: self.env.user)
     date_from = fields.Date(required=True, tracking=True,
-                            default=lambda self: self.env["collection.escalation"]._today(self.env.company))
+                            default=lambda self: self.env["collection.escalation"]._today())
     date_to = fields.Date(string="Until", tracking=True, help="Chasing resumes by itself after this day.")
     state = fields.Selection(PAUSE_STATES, required=True, default="active", readonly=True, tracking=True)
     ended_on = fields.Date(readonly=True)
@@ -57,7 +57,8 @@ class CollectionPause(models.Model):
     promise_amount = fields.Monetary(string="Promised Amount")
     promise_ids = fields.One2many("collection.promise", "pause_id", string="Promises")
     amount_at_start = fields.Monetary(string="Open When Paused", readonly=True)
-    group_pause_id = fields.Many2one("collection.group.pause", readonly=True, index="btree_not_null",
+    group_pause_id = fields.Many2one("collection.group.pause", check_company=True,
+                                     readonly=True, index="btree_not_null",
                                      ondelete="cascade")
 
     _sql_constraints = [
@@ -67,7 +68,7 @@ class CollectionPause(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("partner_id", "reason", "date_from")
+    @api.depends("partner_id.name", "reason")
     def _compute_display_name(self):
         reasons = dict(self._fields["reason"]._description_selection(self.env))
         for pause in self:
@@ -158,49 +159,52 @@ class CollectionPause(models.Model):
             self, event, note=lambda p: note or f"{reasons[p.reason]}: {p.note or ''}".strip(" :"))
 
     @api.model
-    def _fetch_active(self, company, partner_ids, today, invoices):
+    def _fetch_active(self, company, partner_ids, today):
         """Pauses in force today for these customers, keyed (partner_id, move_id) or (partner_id, None) for a
-        whole customer. Pauses past their end date are closed here: a promise is checked against what was paid
-        once its grace period is over, and a broken promise tells the collector."""
+        whole customer: a plain read. A pause past its end date is in force until `_close_expired` ends it (a
+        promise stays in force during its grace period)."""
+        self.flush_model()   # `_close_expired` may just have ended some
         self.env.cr.execute(SQL(
             """
-            SELECT p.id, p.partner_id, p.reason, p.date_from, p.date_to, p.promise_amount, p.amount_at_start,
-                   array_remove(array_agg(r.move_id), NULL)
+            SELECT p.id, p.partner_id, p.reason, array_remove(array_agg(r.move_id), NULL)
               FROM collection_pause p LEFT JOIN collection_pause_move_rel r ON r.pause_id = p.id
-             WHERE p.company_id = %s AND p.partner_id IN %s AND p.state = 'active'
+             WHERE p.company_id = %s AND p.partner_id IN %s AND p.state = 'active' AND p.date_from <= %s
              GROUP BY p.id
             """,
-            company.id, partner_ids,
+            company.id, partner_ids, today,
         ))
-        active, expired = {}, []
-        for pid, partner_id, reason, date_from, date_to, promised, at_start, move_ids in self.env.cr.fetchall():
-            if date_from > today:
-                continue
-            if date_to and date_to < today:
-                expired.append((pid, partner_id, reason, date_to, promised, at_start, set(move_ids)))
-                continue
+        active = {}
+        for pid, partner_id, reason, move_ids in self.env.cr.fetchall():
             for move_id in move_ids or [None]:
                 active[(partner_id, move_id)] = {"id": pid, "reason": reason}
-        if expired:
-            self._close_expired(company, expired, today, invoices, active)
         return active
 
-    def _close_expired(self, company, expired, today, invoices, active):
-        files = self.env["collection.customer"].search(
-            [("company_id", "=", company.id), ("partner_id", "in", [e[1] for e in expired])]
-        )
-        # the file's own policy, which a branch may take from its parent company
-        grace_by_partner = {f.partner_id.id: f.policy_id.promise_grace_days if f.policy_id else 3 for f in files}
+    @api.model
+    def _close_expired(self, company, partner_ids, today, invoices, policy_of):
+        """End the pauses of these customers past their end date (the escalation's first write, before it reads
+        the pauses in force): a promise once its grace period (of the customer's policy, `policy_of`) is over,
+        kept or broken by what was paid on `invoices`; a broken promise tells the customer's collector."""
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT p.id, p.partner_id, p.reason, p.date_to, p.promise_amount, p.amount_at_start,
+                   array_remove(array_agg(r.move_id), NULL)
+              FROM collection_pause p LEFT JOIN collection_pause_move_rel r ON r.pause_id = p.id
+             WHERE p.company_id = %s AND p.partner_id IN %s AND p.state = 'active' AND p.date_to < %s
+             GROUP BY p.id
+            """,
+            company.id, partner_ids, today,
+        ))
+        policies = self.env["collection.policy"].browse(set(policy_of.values()))
         currency = company.currency_id
-        for pid, partner_id, reason, date_to, promised, at_start, move_ids in expired:
+        for pid, partner_id, reason, date_to, promised, at_start, move_ids in self.env.cr.fetchall():
             pause = self.browse(pid)
             if reason != "promise":
                 pause._end("ended", note=self.env._("Ended on its end date."))
                 continue
-            if (today - date_to).days <= grace_by_partner.get(partner_id, 3):
-                for move_id in move_ids or [None]:   # still within the grace period: keep pausing
-                    active[(partner_id, move_id)] = {"id": pid, "reason": reason}
-                continue
+            policy = policies.browse(policy_of.get(partner_id)) or policies.new({})   # the policy's defaults
+            if (today - date_to).days <= policy.promise_grace_days:
+                continue   # still within the grace period: keep pausing
             residual = sum(inv["residual"] for inv in invoices if inv["partner_id"] == partner_id
                            and inv["is_open"] and (not move_ids or inv["id"] in move_ids))
             paid = (at_start or 0.0) - residual
@@ -213,6 +217,7 @@ class CollectionPause(models.Model):
             file = pause.customer_id
             file.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                user_id=file._responsible_user("collector").id,
+                # the file's collector, else its policy's: a file no run has looked at yet has neither stored
+                user_id=(file.user_id or policy.collector_id or file._responsible_user("collector")).id,
                 summary=self.env._("Promise broken: escalation resumes"),
             )

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.instalments import ScheduleError, allocate, build_schedule, first_missed
+from ..tools.instalments import DEFAULT_GRACE_DAYS, ScheduleError, allocate, build_schedule, first_missed
 
 PLAN_STATES = [
     ("draft", "Draft"),
@@ -52,8 +52,7 @@ class CollectionPaymentPlan(models.Model):
     move_ids = fields.Many2many(
         "account.move", "collection_payment_plan_move_rel", "plan_id", "move_id", string="Invoices",
         required=True, check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True, precompute=True)
     amount_total = fields.Monetary(
@@ -62,9 +61,10 @@ class CollectionPaymentPlan(models.Model):
     )
     down_payment = fields.Monetary(tracking=True)
     instalment_count = fields.Integer(string="Instalments", default=3, tracking=True)
-    start_date = fields.Date(required=True, default=fields.Date.context_today, help="The down payment falls due.")
+    start_date = fields.Date(required=True, help="The down payment falls due.",
+                             default=lambda self: self.env["collection.escalation"]._today())
     first_date = fields.Date(string="First Instalment", required=True,
-                             default=lambda self: fields.Date.add(fields.Date.context_today(self), months=1))
+                             default=lambda self: fields.Date.add(self.env["collection.escalation"]._today(), months=1))
     interval_number = fields.Integer(string="Every", default=1)
     interval_unit = fields.Selection(INTERVAL_UNITS, required=True, default="month")
     interest_rate = fields.Float(string="Interest (% a year)", digits=(6, 3),
@@ -85,7 +85,7 @@ class CollectionPaymentPlan(models.Model):
     interest_move_id = fields.Many2one("account.move", string="Interest Invoice", readonly=True, copy=False,
                                        check_company=True)
     pause_id = fields.Many2one("collection.pause", readonly=True, copy=False, index="btree_not_null",
-                               ondelete="restrict")
+                               check_company=True, ondelete="restrict")
     state = fields.Selection(PLAN_STATES, required=True, default="draft", readonly=True, tracking=True, copy=False)
     checked_on = fields.Date(readonly=True, copy=False, help="Day the payments were last matched.")
     broken_on = fields.Date(readonly=True, copy=False)
@@ -116,14 +116,15 @@ class CollectionPaymentPlan(models.Model):
     def _compute_grace_days(self):
         policies = self.customer_id._work_policies()
         for plan in self:
-            plan.grace_days = policies[plan.customer_id.id].plan_grace_days if plan.customer_id else 5
+            plan.grace_days = (policies[plan.customer_id.id].plan_grace_days if plan.customer_id
+                               else DEFAULT_GRACE_DAYS)
 
     @api.depends("line_ids.amount", "amount_paid")
     def _compute_amount_remaining(self):
         for plan in self:
             plan.amount_remaining = max(0.0, sum(plan.line_ids.mapped("amount")) - plan.amount_paid)
 
-    @api.depends("partner_id", "instalment_count")
+    @api.depends("partner_id.name", "instalment_count")
     def _compute_display_name(self):
         for plan in self:
             plan.display_name = self.env._("Payment plan of %(customer)s (%(count)s instalments)",
@@ -159,7 +160,9 @@ class CollectionPaymentPlan(models.Model):
     # === Actions === #
     def action_check_payments(self):
         self.env["collection.customer"].check_access("write")
-        self.filtered(lambda p: p.state == "active")._match_payments(fields.Date.context_today(self))
+        escalation = self.env["collection.escalation"]
+        for company, plans in self.filtered(lambda p: p.state == "active").grouped("company_id").items():
+            plans._match_payments(escalation._today(company))
         return True
 
     def action_cancel(self):
@@ -183,15 +186,17 @@ class CollectionPaymentPlan(models.Model):
     def _cron_check_payment_plans(self, batch_size=200):
         """One batch of running plans per call; a plan is done for the day once matched (checked_on), so a rerun
         or a resumed run carries on where it stopped and breaks nothing twice."""
-        today = fields.Date.context_today(self)
-        domain = [("state", "=", "active"), "|", ("checked_on", "=", False), ("checked_on", "<", today)]
+        escalation = self.env["collection.escalation"]
+        domain = [("state", "=", "active"), "|", ("checked_on", "=", False),
+                  *escalation._company_day_domain("checked_on", "<")]
         plans = self.search(domain, limit=batch_size, order="id")
         for company, company_plans in plans.grouped("company_id").items():
             # a plan that fails is done for the day all the same (its error on its chatter): never picked again
+            today = escalation._today(company)
             self.env["collection.batch.runner"]._run(
-                company_plans.with_company(company), lambda batch: batch._match_payments(today),
+                company_plans.with_company(company), lambda batch, today=today: batch._match_payments(today),
                 "account_collection_litigation.ir_cron_collection_payment_plans",
-                on_error=lambda plan, _exc: plan.write({"checked_on": today}),
+                on_error=lambda plan, _exc, today=today: plan.write({"checked_on": today}),
             )
         remaining = self.search_count(domain) if len(plans) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(plans), remaining=remaining)
@@ -206,7 +211,7 @@ class CollectionPaymentPlan(models.Model):
         if not self.currency_id or not self.company_id:
             return 0.0
         return self.currency_id._convert(self.amount_total, self.company_id.currency_id, self.company_id,
-                                         fields.Date.context_today(self))
+                                         self.env["collection.escalation"]._today(self.company_id))
 
     def _approval_label(self):
         self.ensure_one()
@@ -272,7 +277,7 @@ class CollectionPaymentPlan(models.Model):
         policy = self.customer_id._work_policies()[self.customer_id.id]
         invoice = self.env["account.move"].with_company(self.company_id).create({
             "move_type": "out_invoice", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-            "invoice_date": fields.Date.context_today(self),
+            "invoice_date": self.env["collection.escalation"]._today(self.company_id),
             "invoice_date_due": self.line_ids.sorted("date")[-1:].date or self.first_date,
             "invoice_line_ids": [Command.create({
                 "product_id": policy.interest_product_id.id or False,

@@ -5,7 +5,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.calendar_actions import ActionWindow
+from ..tools.instalments import DEFAULT_GRACE_DAYS
 from ..tools.policies import PolicyChain, PolicyRow
+from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 from ..tools.stages import StageRule
 from ..tools.worklist import Weights
 
@@ -98,8 +100,8 @@ class CollectionPolicy(models.Model):
         "0: no limit.",
     )
     promise_grace_days = fields.Integer(default=3)
-    quiet_hours_start = fields.Float(default=22.0, help="No automatic email or SMS from this hour...")
-    quiet_hours_end = fields.Float(default=8.0, help="...until this hour, in the customer's time zone.")
+    quiet_hours_start = fields.Float(default=DEFAULT_QUIET_START, help="No automatic email or SMS from this hour...")
+    quiet_hours_end = fields.Float(default=DEFAULT_QUIET_END, help="...until this hour, in the customer's time zone.")
     collector_id = fields.Many2one(
         "res.users", string="Default Collector", domain=[("share", "=", False)]
     )
@@ -197,12 +199,13 @@ class CollectionPolicy(models.Model):
 
     # === Business === #
     @api.model
-    def _create_default_policies(self, companies=None):
-        """Give a copy of the standard policy to every company (all by default) that finds no active policy up its
-        chain of parent companies, parents first so that their branches follow them. Returns the new policies."""
-        # A system default, created whoever first needs it (install, first run of a new company).
-        company_model = self.env["res.company"].sudo()
-        companies = company_model.browse(companies.ids) if companies else company_model.search([], limit=None)
+    def _create_company_defaults(self, companies):
+        """Give a copy of the standard policy to each of these companies that finds no active policy up its chain
+        of parent companies, parents first so that their branches follow them. Returns the new policies.
+
+        Called by res.company for a new company and, for all companies, by the data step of each update (a company
+        whose policies were all archived gets the standard one again)."""
+        companies = self.env["res.company"].sudo().browse(companies.ids)
         covered = set(self.sudo().search([("company_id", "parent_of", companies.ids)]).company_id.ids)
         template = self.sudo().env.ref(POLICY_TEMPLATE_XMLID, raise_if_not_found=False)
         created = self.browse()
@@ -332,7 +335,7 @@ class CollectionPolicy(models.Model):
     priority_weight_broken = fields.Float(string="Weight of Broken Promises and Plans", default=15.0)
     # === Payment plans === #
     plan_grace_days = fields.Integer(
-        string="Instalment Grace Days", default=5,
+        string="Instalment Grace Days", default=DEFAULT_GRACE_DAYS,
         help="An instalment still short this many days after its due date breaks the plan.",
     )
     # === Debtor's portal === #

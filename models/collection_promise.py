@@ -32,15 +32,17 @@ class CollectionPromise(models.Model):
     user_id = fields.Many2one("res.users", string="Collector", required=True, default=lambda self: self.env.user)
     amount = fields.Monetary(string="Promised Amount", required=True, help="In the company's currency.")
     date = fields.Date(string="Promised By", required=True)
+    is_due_today = fields.Boolean(string="Due Today", compute="_compute_is_due_today", search="_search_is_due_today",
+                                  help="Falls due today on the company's clock.")
     move_ids = fields.Many2many(
         "account.move", "collection_promise_move_rel", "promise_id", "move_id", string="Invoices",
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
         help="Leave empty: the promise covers the whole customer.",
     )
     note = fields.Text()
-    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict")
+    pause_id = fields.Many2one("collection.pause", readonly=True, index="btree_not_null", ondelete="restrict",
+                               check_company=True)
     state = fields.Selection(PROMISE_STATES, required=True, default="open", readonly=True)
     amount_paid = fields.Monetary(string="Paid", readonly=True, help="Paid by the end of the grace period.")
     proposal_activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null", copy=False,
@@ -51,13 +53,22 @@ class CollectionPromise(models.Model):
     ]
 
     # === Compute === #
-    @api.depends("partner_id", "amount", "date")
+    @api.depends("currency_id", "amount", "date")
     def _compute_display_name(self):
         for promise in self:
             promise.display_name = self.env._(
                 "%(amount)s by %(date)s", amount=promise.currency_id.format(promise.amount),
                 date=fields.Date.to_string(promise.date) if promise.date else "",
             )
+
+    @api.depends("date", "company_id")
+    def _compute_is_due_today(self):
+        escalation = self.env["collection.escalation"]
+        for promise in self:
+            promise.is_due_today = promise.date == escalation._today(promise.company_id)
+
+    def _search_is_due_today(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("date", "=", operator, value)
 
     # === Constraints === #
     @api.constrains("move_ids", "customer_id")
@@ -68,8 +79,9 @@ class CollectionPromise(models.Model):
 
     @api.constrains("date")
     def _check_date_not_past(self):
-        today = fields.Date.context_today(self)
-        if any(promise.state in ("open", "proposed") and promise.date < today for promise in self):
+        escalation = self.env["collection.escalation"]
+        if any(promise.state in ("open", "proposed") and promise.date < escalation._today(promise.company_id)
+               for promise in self):
             raise ValidationError(self.env._("A promise to pay falls due today or later."))
 
     @api.constrains("contact_id")
@@ -81,9 +93,9 @@ class CollectionPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         promises = super().create(vals_list)   # _check_date_not_past refuses a date in the past
-        today = fields.Date.context_today(self)
         promises.filtered(lambda p: p.state == "open")._start()
         for promise in promises.filtered(lambda p: p.state == "proposed"):
+            today = self.env["collection.escalation"]._today(promise.company_id)
             # made by the customer on the portal: it waits in the collector's worklist for acceptance
             promise.proposal_activity_id = promise.customer_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=today, user_id=promise.user_id.id,
@@ -103,7 +115,7 @@ class CollectionPromise(models.Model):
         proposed = self.filtered(lambda p: p.state == "proposed")
         if not proposed:
             raise UserError(self.env._("Only a promise the customer proposed waits for acceptance."))
-        if any(promise.date < fields.Date.context_today(self) for promise in proposed):
+        if any(promise.date < self.env["collection.escalation"]._today(promise.company_id) for promise in proposed):
             raise UserError(self.env._("The promised date has passed: refuse the promise instead."))
         proposed.write({"state": "open", "user_id": self.env.user.id})
         proposed._start()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
@@ -30,13 +30,13 @@ class CollectionRetention(models.AbstractModel):
         if not records or records._name not in self.RETAINED_MODELS:
             return
         moves_method, years_field = self.RETAINED_MODELS[records._name]
-        today = fields.Date.context_today(self)
         kept = []
         for record in records.sudo():
             moves = getattr(self, moves_method)(record)
-            years = record.company_id[years_field] if "company_id" in record else self.env.company[years_field]
+            company = record.company_id if "company_id" in record else self.env.company
+            years = company[years_field]
             settled_on = self._settled_on(moves)
-            if retention.is_retained(today, settled_on, years):
+            if retention.is_retained(self.env["collection.escalation"]._today(company), settled_on, years):
                 until = retention.retained_until(settled_on, years)
                 kept.append(self.env._("%(record)s (until %(until)s)", record=record.display_name,
                                        until=format_date(self.env, until) if until else self.env._(

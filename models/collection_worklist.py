@@ -53,16 +53,16 @@ class CollectionWorklist(models.Model):
 
     @property
     def _table_query(self):
-        today = fields.Date.context_today(self)
         return SQL(
             """
             SELECT c.id, c.id AS customer_id, c.partner_id, c.company_id, c.user_id, c.stage_id,
                    COALESCE(c.work_priority, 0) AS priority, c.claim_amount, c.overdue_amount, c.days_overdue,
                    c.next_action_id, act.deadline AS activity_date, pr.day AS promise_date,
-                   COALESCE(pr.day = %(today)s, FALSE) AS promise_due_today, pl.day AS instalment_date,
+                   COALESCE(pr.day = d.today, FALSE) AS promise_due_today, pl.day AS instalment_date,
                    COALESCE(ds.n, 0) AS open_dispute_count, ct.last_date AS last_contact_date, due.day AS next_date,
-                   COALESCE(due.day <= %(today)s, FALSE) AS is_due
+                   COALESCE(due.day <= d.today, FALSE) AS is_due
               FROM collection_customer c
+              JOIN %(days)s ON d.company_id = c.company_id
               LEFT JOIN (SELECT res_id, min(date_deadline) AS deadline FROM mail_activity
                           WHERE res_model = 'collection.customer' AND active GROUP BY res_id) act ON act.res_id = c.id
               LEFT JOIN (SELECT customer_id, min(date) AS day FROM collection_promise
@@ -83,7 +83,7 @@ class CollectionWorklist(models.Model):
              WHERE c.overdue_count > 0 OR c.stage_id IS NOT NULL OR pr.customer_id IS NOT NULL
                 OR pl.customer_id IS NOT NULL
             """,
-            today=today,
+            days=self.env["collection.escalation"]._company_days(),   # each company on its own day
         )
 
     # === Compute === #

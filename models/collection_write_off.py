@@ -83,7 +83,7 @@ class CollectionWriteOff(models.Model):
     case_stage_before_id = fields.Many2one("collection.case.stage", readonly=True, copy=False,
                                            help="Where the case was when it was written off; a reversal returns it "
                                            "there.")
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=lambda self: self.env["collection.escalation"]._today(), tracking=True)
 
     # === Fields: reason and evidence === #
     reason = fields.Selection(WRITE_OFF_REASONS, required=True, tracking=True)
@@ -274,7 +274,8 @@ class CollectionWriteOff(models.Model):
             row._check_legal_manager()
             with self.env.cr.savepoint():
                 reversal = row.entry_id.sudo()._reverse_moves(
-                    [{"date": fields.Date.context_today(row), "ref": self.env._("Reversal of %s", row.name)}],
+                    [{"date": self.env["collection.escalation"]._today(row.company_id),
+                      "ref": self.env._("Reversal of %s", row.name)}],
                     cancel=True)
                 row.write({"state": "reversed", "reversal_id": reversal.id, "reversed_by_id": self.env.uid})
                 if row.case_id and row.case_id.is_closed:

@@ -1,7 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import retention
 from .collection_case import JURISDICTIONS
+
+# The models that give every company its own defaults, each through `_create_company_defaults(companies)`, in this
+# order (the alert rules tell a user; the matrix reads the groups; nothing depends on the policy yet).
+COMPANY_DEFAULT_MODELS = ("collection.policy", "collection.authority", "collection.credit.grade",
+                          "collection.alert.rule")
 
 
 class ResCompany(models.Model):
@@ -64,3 +69,21 @@ class ResCompany(models.Model):
         string="Keep Write-off Files (Years)", default=retention.DEFAULT_WRITE_OFF_YEARS,
         help="The evidence of a write-off is kept this many years after its invoices are settled.",
     )
+
+    # === CRUD === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self._collection_create_defaults(companies)
+        return companies
+
+    # === Business === #
+    @api.model
+    def _collection_create_defaults(self, companies=None):
+        """The addon's per-company defaults (policy, authority matrix, credit grades, alert rules) for these
+        companies, all of them by default: the data step of the install and of each update calls it so, and
+        `create` for each new company. Each model creates only what a company lacks, so a rerun adds nothing;
+        nothing is ever created while a record is read."""
+        companies = (companies or self.sudo().search([], limit=None)).sudo()
+        for model in COMPANY_DEFAULT_MODELS:
+            self.env[model].sudo()._create_company_defaults(companies)

@@ -110,7 +110,7 @@ class ResPartner(models.Model):
             *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "in", self.commercial_partner_id.ids), ("company_id", "=", company.id),
         ])
-        today = fields.Date.context_today(self)
+        today = self.env["collection.escalation"]._today(company)
         figures = moves._collection_interest(today, raise_errors=False)
         totals = defaultdict(float)
         for move in moves:

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.collection_pause import PAUSE_REASONS
@@ -125,8 +125,3 @@ class CollectionAgingReport(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
-
-    @api.model
-    def _aging_totals(self, domain=None):
-        """Open amount per bucket of the rows the user may read (for the tests and the dashboard)."""
-        return dict(self._read_group(domain or [], ["bucket"], ["amount_residual:sum"]))

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..tools.legal_deadlines import DEADLINE_KINDS
@@ -38,6 +38,18 @@ class CollectionCaseDeadline(models.Model):
     name = fields.Char(string="About", readonly=True)
     res_model = fields.Char(readonly=True)
     res_id = fields.Integer(readonly=True)
+    is_passed = fields.Boolean(string="Passed", compute="_compute_is_passed", search="_search_is_passed",
+                               help="The date is before today on the company's clock.")
+
+    # === Compute methods === #
+    @api.depends("date", "company_id")
+    def _compute_is_passed(self):
+        escalation = self.env["collection.escalation"]
+        for deadline in self:
+            deadline.is_passed = deadline.date < escalation._today(deadline.company_id)
+
+    def _search_is_passed(self, operator, value):
+        return self.env["collection.escalation"]._company_day_search("date", "<", operator, value)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -61,7 +73,8 @@ class CollectionCaseDeadline(models.Model):
             select("limitation", "l", "collection_case_line", SQL("l.limitation_deadline"),
                    SQL("(SELECT m.name FROM account_move m WHERE m.id = l.move_id)"),
                    SQL("l.limitation_status = 'running' AND EXISTS (SELECT 1 FROM account_move m "
-                       "WHERE m.id = l.move_id AND m.amount_residual > 0)"), "collection.case.line"),
+                       "WHERE m.id = l.move_id AND %s)", self.env["account.move"]._collection_open_sql("m")),
+                   "collection.case.line"),
             select("preservation_expiry", "p", "collection_case_preservation", SQL("p.expiry_date"),
                    SQL("p.description"), SQL("p.state IN ('requested', 'in_force')"), "collection.case.preservation"),
             select("preservation_renew", "p", "collection_case_preservation", SQL("p.renew_by"),
@@ -69,7 +82,9 @@ class CollectionCaseDeadline(models.Model):
             select("suit_due", "p", "collection_case_preservation", SQL("p.suit_due"), SQL("p.description"),
                    SQL("p.pre_suit AND c.filing_date IS NULL AND p.state IN ('requested', 'in_force')"),
                    "collection.case.preservation"),
-            select("hearing", "h", "collection_case_hearing", SQL("(h.date AT TIME ZONE 'UTC')::date"),
+            # A hearing at 07:30 in Shanghai is on that day there, the day before in UTC.
+            select("hearing", "h", "collection_case_hearing",
+                   self.env["collection.escalation"]._company_date_sql(SQL("c.company_id"), SQL("h.date")),
                    SQL("h.place"), SQL("h.state = 'planned'"), "collection.case.hearing"),
             select("appeal", "j", "collection_case_judgment", SQL("j.appeal_deadline"), SQL("j.name"),
                    SQL("NOT COALESCE(j.appealed, FALSE)"), "collection.case.judgment"),

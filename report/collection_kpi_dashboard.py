@@ -36,11 +36,11 @@ class CollectionKpiDashboard(models.TransientModel):
     _check_company_auto = True
 
     def _default_date_from(self):
-        today = self.env["collection.escalation"]._today(self.env.company)
+        today = self.env["collection.escalation"]._today()
         return today.replace(day=1) - relativedelta(months=11)
 
     def _default_date_to(self):
-        return self.env["collection.escalation"]._today(self.env.company)
+        return self.env["collection.escalation"]._today()
 
     # === Period === #
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,

@@ -183,7 +183,7 @@ def bench_size(odoo, args, customers, invoices):
         result["seed_seconds"] = round(time.perf_counter() - start, 1)
         result["floor_seconds"], _rows = time_floor(cr, today)
         result["floor_seconds"] = round(result["floor_seconds"], 4)
-        env["collection.policy"]._create_default_policies()
+        env["res.company"]._collection_create_defaults()
         env["collection.policy"].search([]).write({"daily_new_customers": args.daily_new_customers})
         result["daily_new_customers"] = args.daily_new_customers
         cr.commit()

@@ -33,3 +33,4 @@ from . import test_bad_input
 from . import test_retention
 from . import test_access_matrix
 from . import test_faults
+from . import test_one_of_each

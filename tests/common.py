@@ -41,7 +41,7 @@ class CollectionCommon(AccountTestInvoicingCommon):
             cls.env, login="salesman_test", name="Sales Rep Test", groups="base.group_user",
             company_id=cls.company.id,
         )
-        cls.policy = cls.env["collection.policy"]._create_default_policies(cls.company)
+        cls.policy = cls.company.collection_policy_id   # given to the company when it was created
         cls.policy.write({"collector_id": cls.collector.id, "supervisor_id": cls.supervisor.id,
                           "legal_user_id": cls.manager.id})
         cls.stages = {stage.name: stage for stage in cls.policy.stage_ids}

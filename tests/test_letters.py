@@ -329,8 +329,6 @@ class TestLetters(CollectionCommon):
         self.assertEqual(event.date, fields.Date.to_date(TODAY))
         self.assertEqual(event.move_ids, self.moves)
         self.assertTrue(letter.interrupts_limitation)
-        self.assertEqual(self.env["collection.limitation.event"]._last_interruption(self.moves),
-                         dict.fromkeys(self.moves.ids, fields.Date.to_date(TODAY)))
         with self.assertRaises(UserError):
             event.write({"date": "2026-01-01"})
         with self.assertRaises(UserError):

@@ -61,7 +61,7 @@ class TestPolicies(CollectionCommon):
         self.assertEqual(move.collection_stage_id, self.stages["Formal notice"])
         self.assertFalse(self.policies.search([("company_id", "=", self.branch.id)]),
                          "the branch got no copy of the standard ladder")
-        self.assertFalse(self.policies._create_default_policies(self.branch))
+        self.assertFalse(self.policies._create_company_defaults(self.branch))
 
     def test_customers_own_policy_on_the_parent_applies_in_the_branch(self):
         gentle = self._policy("Key accounts: gentle", self.company, days_from=20)
@@ -101,22 +101,21 @@ class TestPolicies(CollectionCommon):
         self.assertEqual(parent_core.customer_type, "core")
 
     def test_a_company_with_no_policy_up_its_chain_gets_the_standard_one(self):
+        # A new company gets the policy when it is created; its new branch follows it.
         root = self.env["res.company"].create({"name": "Independent Co"})
         branch = self.env["res.company"].create({"name": "Independent Branch", "parent_id": root.id})
-        lone_root = self.env["res.company"].create({"name": "Lone Co"})
-        lone_branch = self.env["res.company"].create({"name": "Lone Branch", "parent_id": lone_root.id})
-        # Asked for a whole tree, the root gets the policy and its branch follows it.
-        created = self.policies._create_default_policies(branch | root)
+        created = self.policies.search([("company_id", "in", (root | branch).ids)])
         self.assertEqual(created.company_id, root)
         self.assertEqual(root.collection_policy_id, created)
         self.assertEqual(created.stage_ids.mapped("name"), self.policy.stage_ids.mapped("name"))
         self.assertEqual(created.action_ids.mapped("name"), self.policy.action_ids.mapped("name"))
         self.assertEqual(self._policy_of(self.customer, branch), [created.name])
-        self.assertFalse(self.policies._create_default_policies(branch | root), "nothing twice")
-        # Asked for a branch alone whose parents have none, the branch gets one.
-        created = self.policies._create_default_policies(lone_branch)
-        self.assertEqual(created.company_id, lone_branch)
-        self.assertEqual(self._policy_of(self.customer, lone_branch), [created.name])
+        self.assertFalse(self.policies._create_company_defaults(branch | root), "nothing twice")
+        # A branch whose parents have no active policy any more gets one (the update's data step).
+        created.active = False
+        created = self.policies._create_company_defaults(branch)
+        self.assertEqual(created.company_id, branch)
+        self.assertEqual(self._policy_of(self.customer, branch), [created.name])
         # Only the archived standard policy belongs to no company.
         with self._refused("company"):
             self.policies.create({"name": "Nobody's", "company_id": False})
@@ -137,7 +136,7 @@ class TestPolicies(CollectionCommon):
             "name", {"zh_CN": "正式催告"})
         template.action_ids.filtered(lambda a: a.letter_kind == "lawyer").update_field_translations(
             "name", {"zh_CN": "律师函（法务审批）"})
-        policy = self.policies._create_default_policies(self.env["res.company"].create({"name": "Shanghai Co"}))
+        policy = self.env["res.company"].create({"name": "Shanghai Co"}).collection_policy_id
         zh = policy.with_context(lang="zh_CN")
         self.assertEqual(zh.name, "标准")
         self.assertEqual(zh.stage_ids.filtered(lambda s: s.days_from == 31).name, "正式催告")

@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 
 INTERVAL_UNITS = ("day", "week", "month")
 DAYS_PER_YEAR = Decimal(365)
+# Days after its due date before a short instalment (of a payment plan or a settlement) counts as missed.
+DEFAULT_GRACE_DAYS = 5
 
 
 class ScheduleError(ValueError):

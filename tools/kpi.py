@@ -186,10 +186,3 @@ def recommended_limit(monthly_sales: float, months: float, cap: float = 0.0, ste
     return float(int(limit // step) * step) if step else limit
 
 
-def weighted_average(pairs: Iterable[tuple[float, float]]) -> float:
-    """Average of values weighted by amounts: pairs of (value, weight)."""
-    total_value = total_weight = 0.0
-    for value, weight in pairs:
-        total_value += value * weight
-        total_weight += weight
-    return ratio(total_value, total_weight)

@@ -25,11 +25,16 @@ def _customer_zone(tz_name: str | None) -> ZoneInfo:
         return ZoneInfo('UTC')
 
 
+# No automatic email or SMS from 22:00 to 08:00 in the customer's time zone, unless a policy says otherwise.
+DEFAULT_QUIET_START = 22.0
+DEFAULT_QUIET_END = 8.0
+
+
 def quiet_until(
     now_utc: datetime,
     tz_name: str | None,
-    start: float = 22.0,
-    end: float = 8.0,
+    start: float = DEFAULT_QUIET_START,
+    end: float = DEFAULT_QUIET_END,
 ) -> datetime | None:
     """Naive UTC end of the quiet period `now_utc` falls in, or None when not quiet."""
     start_s = _hour_to_seconds(start)

@@ -2,7 +2,6 @@
 each path needs (SAT 2011 No. 25 Arts 22-24) and the day from which it is eligible."""
 
 from datetime import date
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -17,7 +16,6 @@ TAX_PATHS = {
     "restructuring": (("contract", "restructuring_agreement"), None),
     "force_majeure": (("contract", "force_majeure_proof"), None),
 }
-SMALL_ITEM_LIMIT = Decimal(50_000)   # Art 24: at most CNY 50,000 per item (or 0.01 % of revenue)
 
 
 def required_evidence(path: str) -> tuple[str, ...]:
@@ -37,8 +35,3 @@ def eligibility_date(path: str, due: date | None, event: date | None = None) -> 
     if years:
         return due + relativedelta(years=years) if due else None
     return event
-
-
-def small_item_fits(amount, limit=SMALL_ITEM_LIMIT) -> bool:
-    """Art 24: the small-item path holds only up to the limit per item."""
-    return Decimal(str(amount)) <= Decimal(str(limit))

@@ -13,7 +13,7 @@ class CollectionAgingWizard(models.TransientModel):
 
     # === Fields === #
     date = fields.Date(string="As of", required=True,
-                       default=lambda self: self.env["collection.escalation"]._today(self.env.company))
+                       default=lambda self: self.env["collection.escalation"]._today())
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
                                  domain=lambda self: [("id", "in", self.env.companies.ids)])
     currency_id = fields.Many2one(related="company_id.currency_id")

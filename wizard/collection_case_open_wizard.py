@@ -25,8 +25,7 @@ class CollectionCaseOpenWizard(models.TransientModel):
     move_ids = fields.Many2many(
         "account.move", string="Invoices", check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), ('amount_residual', '>', 0), "
-        "('collection_in_litigation', '=', False)]",
+        "('collection_is_open', '=', True), ('collection_in_litigation', '=', False)]",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     case_type = fields.Selection(CASE_TYPES, required=True, default="sale_of_goods")
@@ -56,9 +55,9 @@ class CollectionCaseOpenWizard(models.TransientModel):
     @api.model
     def _overdue_moves(self, partner_id, company_id):
         return self.env["account.move"].search([
+            *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "=", partner_id), ("company_id", "=", company_id),
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-            ("invoice_date_due", "<", fields.Date.context_today(self)), ("collection_in_litigation", "=", False),
+            ("collection_days_overdue", ">", 0), ("collection_in_litigation", "=", False),
         ])
 
     # === Compute === #

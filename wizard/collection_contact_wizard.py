@@ -24,13 +24,13 @@ class CollectionContactWizard(models.TransientModel):
     _description = "Log a Collection Contact"
 
     # === Fields === #
-    customer_id = fields.Many2one("collection.customer", string="Customer File", required=True)
+    customer_id = fields.Many2one("collection.customer", check_company=True, string="Customer File", required=True)
     partner_id = fields.Many2one(related="customer_id.partner_id", string="Customer")
     company_id = fields.Many2one(related="customer_id.company_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     move_ids = fields.Many2many("account.move", string="Invoices Discussed",
                                 domain="[('commercial_partner_id', '=', partner_id), "
-                                "('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]")
+                                       "('collection_is_open', '=', True)]")
     activity_id = fields.Many2one(
         "mail.activity", string="Completes Activity", compute="_compute_activity_id", store=True, readonly=False,
         domain="[('res_model', '=', 'collection.customer'), ('res_id', '=', customer_id)]",
@@ -60,8 +60,8 @@ class CollectionContactWizard(models.TransientModel):
     # === A dispute === #
     dispute_move_ids = fields.Many2many(
         "account.move", "collection_contact_wizard_dispute_move_rel", "wizard_id", "move_id",
-        string="Disputed Invoices", domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted')]",
+        string="Disputed Invoices",
+        domain="[('commercial_partner_id', '=', partner_id), ('collection_is_open', '=', True)]",
     )
     # === What the collector sees before confirming === #
     compliance_warning = fields.Char(compute="_compute_warnings")
@@ -99,15 +99,15 @@ class CollectionContactWizard(models.TransientModel):
     @api.depends("customer_id", "channel")
     def _compute_activity_id(self):
         """The collector's oldest activity on the customer due today or earlier, of the contact's channel."""
-        today = fields.Date.context_today(self)
         for wizard in self:
+            today = self.env["collection.escalation"]._today(wizard.company_id)
             activity = wizard.activity_id
             if activity and (activity.res_model != "collection.customer" or activity.res_id == wizard.customer_id.id):
                 continue   # given: the activity the wizard was opened from
             type_xmlid = CHANNEL_ACTIVITY_TYPES.get(wizard.channel)
             activity_type = self.env.ref(type_xmlid, raise_if_not_found=False) if type_xmlid else None
             activities = wizard.customer_id.activity_ids.filtered(
-                lambda a, t=activity_type: a.user_id == self.env.user and a.date_deadline <= today
+                lambda a, t=activity_type, today=today: a.user_id == self.env.user and a.date_deadline <= today
                 and a.activity_type_id == t)
             wizard.activity_id = activities.sorted("date_deadline")[:1]
 
@@ -141,7 +141,7 @@ class CollectionContactWizard(models.TransientModel):
     @api.onchange("outcome")
     def _onchange_outcome(self):
         if self.outcome == "promise" and not self.promise_date:
-            self.promise_date = fields.Date.add(fields.Date.context_today(self), days=7)
+            self.promise_date = fields.Date.add(self.env["collection.escalation"]._today(self.company_id), days=7)
         if self.outcome == "dispute" and not self.dispute_move_ids:
             self.dispute_move_ids = self.move_ids
 

@@ -26,12 +26,13 @@ class CollectionCourtDocumentWizard(models.TransientModel):
         return values
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, readonly=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, readonly=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id")
     kind = fields.Selection([kind for kind in LETTER_KINDS if kind[0] in COURT_KINDS], string="Document",
                             required=True, default="statement_of_claim")
     lang = fields.Selection(selection=installed_langs, string="Language", required=True)
-    date = fields.Date(string="Document Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Document Date", required=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
 
     # === Actions === #
     def action_generate(self):

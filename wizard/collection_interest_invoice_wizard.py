@@ -9,12 +9,13 @@ class CollectionInterestInvoiceWizard(models.TransientModel):
     _description = "Invoice Overdue Interest"
 
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    date_to = fields.Date(string="Interest Up To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(string="Interest Up To", required=True,
+                          default=lambda self: self.env["collection.escalation"]._today())
 
     def action_confirm(self):
         self.ensure_one()
         self.env["collection.customer"].check_access("write")
-        if self.date_to > fields.Date.context_today(self):
+        if self.date_to > self.env["collection.escalation"]._today(self.move_ids.company_id[:1]):
             raise UserError(self.env._("Interest can only be invoiced up to today."))
         invoices = self.move_ids._collection_invoice_interest(self.date_to)
         if not invoices:

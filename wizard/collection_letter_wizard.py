@@ -35,7 +35,8 @@ class CollectionLetterWizard(models.TransientModel):
     # court documents are drafted from their case (collection.court.document.wizard), not for customers
     kind = fields.Selection([kind for kind in LETTER_KINDS if kind[0] not in COURT_KINDS], required=True,
                             default="reminder_1")
-    date = fields.Date(string="Letter Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Letter Date", required=True,
+                       default=lambda self: self.env["collection.escalation"]._today())
     deadline_days = fields.Integer(string="Days to Pay", help="0: the usual delay of the kind of letter.")
     template_id = fields.Many2one("collection.letter.template", domain="[('kind', '=', kind)]",
                                   help="Empty: the template of the kind in each customer's language.")

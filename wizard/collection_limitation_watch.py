@@ -16,7 +16,7 @@ class CollectionLimitationWatch(models.TransientModel):
     _order = "deadline, id"
 
     # === Fields === #
-    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    move_id = fields.Many2one("account.move", check_company=True, string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -30,7 +30,7 @@ class CollectionLimitationWatch(models.TransientModel):
     unproven = fields.Boolean(readonly=True, help="A later event would restart the period but has no proof.")
     unproven_deadline = fields.Date(string="Deadline If Proven", readonly=True)
     in_litigation = fields.Boolean(readonly=True)
-    case_id = fields.Many2one("collection.case", string="Legal Case", readonly=True,
+    case_id = fields.Many2one("collection.case", check_company=True, string="Legal Case", readonly=True,
                               groups="account_collection_litigation.group_litigation_user")
 
     # === Actions === #
@@ -49,16 +49,17 @@ class CollectionLimitationWatch(models.TransientModel):
     # === Business === #
     @api.model
     def _compute_rows(self, horizon_days):
-        today = fields.Date.context_today(self)
-        moves = self.env["account.move"]._collection_limitation_candidates(self.env.companies, horizon_days, today)
+        moves = self.env["account.move"]._collection_limitation_candidates(self.env.companies, horizon_days)
         if not moves:
             return self.browse()
         case_jurisdictions = self.env["collection.case"]._limitation_sql_cases(moves.ids)
         figures = moves.sudo()._collection_limitation(case_jurisdictions)
         lines = self.env["collection.case.line"].sudo().search([("move_id", "in", moves.ids), ("case_open", "=", True)])
         case_of = {line.move_id.id: line.case_id.id for line in lines}
+        escalation = self.env["collection.escalation"]
         vals_list = []
         for move in moves:
+            today = escalation._today(move.company_id)
             result = figures.get(move.id)
             if not result or result.status != "running" or (result.deadline - today).days > horizon_days:
                 continue

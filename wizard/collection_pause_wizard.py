@@ -36,7 +36,8 @@ class CollectionPauseWizard(models.TransientModel):
     @api.onchange("reason")
     def _onchange_reason(self):
         if self.reason == "promise" and not self.date_to:
-            self.date_to = fields.Date.add(fields.Date.context_today(self), days=7)
+            today = self.env["collection.escalation"]._today(self.move_ids.company_id[:1])
+            self.date_to = fields.Date.add(today, days=7)
 
     def action_confirm(self):
         self.ensure_one()

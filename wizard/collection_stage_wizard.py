@@ -33,7 +33,7 @@ class CollectionStageWizard(models.TransientModel):
             days_overdue=lambda move: move.collection_days_overdue, note=self.note)
         moves.write({
             "collection_stage_id": self.stage_id.id, "collection_stage_locked": True,
-            "collection_stage_date": self.env["collection.escalation"]._today(self.env.company),
+            "collection_stage_date": self.env["collection.escalation"]._today(),
         })
         files._mark_to_recheck()   # the customers' stage follows with the next run
         return True

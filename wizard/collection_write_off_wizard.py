@@ -10,12 +10,12 @@ class CollectionWriteOffWizard(models.TransientModel):
     _name = "collection.write.off.wizard"
     _description = "Write Off Invoices"
 
-    case_id = fields.Many2one("collection.case", string="Legal Case")
+    case_id = fields.Many2one("collection.case", check_company=True, string="Legal Case")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
     currency_id = fields.Many2one("res.currency", compute="_compute_amount")
     amount = fields.Monetary(string="Remaining", compute="_compute_amount")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["collection.escalation"]._today())
     reason = fields.Selection(WRITE_OFF_REASONS, required=True, default="stop_loss")
     note = fields.Text(string="Explanation")
     tax_path = fields.Selection(TAX_PATHS, string="Tax Route", required=True, default="none")

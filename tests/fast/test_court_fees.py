@@ -102,7 +102,7 @@ def test_negative_amount_is_refused():
 def test_write_off_eligibility_dates():
     from datetime import date
 
-    from tools.write_off import eligibility_date, missing_evidence, small_item_fits
+    from tools.write_off import eligibility_date, missing_evidence
 
     # ≥3 years overdue: due 2023-02-28 + 3 years = 2026-02-28; a 29 February due date ends on 28 February
     assert eligibility_date("overdue_3y", date(2023, 2, 28)) == date(2026, 2, 28)
@@ -112,4 +112,3 @@ def test_write_off_eligibility_dates():
     assert eligibility_date("overdue_3y", None) is None
     assert missing_evidence("court_termination", ["contract", "judgment"]) == ["termination_ruling"]
     assert missing_evidence("overdue_3y", []) == ["contract", "inability_evidence", "special_report"]
-    assert small_item_fits(50_000) and not small_item_fits("50000.01")

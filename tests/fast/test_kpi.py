@@ -90,7 +90,3 @@ def test_recommended_limit():
     assert kpi.recommended_limit(12345.0, 2.0, cap=20000.0) == 20000.0
     assert kpi.recommended_limit(12345.0, 0.0) == 0.0
 
-
-def test_weighted_average():
-    assert kpi.weighted_average([(6, 2000), (0, 1200)]) == pytest.approx(3.75)
-    assert kpi.weighted_average([]) == 0.0
