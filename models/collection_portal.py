@@ -95,7 +95,7 @@ class CollectionPortal(models.AbstractModel):
     @api.model
     def _open_moves(self, file):
         return self.env["account.move"].sudo().search([
-            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+            *self.env["account.move"]._collection_open_domain(),
             ("commercial_partner_id", "=", file.partner_id.id), ("company_id", "=", file.company_id.id),
         ], order="invoice_date_due, id")
 
