@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
@@ -7,7 +9,7 @@ from odoo.tools import SQL
 
 from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.debtor import matrix_strategy
-from ..tools.quiet_hours import quiet_until
+from ..tools.quiet_hours import customer_timezone, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
 
@@ -197,7 +199,7 @@ class CollectionCustomer(models.Model):
         """When the customer's quiet hours end (naive UTC), or None when it may be contacted now."""
         self.ensure_one()
         policy = self.policy_id
-        tz = self.partner_id.tz or self.company_id.partner_id.tz
+        tz = self._timezone()
         return quiet_until(
             fields.Datetime.now(), tz,
             policy.quiet_hours_start if policy else 22.0, policy.quiet_hours_end if policy else 8.0,
@@ -481,7 +483,12 @@ class CollectionCustomer(models.Model):
 
     def _timezone(self):
         self.ensure_one()
-        return self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+        partner, company = self.partner_id, self.company_id
+        country = partner.country_id
+        return customer_timezone(
+            partner.tz, company.partner_id.tz, pytz.country_timezones.get(country.code, ()) if country else (),
+            same_country_as_company=not country or country == company.country_id,
+        )
 
     def _work_policies(self):
         """{file id: policy} for the collector's day: the file's policy, else its company's default, else the

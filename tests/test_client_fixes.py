@@ -1,0 +1,92 @@
+"""What users met in the web client (issue 26): each fix pinned without a browser."""
+
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import CollectionCommon
+
+MODULE = "account_collection_litigation"
+
+
+@tagged("post_install", "-at_install")
+class TestClientFixes(CollectionCommon):
+
+    def test_promise_amount_prefilled_and_required(self):
+        self.policy.write({"quiet_hours_start": 0.0, "quiet_hours_end": 0.0})   # whatever the hour of the run
+        moves = self._invoices([(self.customer, 40, 1000.0), (self.customer, 50, 250.0)])
+        file = self._escalate()
+        action = file.with_user(self.collector).action_work_promise()
+        wizard = Form(self.env["collection.contact.wizard"].with_user(self.collector).with_context(**action["context"]))
+        self.assertEqual(wizard.promise_amount, file.claim_amount, "no invoice chosen: the amount claimed")
+        self.assertEqual(wizard.promise_amount, 1250.0)
+        wizard.move_ids.add(moves[1])
+        self.assertEqual(wizard.promise_amount, 250.0, "the open amount of the invoices discussed")
+        arch = wizard._view["tree"]
+        self.assertEqual(arch.xpath("//field[@name='promise_amount']")[0].get("required"), "outcome == 'promise'")
+        wizard.save().action_confirm()
+        self.assertEqual(file.promise_ids.amount, 250.0)
+
+    def test_customer_file_header_keeps_the_main_actions(self):
+        views = self.env["collection.customer"].with_user(self.supervisor).get_views(
+            [(False, "form")], {"toolbar": True})["views"]["form"]
+        header = etree.fromstring(views["arch"]).xpath("/form/header/button")
+        self.assertLessEqual(len(header), 7, [button.get("string") for button in header])
+        self.assertEqual(
+            {button.get("name") for button in header} - {"action_open_case_wizard", "action_pause"},
+            {"action_work_call", "action_work_log", "action_work_promise", "action_work_dispute",
+             "action_work_letter"})
+        menu = {action["name"] for action in views["toolbar"]["action"]}
+        self.assertLessEqual({"Escalate Now", "Payment Plan", "Arrangement", "Assess the Debtor", "Reassign"}, menu)
+
+    def test_customers_kanban_has_no_none_column(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(f"{MODULE}.collection_customer_action")
+        self.assertIn("'search_default_filter_staged': 1", action["context"])
+        views = self.env["collection.customer"].get_views([(False, "search")])["views"]
+        arch = etree.fromstring(views["search"]["arch"])
+        self.assertEqual(arch.xpath("//filter[@name='filter_staged']")[0].get("domain"), "[('stage_id', '!=', False)]")
+
+    def test_kpi_dashboard_opens_with_figures_and_a_chart(self):
+        self._invoice(40)
+        self._escalate()
+        action = self.env["collection.kpi.dashboard"].with_user(self.manager).action_open_dashboard()
+        dashboard = self.env["collection.kpi.dashboard"].with_user(self.manager).browse(action["res_id"])
+        self.assertTrue(dashboard.exists(), "a saved dashboard, not a blank New form")
+        self.assertIn("Collection KPIs", dashboard.display_name)
+        self.assertIn("o_collection_kpi_chart", dashboard.chart_html)
+        self.assertEqual(dashboard.chart_html.count("bg-primary") - 1, len(dashboard._month_rows(
+            self.company, dashboard.date_from, dashboard.date_to)), "a bar per month, and the legend")
+        graph = dashboard.action_open_aging_graph()
+        self.assertEqual(graph["res_model"], "collection.aging.report")
+        self.assertEqual(graph["views"][0][1], "graph")
+        self.assertEqual(dashboard.action_open_aging_pivot()["views"][0][1], "pivot")
+        views = self.env["collection.kpi.dashboard"].get_views([(False, "form")])["views"]
+        arch = etree.fromstring(views["form"]["arch"])
+        self.assertEqual(len(arch.xpath("//div[hasclass('o_collection_kpi_cards')]//div[hasclass('card')]")), 4)
+        menu = self.env.ref(f"{MODULE}.collection_kpi_dashboard_menu")
+        self.assertEqual(menu.action, self.env.ref(f"{MODULE}.collection_kpi_dashboard_action_open"))
+
+    def test_credit_regrading_from_credit_ratings(self):
+        self._invoice(40)
+        self._escalate()
+        ratings = self.env["collection.credit.rating"]
+        with self.assertRaises(AccessError):
+            ratings.with_user(self.collector).action_regrade_all()
+        result = ratings.with_user(self.manager).action_regrade_all()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertTrue(ratings.search([("partner_id", "=", self.customer.id)]))
+        arch = etree.fromstring(ratings.get_views([(False, "list")])["views"]["list"]["arch"])
+        self.assertEqual(arch.xpath("//header/button/@name"), ["action_regrade_all"])
+
+    def test_customer_without_time_zone_gets_company_or_country_zone(self):
+        self.company.partner_id.write({"tz": "Asia/Shanghai", "country_id": self.env.ref("base.cn").id})
+        self.company.country_id = self.env.ref("base.cn")
+        local = self._customer("Local Buyer", tz=False, country_id=self.env.ref("base.cn").id)
+        german = self._customer("German Buyer", tz=False, country_id=self.env.ref("base.de").id)
+        self._invoices([(local, 40, 100.0), (german, 40, 100.0)])
+        for partner, zone in ((local, "Asia/Shanghai"), (german, "Europe/Berlin")):
+            file = self._escalate(partner)
+            self.assertEqual(file._timezone(), zone)
+            self.assertTrue(file.call_windows.endswith(f"({zone})"), file.call_windows)
+
