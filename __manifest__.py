@@ -99,10 +99,16 @@
     ],
     "demo": [
         "demo/collection_demo.xml",
+        "demo/collection_user_demo.xml",
         "demo/collection_letter_demo.xml",
         "demo/collection_work_demo.xml",
         "demo/collection_case_demo.xml",
         "demo/collection_case_money_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_collection_litigation/static/tests/tours/*.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

@@ -26,3 +26,4 @@ from . import test_sales_visibility
 from . import test_legal_money
 from . import test_court_documents
 from . import test_client_fixes
+from . import test_ui
