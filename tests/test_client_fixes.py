@@ -1,13 +1,21 @@
 """What users met in the web client (issue 26): each fix pinned without a browser."""
 
+import base64
+import io
+import logging
+import unittest
+from unittest.mock import patch
+
 from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
+from odoo.tools.pdf import PdfReader
 
 from .common import CollectionCommon
 
 MODULE = "account_collection_litigation"
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -90,3 +98,55 @@ class TestClientFixes(CollectionCommon):
             self.assertEqual(file._timezone(), zone)
             self.assertTrue(file.call_windows.endswith(f"({zone})"), file.call_windows)
 
+
+
+@tagged("post_install", "-at_install")
+class TestLetterFixes(CollectionCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.engine = cls.env["collection.letter.engine"]
+        cls.moves = cls._invoices([(cls.customer, 40, 1000.0), (cls.customer, 20, 2500.0)])
+
+    def _letter(self):
+        return self.engine._generate(self._escalate(), "reminder_1")
+
+    def test_bank_and_customer_account_are_filled(self):
+        partner = self.company.partner_id
+        bank = self.env["res.bank"].create({"name": "Bank of China, Shanghai Branch", "bic": "BKCHCNBJ300"})
+        old, journal_account, invoice_account = self.env["res.partner.bank"].create([
+            {"partner_id": partner.id, "acc_number": "0000 OLD", "sequence": 1},
+            {"partner_id": partner.id, "acc_number": "6222 0000 1111", "bank_id": bank.id, "sequence": 2},
+            {"partner_id": partner.id, "acc_number": "6222 0000 2222", "bank_id": bank.id, "sequence": 3},
+        ])
+        self.assertEqual(partner.bank_ids[:1], old)
+        self.company_data["default_journal_bank"].bank_account_id = journal_account
+        values = self.engine._letter_context(self._letter(), {})
+        self.assertEqual(values["company"]["bank"]["bank"], "Bank of China, Shanghai Branch")
+        self.assertEqual(values["company"]["bank"]["account"], "6222 0000 1111", "the bank journal's account")
+        self.assertEqual(values["recipient"]["ref"], str(self.customer.id), "no reference: its number")
+        other = self._customer("Pearl Delta Electronics", ref="C-0042")
+        moves = self._invoices([(other, 40, 800.0)], post=False)
+        moves.partner_bank_id = invoice_account
+        moves.action_post()
+        values = self.engine._letter_context(self.engine._generate(self._escalate(other), "reminder_1"), {})
+        self.assertEqual(values["company"]["bank"]["account"], "6222 0000 2222", "the account the invoices name")
+        self.assertEqual(values["recipient"]["ref"], "C-0042")
+
+    def test_letter_to_pdf_read_back(self):
+        letter = self._letter()
+        with patch.object(type(self.engine), "_soffice", return_value=None):
+            letter.invalidate_recordset(["can_make_pdf"])
+            self.assertFalse(letter.can_make_pdf, "no LibreOffice: no Make PDF button")
+        letter.invalidate_recordset(["can_make_pdf"])
+        if not self.engine._soffice():
+            _logger.warning("LIBREOFFICE IS MISSING: the letter-to-PDF test is skipped "
+                            "(Debian: apt-get install libreoffice-writer-nogui; scripts/dev setup does it as root)")
+            raise unittest.SkipTest("LibreOffice (soffice) is not installed")
+        self.assertTrue(letter.can_make_pdf)
+        letter.action_make_pdf()
+        data = base64.b64decode(letter.with_context(bin_size=False).pdf_file)
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        for expected in (letter.name, self.customer.name, "3,500.00"):
+            self.assertIn(expected, text)
