@@ -125,11 +125,12 @@ class CollectionCustomer(models.Model):
         self._escalate(trigger="manual")
         return True
 
-    @api.model
     def action_run_escalation(self):
         """Start the scheduled action now, in the background, and say so: the run goes batch after batch in the
-        cron worker, not inside the user's request."""
+        cron worker, not inside the user's request. Customers chosen in the list are looked at again even if
+        the run already checked them today."""
         self.check_access("write")
+        self._mark_to_recheck()
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
         cron.sudo()._trigger()
         todo = self.env["collection.escalation"].sudo()._count_files_to_check()

@@ -13,6 +13,7 @@ from odoo.tests import Form, tagged
 from odoo.tools.pdf import PdfReader
 
 from .common import CollectionCommon
+from .legal_common import LegalCommon
 
 MODULE = "account_collection_litigation"
 _logger = logging.getLogger(__name__)
@@ -87,6 +88,21 @@ class TestClientFixes(CollectionCommon):
         arch = etree.fromstring(ratings.get_views([(False, "list")])["views"]["list"]["arch"])
         self.assertEqual(arch.xpath("//header/button/@name"), ["action_regrade_all"])
 
+    def test_run_escalation_now_rechecks_chosen_customers_checked_today(self):
+        other = self._customer("Checked Too")
+        self._invoices([(self.customer, 40, 1000.0), (other, 40, 1000.0)])
+        chosen, left = self._escalate(), self._escalate(other)
+        escalation = self.env["collection.escalation"]
+        self.assertTrue(chosen.checked_on and left.checked_on)
+        before = escalation._count_files_to_check()
+        action = self.env.ref(f"{MODULE}.collection_customer_action_run_escalation")
+        self.assertEqual(action.binding_model_id.model, "collection.customer", "offered on chosen customers")
+        result = chosen.with_user(self.manager).action_run_escalation()
+        self.assertFalse(chosen.checked_on, "the chosen customer is looked at again")
+        self.assertTrue(left.checked_on, "the others keep today's check")
+        self.assertEqual(escalation._count_files_to_check(), before + 1)
+        self.assertEqual(result["params"]["title"], "Daily escalation started")
+
     def test_customer_without_time_zone_gets_company_or_country_zone(self):
         self.company.partner_id.write({"tz": "Asia/Shanghai", "country_id": self.env.ref("base.cn").id})
         self.company.country_id = self.env.ref("base.cn")
@@ -150,3 +166,16 @@ class TestLetterFixes(CollectionCommon):
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
         for expected in (letter.name, self.customer.name, "3,500.00"):
             self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestLegalFixes(LegalCommon):
+
+    def test_a_legal_user_without_email_files_a_case(self):
+        self.legal_user.partner_id.email = False
+        case = self._case(self._invoices([(self.customer, 120, 5000.0)]))
+        self._provide_required(case)
+        case.with_user(self.legal_user).action_file()
+        self.assertEqual(case.stage_id, self.stage["filed"])
+        note = case.message_ids.filtered(lambda m: "Filed on" in (m.body or ""))
+        self.assertEqual(note.author_id, self.legal_user.partner_id)
