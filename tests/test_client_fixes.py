@@ -37,6 +37,22 @@ class TestClientFixes(CollectionCommon):
         wizard.save().action_confirm()
         self.assertEqual(file.promise_ids.amount, 250.0)
 
+    def test_invoice_pickers_show_due_date_days_overdue_amount_overdue_first(self):
+        recent, old, not_due = self._invoices([(self.customer, 5, 300.0), (self.customer, 40, 1000.0),
+                                               (self.customer, -10, 50.0)])
+        moves = self.env["account.move"].with_user(self.collector).with_context(collection_invoice_picker=True)
+        found = moves.name_search("", [("id", "in", (recent | old | not_due).ids)])
+        self.assertEqual([move_id for move_id, _label in found], [old.id, recent.id, not_due.id])
+        label = dict(found)[old.id]
+        self.assertIn(old.name, label)
+        self.assertIn("40 days overdue", label)
+        self.assertIn("1,000.00", label)
+        self.assertIn("not due", dict(found)[not_due.id])
+        self.assertEqual(old.with_user(self.collector).display_name, old.name, "elsewhere, the usual name")
+        for view in ("collection_contact_wizard_view_form", "collection_payment_plan_view_form"):
+            arch = etree.fromstring(self.env.ref(f"{MODULE}.{view}").arch)
+            self.assertIn("collection_invoice_picker", arch.xpath("//field[@name='move_ids']")[0].get("context"))
+
     def test_customer_file_header_keeps_the_main_actions(self):
         views = self.env["collection.customer"].with_user(self.supervisor).get_views(
             [(False, "form")], {"toolbar": True})["views"]["form"]
