@@ -118,6 +118,8 @@ class TestClientFixes(CollectionCommon):
         self.assertTrue(left.checked_on, "the others keep today's check")
         self.assertEqual(escalation._count_files_to_check(), before + 1)
         self.assertEqual(result["params"]["title"], "Daily escalation started")
+        from_menu = action.with_user(self.manager).run()   # no customer chosen: the whole run
+        self.assertEqual(from_menu["params"]["title"], "Daily escalation started")
 
     def test_customer_without_time_zone_gets_company_or_country_zone(self):
         self.company.partner_id.write({"tz": "Asia/Shanghai", "country_id": self.env.ref("base.cn").id})
