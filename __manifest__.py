@@ -103,6 +103,8 @@
     ],
     "demo": [
         "demo/collection_demo.xml",
+        "demo/collection_user_demo.xml",
+        "demo/collection_bank_demo.xml",
         "demo/collection_letter_demo.xml",
         "demo/collection_work_demo.xml",
         "demo/collection_case_demo.xml",

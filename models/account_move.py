@@ -181,6 +181,33 @@ class AccountMove(models.Model):
         # each company on its own day, as the compute counts
         return self.env["collection.escalation"]._company_day_domain("invoice_date_due", flip[operator], value)
 
+    @api.depends("partner_id", "date", "state", "move_type", "invoice_date_due", "amount_residual")
+    @api.depends_context("input_full_display_name", "collection_invoice_picker", "lang")
+    def _compute_display_name(self):
+        """In the collection screens' invoice pickers: the number, due date, days overdue and open amount."""
+        super()._compute_display_name()
+        if not self.env.context.get("collection_invoice_picker"):
+            return
+        for move in self.filtered(lambda m: m.is_invoice(include_receipts=True) and m.invoice_date_due):
+            overdue = move.collection_days_overdue
+            move.display_name = self.env._(
+                "%(name)s · due %(due)s · %(late)s · %(amount)s", name=move.name,
+                due=format_date(self.env, move.invoice_date_due),
+                late=self.env._("%s days overdue", overdue) if overdue > 0 else self.env._("not due"),
+                amount=formatLang(self.env, move.amount_residual, currency_obj=move.currency_id),
+            )
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The pickers list the oldest due first, so that the overdue invoices come before the others."""
+        if not self.env.context.get("collection_invoice_picker"):
+            return super().name_search(name, args, operator, limit)
+        domain = list(args or [])
+        if name:
+            domain += [("name", operator, name)]
+        moves = self.search_fetch(domain, ["display_name"], order="invoice_date_due asc, id asc", limit=limit)
+        return [(move.id, move.display_name) for move in moves]
+
     # === CRUD === #
     @api.ondelete(at_uninstall=False)
     def _unlink_except_collection_history(self):

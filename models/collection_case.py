@@ -539,7 +539,8 @@ class CollectionCase(models.Model):
                               amount=case.currency_id.format(case.claim_total))
             if override and not case.evidence_complete:
                 body += " " + self.env._("Filed without complete evidence: %s", override)
-            case.message_post(body=body, subtype_xmlid="mail.mt_note")
+            # A log, not a post: a note needs no sender address, so a user without an email can file.
+            case._message_log(body=body)
 
     def _refresh_claim(self, as_of=None):
         """What each claimed invoice owes, and its interest and compensation as of `as_of` (the interest day)."""

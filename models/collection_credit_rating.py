@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import kpi
@@ -96,6 +96,25 @@ class CollectionCreditRating(models.Model):
         for company, ratings in self.grouped("company_id").items():
             ratings._propose(company)
         return True
+
+    def action_regrade_all(self):
+        """The monthly regrading, now, for the user's companies: every customer rated again, and the changes of
+        terms its grade calls for proposed (once a month per customer)."""
+        if not self.env.user.has_group("account_collection_litigation.group_collection_manager"):
+            raise AccessError(self.env._("Only a collection manager regrades every customer."))
+        count = 0
+        for company in self.env.companies:
+            ratings = self._rate_company(company)
+            ratings._propose(company)
+            count += len(ratings)
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {
+                "type": "success", "title": self.env._("Credit regrading done"),
+                "message": self.env._("%(count)s customers rated again.", count=count),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # === Cron === #
     @api.model

@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
@@ -7,7 +9,7 @@ from odoo.tools import SQL
 
 from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.debtor import matrix_strategy
-from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, quiet_until
+from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, customer_timezone, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
 
@@ -153,11 +155,12 @@ class CollectionCustomer(models.Model):
         self._escalate(trigger="manual")
         return True
 
-    @api.model
     def action_run_escalation(self):
         """Start the scheduled action now, in the background, and say so: the run goes batch after batch in the
-        cron worker, not inside the user's request."""
+        cron worker, not inside the user's request. Customers chosen in the list are looked at again even if
+        the run already checked them today."""
         self.check_access("write")
+        self._mark_to_recheck()
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_escalate")
         # asked for by a person, presumably after mending a cause: the files that failed today are tried again
         self.sudo().search([("escalation_failed_on", "!=", False)])._mark_to_recheck()
@@ -246,7 +249,7 @@ class CollectionCustomer(models.Model):
         """When the customer's quiet hours end (naive UTC), or None when it may be contacted now."""
         self.ensure_one()
         policy = self.policy_id
-        tz = self.partner_id.tz or self.company_id.partner_id.tz
+        tz = self._timezone()
         return quiet_until(
             fields.Datetime.now(), tz,
             policy.quiet_hours_start if policy else DEFAULT_QUIET_START,
@@ -538,7 +541,12 @@ class CollectionCustomer(models.Model):
 
     def _timezone(self):
         self.ensure_one()
-        return self.partner_id.tz or self.company_id.partner_id.tz or "UTC"
+        partner, company = self.partner_id, self.company_id
+        country = partner.country_id
+        return customer_timezone(
+            partner.tz, company.partner_id.tz, pytz.country_timezones.get(country.code, ()) if country else (),
+            same_country_as_company=not country or country == company.country_id,
+        )
 
     def _work_policies(self):
         """{file id: policy} for the collector's day: the file's policy, else its company's default, else the

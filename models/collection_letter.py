@@ -90,6 +90,8 @@ class CollectionLetter(models.Model):
     pdf_file = fields.Binary(string="Letter (PDF)", attachment=True, readonly=True, copy=False)
     pdf_filename = fields.Char(readonly=True, copy=False)
     pdf_note = fields.Char(string="PDF", readonly=True, copy=False)
+    can_make_pdf = fields.Boolean(compute="_compute_can_make_pdf",
+                                  help="LibreOffice is installed on the server: the letter can be turned into a PDF.")
     generated_by_id = fields.Many2one("res.users", readonly=True,
                                       default=lambda self: self.env.user)
     trigger = fields.Selection(LETTER_TRIGGERS, readonly=True, default="manual")
@@ -131,6 +133,9 @@ class CollectionLetter(models.Model):
     def _compute_move_ids(self):
         for letter in self:
             letter.move_ids = letter.line_ids.move_id
+
+    def _compute_can_make_pdf(self):
+        self.can_make_pdf = bool(self.env["collection.letter.engine"]._soffice())
 
     @api.depends("kind")
     def _compute_is_court_document(self):

@@ -493,7 +493,7 @@ class CollectionLetterEngine(models.AbstractModel):
         policy = file.policy_id
         collector = file.user_id or policy.collector_id or letter.generated_by_id
         lawyer_user = policy.legal_user_id
-        bank = company.partner_id.bank_ids[:1]
+        bank = self._payment_bank(letter)
 
         def money(value):
             return format_decimal(value, format=f"#,##0.{'0' * currency.decimal_places}" if currency.decimal_places
@@ -520,7 +520,8 @@ class CollectionLetterEngine(models.AbstractModel):
                          "holder": bank.acc_holder_name or company.name or "", "bic": bank.bank_id.bic or ""},
             },
             "recipient": {
-                "name": partner.name or "", "ref": partner.ref or "", "address": ", ".join(recipient_lines),
+                "name": partner.name or "", "ref": self._customer_account(partner),
+                "address": ", ".join(recipient_lines),
                 "address_lines": recipient_lines, "vat": partner.vat or "",
                 "contact": recipient.name if recipient != partner else "",
                 "email": letter.recipient_email or "", "phone": recipient.phone or partner.phone or "",
@@ -560,6 +561,24 @@ class CollectionLetterEngine(models.AbstractModel):
             "plan": {"instalments": [{"number": index, "date": day(when), "amount": money(amount)}
                                      for index, (when, amount) in enumerate(instalments, start=1)]},
         }
+
+    @api.model
+    def _payment_bank(self, letter):
+        """The account the letter asks payment to: the one its invoices name, else the company's bank journal's,
+        else the first of the company's own bank accounts."""
+        bank = letter.line_ids.move_id.partner_bank_id[:1]
+        if not bank:
+            bank = self.env["account.journal"].sudo().search([
+                ("type", "=", "bank"), ("company_id", "=", letter.company_id.id), ("bank_account_id", "!=", False),
+            ], order="sequence, id", limit=1).bank_account_id
+        return bank or letter.company_id.partner_id.bank_ids[:1]
+
+    @api.model
+    def _customer_account(self, partner):
+        """The customer's account with us as letters print it: its reference, else its company's, else its
+        number in the database (the one the accounts team finds it by)."""
+        commercial = partner.commercial_partner_id
+        return partner.ref or commercial.ref or str(commercial.id)
 
     # === PDF === #
     @api.model

@@ -24,6 +24,7 @@ SECTION_TEMPLATES = {
     "hour_html": "account_collection_litigation.collection_kpi_hour_table",
     "target_html": "account_collection_litigation.collection_kpi_target_table",
     "trend_html": "account_collection_litigation.collection_kpi_trend_table",
+    "chart_html": "account_collection_litigation.collection_kpi_month_chart",
 }
 
 
@@ -81,6 +82,7 @@ class CollectionKpiDashboard(models.TransientModel):
     hour_html = fields.Html(string="Results by Hour", compute="_compute_kpis", sanitize=False)
     target_html = fields.Html(string="Targets", compute="_compute_kpis", sanitize=False)
     trend_html = fields.Html(string="Trends by Month", compute="_compute_kpis", sanitize=False)
+    chart_html = fields.Html(string="Invoiced and Collected by Month", compute="_compute_kpis", sanitize=False)
     # === Cash forecast, from today === #
     forecast_weeks = fields.Integer(string="Weeks Ahead", default=12)
     forecast_html = fields.Html(string="Cash Forecast", compute="_compute_forecast", sanitize=False)
@@ -109,11 +111,44 @@ class CollectionKpiDashboard(models.TransientModel):
                 {**data, "currency": company.currency_id},
             )
 
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._(
+                "Collection KPIs %(start)s – %(end)s", start=dashboard.date_from, end=dashboard.date_to)
+
     # === Constraints === #
     @api.constrains("date_from", "date_to")
     def _check_period(self):
         if any(dashboard.date_from > dashboard.date_to for dashboard in self):
             raise ValidationError(self.env._("The period of the dashboard ends before it starts."))
+
+    # === Actions === #
+    @api.model
+    def action_open_dashboard(self):
+        """The menu's entry: a dashboard of the last twelve months, saved so that it opens with its figures and
+        its title rather than as a blank "New" form."""
+        self.env["account.move"]._collection_check_team()
+        dashboard = self.create({})
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": dashboard.id,
+            "name": self.env._("Collection KPIs"), "view_mode": "form", "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_open_aging_graph(self):
+        return self._open_aging("graph")
+
+    def action_open_aging_pivot(self):
+        return self._open_aging("pivot")
+
+    def _open_aging(self, view_type):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_collection_litigation.collection_aging_report_action")
+        views = {mode: view_id for view_id, mode in action.get("views", [])}
+        action["views"] = [(views.get(view_type), view_type)] + [
+            (view_id, mode) for mode, view_id in views.items() if mode != view_type]
+        return action
 
     # === Business === #
     def _kpi_data(self):

@@ -34,3 +34,5 @@ from . import test_retention
 from . import test_access_matrix
 from . import test_faults
 from . import test_one_of_each
+from . import test_client_fixes
+from . import test_ui

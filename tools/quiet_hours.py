@@ -64,3 +64,21 @@ def quiet_until(
     # Build the local wall time then convert, so zoneinfo applies that day's UTC offset.
     local_end = datetime.combine(end_day, end_time, tzinfo=zone)
     return local_end.astimezone(UTC).replace(tzinfo=None)
+
+
+def customer_timezone(
+    partner_tz: str | None,
+    company_tz: str | None,
+    country_zones: list[str] | tuple[str, ...] = (),
+    same_country_as_company: bool = True,
+) -> str:
+    """The time zone of a customer's call windows and local time: its own; when it has none, its company's if
+    the customer is in the company's country (or names no country); otherwise its country's main zone (the first
+    the tz database lists for it); then the company's; UTC as the last resort."""
+    if partner_tz:
+        return partner_tz
+    if company_tz and same_country_as_company:
+        return company_tz
+    if country_zones:
+        return country_zones[0]
+    return company_tz or 'UTC'

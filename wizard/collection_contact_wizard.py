@@ -55,7 +55,10 @@ class CollectionContactWizard(models.TransientModel):
     recording_consent = fields.Boolean(string="Consented to the Recording")
     override_reason = fields.Text(string="Reason for an Exception")
     # === A promise === #
-    promise_amount = fields.Monetary(string="Promised Amount")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", compute="_compute_promise_amount", store=True, readonly=False,
+        help="The open amount of the invoices discussed, or the amount claimed from the customer when none is chosen.",
+    )
     promise_date = fields.Date(string="Promised By")
     # === A dispute === #
     dispute_move_ids = fields.Many2many(
@@ -110,6 +113,16 @@ class CollectionContactWizard(models.TransientModel):
                 lambda a, t=activity_type, today=today: a.user_id == self.env.user and a.date_deadline <= today
                 and a.activity_type_id == t)
             wizard.activity_id = activities.sorted("date_deadline")[:1]
+
+    @api.depends("outcome", "customer_id", "move_ids")
+    def _compute_promise_amount(self):
+        for wizard in self:
+            if wizard.outcome != "promise":
+                wizard.promise_amount = 0.0
+                continue
+            moves = wizard.move_ids
+            wizard.promise_amount = (sum(moves.mapped("amount_residual_signed")) if moves
+                                     else wizard.customer_id.claim_amount)
 
     @api.depends("customer_id", "person")
     def _compute_contact_partner_id(self):

@@ -115,3 +115,18 @@ def test_start_equal_end_never_quiet(hour):
 def test_hour_out_of_range_rejected():
     with pytest.raises(ValueError):
         quiet_until(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), 'UTC', 22.0, 24.5)
+
+
+def test_customer_timezone_falls_back_to_the_company_then_the_country():
+    from tools.quiet_hours import customer_timezone
+
+    assert customer_timezone('Europe/Paris', 'Asia/Shanghai', ['Asia/Shanghai']) == 'Europe/Paris'
+    # same country (or none given): the company's zone
+    assert customer_timezone(None, 'Asia/Shanghai', ['Asia/Shanghai', 'Asia/Urumqi']) == 'Asia/Shanghai'
+    # another country: its main zone rather than the company's
+    assert customer_timezone(None, 'Asia/Shanghai', ['Europe/Berlin', 'Europe/Busingen'],
+                             same_country_as_company=False) == 'Europe/Berlin'
+    # a company without a zone: the country's
+    assert customer_timezone(None, None, ['Asia/Shanghai']) == 'Asia/Shanghai'
+    assert customer_timezone(None, 'Asia/Shanghai', [], same_country_as_company=False) == 'Asia/Shanghai'
+    assert customer_timezone(None, None, []) == 'UTC'

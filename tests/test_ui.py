@@ -1,0 +1,96 @@
+"""Every role's main journey in the web client, as browser tours (static/tests/tours/*.js) in headless Chromium.
+
+The tours run on the demo database of the test command, logged in as the demo user of each role. Without a
+browser (or without the websocket-client package Odoo drives it with) they are skipped with a loud line that
+`scripts/dev test` repeats at the end of its output."""
+
+import logging
+import unittest
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import _find_executable
+
+_logger = logging.getLogger(__name__)
+# Seconds a tour may take: Odoo's 60 are too few for a whole day's work on a busy two-core test machine.
+TOUR_TIMEOUT = 300
+
+
+def _browser_missing():
+    """Why Odoo's HttpCase cannot drive a browser here, or None."""
+    try:
+        import websocket  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        return "the Python package websocket-client is not installed (scripts/dev setup installs it)"
+    try:
+        _find_executable()
+    except unittest.SkipTest:
+        return "no Chromium or Chrome found (Debian: apt-get install chromium; scripts/dev setup does it as root)"
+    return None
+
+
+class _ChromePreconnectFilter(logging.Filter):
+    """Chrome opens spare connections it may never use; the test server closes them after 5 s and werkzeug
+    logs each as an ERROR "Request timed out", which is no failure of the addon."""
+
+    def filter(self, record):
+        return "Request timed out" not in record.getMessage()
+
+
+class TourCase(HttpCase):
+    """The demo users' tours; the compliance caps and quiet hours are lifted so that a tour does not depend on
+    the hour it runs at (their rules have their own tests)."""
+
+    browser_size = "1440x1000"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if reason := _browser_missing():
+            _logger.warning("THE BROWSER TOURS WERE SKIPPED: %s", reason)
+            raise unittest.SkipTest(reason)
+        if not cls.env.ref("account_collection_litigation.demo_user_collector", raise_if_not_found=False):
+            raise unittest.SkipTest("the tours run on the demo data")
+        preconnect = _ChromePreconnectFilter()
+        logging.getLogger("werkzeug").addFilter(preconnect)
+        cls.addClassCleanup(logging.getLogger("werkzeug").removeFilter, preconnect)
+        cls.env["collection.policy"].search([]).write({
+            "quiet_hours_start": 0.0, "quiet_hours_end": 0.0,
+            "contact_cap_attempts": 0, "contact_cap_connected": 0,
+        })
+
+
+@tagged("post_install", "-at_install")
+class TestTours(TourCase):
+
+    def test_collector_day(self):
+        """Worklist, a call, a promise with its amount prefilled, a dispute, a payment plan, a letter to review
+        and its download."""
+        self.start_tour("/odoo", "acl_collector_tour", login="collector", timeout=TOUR_TIMEOUT)
+        customer = self.env["collection.customer"].search([
+            ("partner_id", "=", self.env.ref("account_collection_litigation.demo_customer_01").id)])
+        self.assertTrue(customer.contact_ids.filtered(lambda c: c.outcome == "reached"))
+        self.assertTrue(self.env["collection.promise"].search([("customer_id", "=", customer.id)]).amount)
+        self.assertTrue(self.env["collection.dispute"].search([("customer_id", "=", customer.id)]))
+        self.assertEqual(self.env["collection.payment.plan"].search([("customer_id", "=", customer.id)]).state,
+                         "to_approve")
+        self.assertEqual(self.env["collection.letter"].search([("customer_id", "=", customer.id)]).state, "draft")
+
+    def test_sales_rep(self):
+        """A sales rep sees the badges of customers in collection and litigation, and cannot open their files,
+        their cases, the worklist or the stage setup."""
+        self.start_tour("/odoo", "acl_sales_tour", login="sales", timeout=TOUR_TIMEOUT)
+        sales = self.env.ref("account_collection_litigation.demo_user_sales")
+        case = self.env.ref("account_collection_litigation.demo_case_golden_bridge")
+        file = self.env["collection.customer"].search([("partner_id", "=", case.partner_id.id)], limit=1)
+        for records in (case, file, self.env["collection.worklist"].search([], limit=1),
+                        self.env["collection.stage"].search([], limit=1)):
+            with self.subTest(model=records._name), self.assertRaises(AccessError):
+                records.with_user(sales).check_access("read")
+
+    def test_collection_manager(self):
+        """The KPI dashboard with cards and a chart, the aging chart and pivot, a statement of account, the
+        escalation run now and the credit regrading."""
+        self.env["collection.credit.rating"].search([]).unlink()
+        self.start_tour("/odoo", "acl_manager_tour", login="manager", timeout=TOUR_TIMEOUT)
+        self.assertTrue(self.env["collection.credit.rating"].search_count([]), "the regrading rated the customers")
