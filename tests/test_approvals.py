@@ -176,7 +176,7 @@ class TestApprovals(LegalCommon):
         huge = self._extension(self._invoice(40, amount=2_000_000.0))
         huge.action_submit()
         self.assertTrue(huge.approver_id.has_group(f"{MODULE}.group_collection_general_manager"))
-        with self._refused(r"needs the level .*General Manager.* without limit"):
+        with self._refused(r"needs the level .*General Manager.*without limit"):
             huge.with_user(self.director).action_approve()
         large.with_user(self.director).action_approve()
         huge.with_user(self.general_manager).action_approve()
