@@ -91,7 +91,7 @@ class CollectionArrangement(models.Model):
         self.env["collection.customer"].check_access("write")
         if any(arrangement.state != "approved" for arrangement in self):
             raise UserError(self.env._("Only an arrangement in force can be marked done."))
-        self.write({"state": "done"})
+        self._approval_write({"state": "done"})
         return True
 
     def action_cancel(self):
@@ -101,7 +101,7 @@ class CollectionArrangement(models.Model):
         pauses = self.pause_id.filtered(lambda p: p.state == "active")
         if pauses:
             pauses.action_resume()
-        self.write({"state": "cancelled"})
+        self._approval_write({"state": "cancelled"})
         self.activity_unlink(["account_collection_litigation.mail_activity_type_collection_approval"])
         return True
 
@@ -111,13 +111,15 @@ class CollectionArrangement(models.Model):
         return self.kind
 
     def _approval_amount(self):
-        """What is at stake: the debt extended, settled or guaranteed; what is given up for a waiver or a
-        restructuring."""
+        """What is at stake: the debt extended, settled or guaranteed (what the chosen invoices owe in the books,
+        whatever the field says); what is given up for a waiver or a restructuring."""
         self.ensure_one()
         if self.kind == "interest_waiver":
             return self._interest_waived()
         if self.kind == "restructuring":
             return self.waived_amount
+        if self.move_ids:
+            return sum(self.move_ids._collection_open().mapped("amount_residual_signed"))
         return self.amount
 
     def _approval_label(self):
@@ -171,7 +173,6 @@ class CollectionArrangement(models.Model):
             "move_id": move.id, "share": arrangement.waiver_share,
             "reason": arrangement.terms or arrangement._approval_label(),
         } for arrangement in waivers for move in arrangement.move_ids])
-        written.filtered(lambda w: w.state == "to_approve").write({
-            "state": "approved", "approved_by_id": self.env.uid, "approved_on": fields.Datetime.now()})
+        written.filtered(lambda w: w.state == "to_approve")._approve()
         waivers.write({"state": "done"})
         (self - waivers).write({"state": "approved"})

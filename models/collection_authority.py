@@ -3,7 +3,7 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.authority import AuthorityRow, lowest_level, may_approve
+from ..tools.authority import AuthorityRow, covers, lowest_level, may_approve
 
 APPROVAL_KINDS = [
     ("instalment_plan", "Instalment plan"),
@@ -13,12 +13,13 @@ APPROVAL_KINDS = [
     ("guarantee", "Third-party guarantee"),
     ("restructuring", "Restructuring"),
     ("write_off", "Write-off"),
+    ("stop_loss", "Stop-loss decision"),
 ]
 MODULE = "account_collection_litigation"
 # The brief's defaults ("Authority by amount"): the collector up to 100,000, the supervisor up to 500,000 and small
 # extensions, the director up to 1,000,000 and instalment plans, the general manager above. Settlements, interest
 # waivers and write-offs follow the same levels (the brief's own choice). (group, sequence, kinds, limit).
-_EVERYDAY = ("interest_waiver", "settlement_in_kind", "guarantee", "restructuring", "write_off")
+_EVERYDAY = ("interest_waiver", "settlement_in_kind", "guarantee", "restructuring", "write_off", "stop_loss")
 DEFAULT_MATRIX = [
     ("group_collection_collector", 10, _EVERYDAY, 100_000.0),
     ("group_collection_supervisor", 20, (*_EVERYDAY, "extension"), 500_000.0),
@@ -111,20 +112,35 @@ class CollectionAuthority(models.Model):
         return may_approve(self._matrix(company), user.sudo().groups_id.ids, kind, amount)
 
     @api.model
-    def _approvers(self, kind, amount, company=None, prefer=None):
-        """Users of the lowest level that may approve (`prefer` first when they may), or an empty recordset."""
+    def _required_level(self, kind, amount, company=None):
+        """The lowest row of the matrix that covers `kind` for `amount`, as (group, limit or None), or None."""
+        company = company or self.env.company
+        row = lowest_level(self._matrix(company), kind, amount)
+        return row and (self.env["res.groups"].sudo().browse(row.level), row.limit)
+
+    @api.model
+    def _approvers(self, kind, amount, company=None, prefer=None, exclude=None, group=None):
+        """Users of the lowest level that may approve (`prefer` first when they may), or an empty recordset.
+        `exclude` (the requester: four eyes) is never one of them; with `group` (an xmlid) only its members are."""
         company = company or self.env.company
         prefer = prefer or self.env["res.users"]
-        if prefer and self._authority_check(kind, amount, prefer, company):
+        exclude = exclude or self.env["res.users"]
+
+        def allowed(users):
+            users -= exclude
+            return users.filtered(lambda user: user.has_group(group)) if group else users
+
+        if allowed(prefer) and self._authority_check(kind, amount, prefer, company):
             return prefer
         matrix = self._matrix(company)
-        row = lowest_level(matrix, kind, amount)
-        if not row:
-            return self.env["res.users"]
-        users = self.env["res.users"].sudo().search([
-            ("groups_id", "in", row.level), ("share", "=", False), ("company_ids", "in", company.id),
-            ("id", "!=", self.env.ref("base.user_root").id),
-        ], order="id")
-        # members of a higher level (the general manager is a director too) only when nobody holds just this one
-        higher = {other.level for other in matrix if other.rank > row.rank}
-        return users.filtered(lambda user: not higher & set(user.groups_id.ids)) or users
+        able = [row for row in matrix if covers(row, kind, amount)]
+        for row in sorted(able, key=lambda row: (row.rank, row.limit is None, row.limit or 0)):
+            users = allowed(self.env["res.users"].sudo().search([
+                ("groups_id", "in", row.level), ("share", "=", False), ("company_ids", "in", company.id),
+                ("id", "!=", self.env.ref("base.user_root").id),
+            ], order="id"))
+            # members of a higher level (the general manager is a director too) only when nobody holds just this one
+            higher = {other.level for other in matrix if other.rank > row.rank}
+            if users:
+                return users.filtered(lambda user, higher=higher: not higher & set(user.groups_id.ids)) or users
+        return self.env["res.users"]

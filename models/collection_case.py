@@ -16,6 +16,7 @@ from odoo.tools import SQL
 
 from ..tools import court_fees, evidence_pack
 from ..tools import legal_deadlines as legal
+from .collection_approval_mixin import APPROVAL_TRANSITION
 from .collection_evidence_template import CASE_TYPES
 
 STOP_LOSS_STATES = [
@@ -23,6 +24,8 @@ STOP_LOSS_STATES = [
     ("proposed", "Proposed"),
     ("approved", "Approved"),
 ]
+# The stop-loss decision changes only through its buttons (the approval's context key): four eyes hold on every door.
+STOP_LOSS_DECISION = ("stop_loss_state", "stop_loss_proposed_by_id", "stop_loss_approved_by_id", "stop_loss_date")
 
 JURISDICTIONS = [
     ("prc", "China (PRC)"),
@@ -330,9 +333,12 @@ class CollectionCase(models.Model):
             if "evidence_ids" not in vals:
                 template = templates._for_case_type(vals.get("case_type") or "sale_of_goods", company)
                 vals["evidence_ids"] = template._evidence_commands() if template else []
+            self._check_stop_loss_write({name for name in STOP_LOSS_DECISION
+                                         if vals.get(name) and vals.get(name) != "none"})
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_stop_loss_write(set(STOP_LOSS_DECISION) & set(vals))
         was_closed = {case.id: case.is_closed for case in self}
         if vals.get("stage_id") and not self.env["collection.case.stage"].browse(vals["stage_id"]).is_closed:
             reopened = self.filtered("is_closed").line_ids
@@ -862,6 +868,8 @@ class CollectionCase(models.Model):
                                        tracking=True, copy=False)
     stop_loss_reason = fields.Text(string="Why Pursuing Further Is Uneconomic", tracking=True, copy=False)
     stop_loss_date = fields.Date(readonly=True, copy=False)
+    stop_loss_proposed_by_id = fields.Many2one("res.users", string="Stop-loss Proposed By", readonly=True,
+                                               copy=False)
     stop_loss_approved_by_id = fields.Many2one("res.users", string="Stop-loss Approved By", readonly=True,
                                                copy=False)
 
@@ -924,22 +932,58 @@ class CollectionCase(models.Model):
 
     # === Actions: stop-loss === #
     def action_propose_stop_loss(self):
+        self.check_access("write")
         for case in self:
             if not case.stop_loss_reason:
                 raise UserError(self.env._("Say why pursuing %s further is uneconomic first.", case.name))
+            if case.stop_loss_state != "none":
+                raise UserError(self.env._("%s has a stop-loss decision already.", case.name))
         for company, cases in self.grouped("company_id").items():
-            cases.write({"stop_loss_state": "proposed",
-                         "stop_loss_date": self.env["collection.escalation"]._today(company)})
+            cases.with_context(**{APPROVAL_TRANSITION: True}).write({
+                "stop_loss_state": "proposed", "stop_loss_date": self.env["collection.escalation"]._today(company),
+                "stop_loss_proposed_by_id": self.env.uid, "stop_loss_approved_by_id": False})
         return True
 
     def action_approve_stop_loss(self):
-        if not self.env.is_superuser() and not self.env.user.has_group(LEGAL_MANAGER):
-            raise UserError(self.env._("Only a legal manager approves a stop-loss decision."))
+        """Four eyes, as for every approval (collection.approval.mixin): a legal manager other than the one who
+        proposed it, whose level in the authority matrix covers what the case still claims in the books."""
         for case in self:
             if case.stop_loss_state != "proposed" or not case.stop_loss_reason:
                 raise UserError(self.env._("%s has no stop-loss decision to approve.", case.name))
-        self.write({"stop_loss_state": "approved", "stop_loss_approved_by_id": self.env.uid})
+            if error := case._stop_loss_approval_error():
+                raise UserError(error)
+        self.with_context(**{APPROVAL_TRANSITION: True}).write({
+            "stop_loss_state": "approved", "stop_loss_approved_by_id": self.env.uid})
         return True
+
+    def action_refuse_stop_loss(self):
+        for case in self:
+            if case.stop_loss_state != "proposed":
+                raise UserError(self.env._("%s has no stop-loss decision to refuse.", case.name))
+            if error := case._stop_loss_approval_error():
+                raise UserError(error)
+        self.with_context(**{APPROVAL_TRANSITION: True}).write({
+            "stop_loss_state": "none", "stop_loss_date": False, "stop_loss_proposed_by_id": False})
+        for case in self:
+            case.message_post(body=self.env._("Stop-loss refused by %(user)s.", user=self.env.user.name),
+                              subtype_xmlid="mail.mt_note")
+        return True
+
+    def _stop_loss_approval_error(self):
+        """Why the current user may not decide the case's stop-loss (the approval's one rule), or False."""
+        self.ensure_one()
+        company = self.company_id
+        outstanding = self.currency_id._convert(sum(self.line_ids.mapped("amount_residual")),
+                                                company.currency_id, company,
+                                                self.env["collection.escalation"]._today(company))
+        return self.env["collection.approval.mixin"]._approval_refusal(
+            "stop_loss", outstanding, company, self.env._("The stop-loss decision on %s", self.name),
+            requested_by=self.stop_loss_proposed_by_id, group=LEGAL_MANAGER)
+
+    def _check_stop_loss_write(self, names):
+        if names and not (self.env.context.get(APPROVAL_TRANSITION) or self.env.su):
+            raise UserError(self.env._("The stop-loss decision changes only through its buttons (propose, approve, "
+                                       "refuse), not by writing it."))
 
     def action_write_off(self):
         self.ensure_one()

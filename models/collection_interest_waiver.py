@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .collection_approval_mixin import APPROVAL_TRANSITION
+
 WAIVER_STATES = [
     ("to_approve", "To Approve"),
     ("approved", "Approved"),
@@ -14,18 +16,22 @@ WAIVER_STATES = [
 ]
 MANAGER_GROUP = "account_collection_litigation.group_collection_manager"
 APPROVAL_ACTIVITY = "account_collection_litigation.mail_activity_type_collection_waiver_approval"
-# What a waiver waives and where it stands change only through the actions below, which set this context key.
-TRANSITION_KEY = "collection_waiver_transition"
+# What a waiver waives and where it stands change only through the approval's steps (the mixin's context key).
 PROTECTED_FIELDS = {"move_id", "amount", "share", "state", "approved_by_id", "approved_on", "user_id"}
 
 
 class CollectionInterestWaiver(models.Model):
-    """Interest and compensation given up on one invoice: a record kept in the history, reversible. Above the
-    policy's limit, counted over what the waiver can remove in its whole life, it waits for a collection manager."""
+    """Interest and compensation given up on one invoice: a record kept in the history, reversible. A request from
+    its creation: within the requester's authority in the matrix (collection.approval.mixin), counted over what the
+    waiver can remove in its whole life, it is approved at once; above it, a second person of the right level
+    approves it. A share of interest running without a cap has no bound: a collection manager or a level without
+    limit approves it."""
 
     _name = "collection.interest.waiver"
     _description = "Interest Waiver"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
+    _approval_draft_states = ()        # no draft: created as a request
+    _approval_activity = APPROVAL_ACTIVITY
     _order = "id desc"
     _check_company_auto = True
 
@@ -42,6 +48,7 @@ class CollectionInterestWaiver(models.Model):
     reason = fields.Text(required=True)
     user_id = fields.Many2one("res.users", string="Requested By", readonly=True, default=lambda self: self.env.user)
     state = fields.Selection(WAIVER_STATES, required=True, readonly=True, default="to_approve", tracking=True)
+    requested_by_id = fields.Many2one(related="user_id", string="Requester")
     approved_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     approved_on = fields.Datetime(string="Decided On", readonly=True)
     max_value = fields.Monetary(
@@ -91,52 +98,27 @@ class CollectionInterestWaiver(models.Model):
             amount, share = vals.get("amount") or 0.0, vals.get("share") or 0.0
             self._check_claimable(move, amount, values, waived_before[move.id])
             waived_before[move.id] += amount or values["gross"] * share / 100
-            # Every waiver starts as a request; _settle_requests decides, whatever the caller passed.
-            vals.update(state="to_approve", approved_by_id=False, approved_on=False)
-        waivers = super().create(vals_list)
+            # Every waiver starts as a request of the current user; _settle_requests decides, whatever the caller
+            # passed (a request made in someone else's name could be approved by its author: four eyes).
+            vals.update(state="to_approve", approved_by_id=False, approved_on=False, user_id=self.env.uid)
+        waivers = super(CollectionInterestWaiver, self.with_context(**{APPROVAL_TRANSITION: True})).create(vals_list)
+        waivers = waivers.with_env(self.env)
         waivers._settle_requests(figures)
         return waivers
 
     def write(self, vals):
-        if PROTECTED_FIELDS & set(vals) and not (self.env.context.get(TRANSITION_KEY) or self.env.su):
+        if PROTECTED_FIELDS & set(vals) and not (self.env.context.get(APPROVAL_TRANSITION) or self.env.su):
             raise UserError(self.env._(
                 "A waiver cannot be changed once requested: reverse it and request a new one. Approving and "
                 "refusing go through their buttons."))
         return super().write(vals)
 
     # === Actions === #
-    def action_approve(self):
-        self._check_manager()
-        pending = self.filtered(lambda w: w.state == "to_approve")
-        figures = pending.move_id._collection_interest(raise_errors=False)
-        escalation = self.env["collection.escalation"]
-        waived_now = defaultdict(float)
-        for waiver in pending:
-            if not waiver._within_authority(waiver._approval_total(
-                    self._figures(waiver.move_id, figures), [], escalation._today(waiver.company_id))):
-                raise UserError(self.env._(
-                    "Waiving %(what)s on %(invoice)s is above your authority in the authority matrix: a higher level "
-                    "approves it.", what=waiver._what(), invoice=waiver.move_id.display_name))
-            # Other waivers may have been approved since the request: it must still fit what is claimable.
-            values = self._figures(waiver.move_id, figures)
-            self._check_claimable(waiver.move_id, waiver.amount, values, waived_now[waiver.move_id.id])
-            waived_now[waiver.move_id.id] += waiver._value(values["gross"])
-        pending._mark_approved(feedback=self.env._("Approved"))
-        return True
-
-    def action_refuse(self):
-        self._check_manager()
-        pending = self.filtered(lambda w: w.state == "to_approve")
-        pending._transition({"state": "refused", "approved_by_id": self.env.user.id,
-                             "approved_on": fields.Datetime.now()})
-        pending.activity_feedback([APPROVAL_ACTIVITY], feedback=self.env._("Refused"))
-        return True
-
     def action_reverse(self):
         self.env["collection.customer"].check_access("write")
         approved = self.filtered(lambda w: w.state == "approved")
         pending = self.filtered(lambda w: w.state == "to_approve")
-        (approved | pending)._transition({"state": "reversed"})
+        (approved | pending)._approval_write({"state": "reversed"})
         # A request withdrawn before approval never waived anything: only its activity goes.
         pending.activity_unlink([APPROVAL_ACTIVITY])
         approved._log("waiver_reversed")
@@ -184,26 +166,22 @@ class CollectionInterestWaiver(models.Model):
                 amount=currency.format(amount), invoice=move.display_name, claimable=currency.format(claimable)))
 
     def _settle_requests(self, figures):
-        """Approve the new waivers within the limit (all of them for a manager), leave the others waiting for a
-        collection manager with an activity. `figures` are the invoices' interest figures before these waivers."""
+        """Approve the new waivers within the requester's authority in the matrix, leave the others waiting for a
+        second person with an activity. `figures` are the invoices' interest figures before these waivers."""
         escalation = self.env["collection.escalation"]
-        is_manager = self.env.user.has_group(MANAGER_GROUP)
         committed_now = defaultdict(list)
         approved, pending = self.browse(), self.browse()
         for waiver in self:
             values = figures[waiver.move_id.id]
             move_id = waiver.move_id.id
             total = waiver._approval_total(values, committed_now[move_id], escalation._today(waiver.company_id))
-            # within the policy's limit for anyone, above it for a manager; always within the requester's
-            # authority in the matrix, the levels the write-off and the arrangements use too
-            within_limit = total is not None and not waiver._exceeds_limit(total, values)
-            if (is_manager or within_limit) and waiver._within_authority(total):
+            if not waiver._decision_error(total, check_requester=False):
                 approved |= waiver
                 committed_now[move_id].append(waiver._lifetime_value(values["bound"]))
             else:
                 pending |= waiver
-        approved._mark_approved()
-        pending._request_approval(figures)
+        approved._approve()
+        pending._ask_approval(figures)
 
     def _approval_total(self, values, committed_now, today):
         """What this waiver, added to the waivers in force on the invoice, can remove over its life, in the
@@ -218,39 +196,59 @@ class CollectionInterestWaiver(models.Model):
             return None
         return move.currency_id._convert(sum(lifetimes), move.company_id.currency_id, move.company_id, today)
 
-    def _exceeds_limit(self, total, values):
-        """Whether `total` (company currency) is above the policy's waiver limit."""
-        self.ensure_one()
-        policy = values["policy"]
-        company = self.move_id.company_id
-        # the limit is in the currency of the policy's company (a branch may follow its parent's policy)
-        limit = (policy.currency_id or company.currency_id)._convert(
-            policy.interest_waiver_limit, company.currency_id, company,
-            self.env["collection.escalation"]._today(company))
-        return float_compare(total, limit, precision_rounding=company.currency_id.rounding) > 0
-
-    def _within_authority(self, total, user=None):
-        """Whether `user` (the current one) may approve a waiver that removes `total` (company currency) over its
-        life, by the authority matrix; a share without bound needs a level without limit, or a collection
-        manager, who answers for the policies."""
+    def _decision_error(self, total, user=None, check_requester=True):
+        """The approval's rule (collection.approval.mixin) for a waiver removing `total` over its life; a share
+        without bound (None) needs a level without limit, or a collection manager, who answers for the policies."""
         self.ensure_one()
         user = user or self.env.user
-        if total is None:
-            return user.has_group(MANAGER_GROUP) or self.env["collection.authority"]._authority_check(
-                "interest_waiver", float("inf"), user, self.company_id)
-        return self.env["collection.authority"]._authority_check("interest_waiver", total, user, self.company_id)
+        requester = self.requested_by_id if check_requester else None
+        if total is None and user.has_group(MANAGER_GROUP) and user != requester:
+            return False
+        return self._approval_refusal("interest_waiver", float("inf") if total is None else total, self.company_id,
+                                      self._approval_label(), requested_by=requester, user=user)
 
-    def _mark_approved(self, feedback=None):
-        if not self:
-            return
-        self._transition({"state": "approved", "approved_by_id": self.env.user.id,
-                          "approved_on": fields.Datetime.now()})
-        self.activity_feedback([APPROVAL_ACTIVITY], feedback=feedback)
-        self._log("waiver", note=feedback)
+    # === Approval === #
+    def _approval_kind(self):
+        return "interest_waiver"
 
-    def _request_approval(self, figures):
-        """One activity per waiver, for one collection manager with enough authority in the matrix (not one per
-        manager): the policy's supervisor when such a manager of the waiver's company, else the first one."""
+    def _approval_amount(self):
+        """What the waiver, with those in force on its invoice, can remove over its life (company currency)."""
+        self.ensure_one()
+        today = self.env["collection.escalation"]._today(self.company_id)
+        values = self.move_id._collection_interest(today, raise_errors=False).get(self.move_id.id)
+        if not values:
+            return 0.0   # interest is no longer computed on the invoice: nothing left at stake
+        total = self._approval_total(values, [], today)
+        return float("inf") if total is None else total
+
+    def _approval_label(self):
+        self.ensure_one()
+        return self.env._("Waiving %(what)s on %(invoice)s", what=self._what(), invoice=self.move_id.display_name)
+
+    def _approval_error(self, user=None, check_requester=True):
+        self.ensure_one()
+        total = self._approval_amount()
+        return self._decision_error(None if total == float("inf") else total, user, check_requester)
+
+    def _check_figures(self):
+        """Other waivers may have been approved since the request: each must still fit what is claimable."""
+        figures = self.move_id._collection_interest(raise_errors=False)   # each invoice on its company's day
+        waived_now = defaultdict(float)
+        for waiver in self:
+            values = self._figures(waiver.move_id, figures)
+            self._check_claimable(waiver.move_id, waiver.amount, values, waived_now[waiver.move_id.id])
+            waived_now[waiver.move_id.id] += waiver._value(values["gross"])
+
+    def _on_approved(self):
+        self._approval_write({"state": "approved"})
+        self._log("waiver", note=self.env._("Approved") if self.env.user != self.user_id else None)
+
+    def _log_approval(self, template, suffix=None, **values):
+        """The waiver's own history events say who waived what (event 'waiver')."""
+
+    def _ask_approval(self, figures):
+        """One activity per waiver, for one collection manager who may approve it (never its requester; not one
+        per manager): the policy's supervisor when such a manager of the waiver's company, else the first one."""
         if not self:
             return
         managers = self.env.ref(MANAGER_GROUP).sudo().users.filtered(lambda u: not u.share).sorted("id")
@@ -263,10 +261,11 @@ class CollectionInterestWaiver(models.Model):
             today = escalation._today(waiver.company_id)
             total = waiver._approval_total(figures[waiver.move_id.id], [], today)
             candidates = managers.filtered(lambda u, waiver=waiver, total=total: waiver.company_id in u.company_ids
-                                           and waiver._within_authority(total, u))
+                                           and not waiver._decision_error(total, u))
             approver = supervisor if supervisor in candidates else candidates[:1]
             if not approver:
                 continue    # no manager in the company: the waiver waits in the list, under "To Approve"
+            waiver._approval_write({"approver_id": approver.id})
             vals_list.append({
                 "activity_type_id": activity_type.id, "res_model_id": model_id, "res_id": waiver.id,
                 "user_id": approver.id, "date_deadline": today, "automated": True,
@@ -281,13 +280,6 @@ class CollectionInterestWaiver(models.Model):
     def _what(self):
         self.ensure_one()
         return self.currency_id.format(self.amount) if self.amount else f"{self.share:g}%"
-
-    def _transition(self, vals):
-        return self.with_context(**{TRANSITION_KEY: True}).write(vals)
-
-    def _check_manager(self):
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(self.env._("Only a collection manager approves or refuses an interest waiver."))
 
     def _log(self, event, note=None):
         self.env["collection.history"]._log(

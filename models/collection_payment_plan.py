@@ -5,7 +5,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.instalments import DEFAULT_GRACE_DAYS, ScheduleError, allocate, build_schedule, first_missed
+from ..tools.instalments import DEFAULT_GRACE_DAYS, ScheduleError, allocate, build_schedule, first_missed, to_units
+from .collection_approval_mixin import APPROVAL_TRANSITION
 
 PLAN_STATES = [
     ("draft", "Draft"),
@@ -27,6 +28,10 @@ LINE_STATES = [
 # The terms a schedule is built from: changing one in a draft rebuilds it.
 SCHEDULE_TERMS = {"amount_total", "down_payment", "instalment_count", "start_date", "first_date", "interval_number",
                   "interval_unit", "interest_rate", "move_ids"}
+# Figures the plan derives from the books and its terms: never typed (the approval reads them).
+DERIVED_FIGURES = ("amount_total", "interest_amount")
+# What an instalment asks and when: fixed once the plan leaves the draft.
+LINE_TERMS = {"plan_id", "sequence", "date", "amount"}
 
 
 class CollectionPaymentPlan(models.Model):
@@ -56,8 +61,8 @@ class CollectionPaymentPlan(models.Model):
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True, precompute=True)
     amount_total = fields.Monetary(
-        string="Balance Covered", compute="_compute_amount_total", store=True, readonly=False, precompute=True,
-        tracking=True, help="What the invoices still owe, in their currency.",
+        string="Balance Covered", compute="_compute_amount_total", store=True, precompute=True,
+        tracking=True, help="What the invoices still owe, in their currency (from the books, never typed).",
     )
     down_payment = fields.Monetary(tracking=True)
     instalment_count = fields.Integer(string="Instalments", default=3, tracking=True)
@@ -142,11 +147,20 @@ class CollectionPaymentPlan(models.Model):
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
+        typed = [vals for vals in vals_list if any(name in vals for name in DERIVED_FIGURES)]
         plans = super().create(vals_list)
+        if typed:
+            plans._check_typed_figures(typed)
         plans._rebuild_schedule()
         return plans
 
     def write(self, vals):
+        internal = self.env.context.get(APPROVAL_TRANSITION) or self.env.su
+        if not internal and SCHEDULE_TERMS & set(vals) and any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("The terms of a submitted payment plan stay as approved: cancel it and "
+                                       "agree a new one."))
+        if not internal:
+            self._check_typed_figures([vals] * len(self))
         res = super().write(vals)
         if SCHEDULE_TERMS & set(vals):
             self.filtered(lambda p: p.state == "draft")._rebuild_schedule()
@@ -170,14 +184,14 @@ class CollectionPaymentPlan(models.Model):
         if any(plan.state in ("done", "broken") for plan in self):
             raise UserError(self.env._("A paid or broken plan stays as it is."))
         self._end_pause(self.env._("Payment plan cancelled."))
-        self.write({"state": "cancelled"})
+        self._approval_write({"state": "cancelled"})
         self.activity_unlink(["account_collection_litigation.mail_activity_type_collection_approval"])
         return True
 
     def action_draft(self):
         if any(plan.state not in ("refused", "cancelled") for plan in self):
             raise UserError(self.env._("Only a refused or cancelled plan goes back to draft."))
-        self.write({"state": "draft"})
+        self._approval_write({"state": "draft"})
         self._rebuild_schedule()
         return True
 
@@ -207,11 +221,12 @@ class CollectionPaymentPlan(models.Model):
         return "instalment_plan"
 
     def _approval_amount(self):
+        """What the invoices owe in the books, plus the plan's interest, in the company's currency."""
         self.ensure_one()
         if not self.currency_id or not self.company_id:
             return 0.0
-        return self.currency_id._convert(self.amount_total, self.company_id.currency_id, self.company_id,
-                                         self.env["collection.escalation"]._today(self.company_id))
+        return self.currency_id._convert(self._owed() + self.interest_amount, self.company_id.currency_id,
+                                         self.company_id, self.env["collection.escalation"]._today(self.company_id))
 
     def _approval_label(self):
         self.ensure_one()
@@ -222,12 +237,39 @@ class CollectionPaymentPlan(models.Model):
         for plan in self:
             if not plan.move_ids._collection_open():
                 raise UserError(self.env._("Choose the open invoices the plan covers."))
-            if not plan.line_ids:
+            if plan.currency_id.compare_amounts(plan.amount_total, plan._owed()):
+                # paid in part since the draft was made: it covers what is owed now
+                plan._approval_write({"amount_total": plan._owed()})
+            elif not plan.line_ids:
                 plan._rebuild_schedule()
             if plan.interest_amount and not plan._interest_account():
                 raise UserError(self.env._(
                     "Set the interest product or account on the collection policy first: the plan's interest is "
                     "invoiced when it starts."))
+
+    def _check_figures(self):
+        """The plan covers what its invoices owe today, its interest is what its terms give, and its lines add up
+        to both to the smallest unit of the currency: the approval reads these figures, whatever door wrote them."""
+        for plan in self:
+            currency = plan.currency_id
+            owed = plan._owed()
+            if currency.compare_amounts(plan.amount_total, owed):
+                raise UserError(self.env._(
+                    "%(plan)s covers %(total)s but its invoices owe %(owed)s in the books: put it back to draft so "
+                    "that it covers what is owed.", plan=plan.display_name, total=currency.format(plan.amount_total),
+                    owed=currency.format(owed)))
+            interest = plan._schedule_interest()
+            if currency.compare_amounts(plan.interest_amount, interest):
+                raise UserError(self.env._(
+                    "The interest of %(plan)s is %(interest)s by its terms, not %(typed)s.", plan=plan.display_name,
+                    interest=currency.format(interest), typed=currency.format(plan.interest_amount)))
+            unit = currency.rounding
+            scheduled = sum(to_units(amount, unit) for amount in plan.line_ids.mapped("amount"))
+            if scheduled != to_units(owed + interest, unit):
+                raise UserError(self.env._(
+                    "The instalments of %(plan)s add up to %(scheduled)s, not to the %(total)s owed with the plan's "
+                    "interest: rebuild the schedule.", plan=plan.display_name,
+                    scheduled=currency.format(scheduled * unit), total=currency.format(owed + interest)))
 
     def _on_approved(self):
         """The plan starts: its interest is invoiced, its invoices pause, payments count from now."""
@@ -244,20 +286,52 @@ class CollectionPaymentPlan(models.Model):
             plan.write({"state": "active", "pause_id": pause.id})
 
     # === Business === #
+    def _owed(self):
+        """What the plan's invoices owe today in the books, in their currency."""
+        self.ensure_one()
+        return sum(self.move_ids._collection_open().mapped("amount_residual"))
+
+    def _check_typed_figures(self, vals_list):
+        """Refuse a total or an interest typed by the caller that is not what the books and the terms give."""
+        for plan, vals in zip(self, vals_list, strict=True):
+            currency = plan.currency_id
+            for name in (name for name in DERIVED_FIGURES if name in vals):
+                expected = {"amount_total": plan._owed() if plan.state == "draft" else plan.amount_total,
+                            "interest_amount": plan._schedule_interest()}
+                if currency.compare_amounts(vals[name] or 0.0, expected[name]):
+                    raise UserError(self.env._(
+                        "%(field)s of a payment plan comes from its invoices and terms (%(expected)s); it cannot be "
+                        "set to %(typed)s.", field=self._fields[name].get_description(self.env)["string"],
+                        expected=currency.format(expected[name]), typed=currency.format(vals[name] or 0.0)))
+
+    def _schedule(self):
+        """The schedule the plan's terms give for what it covers, or [] before invoices and a positive balance."""
+        self.ensure_one()
+        if not self.move_ids or self.amount_total <= 0:
+            return []
+        try:
+            return build_schedule(
+                Decimal(str(self.amount_total)), Decimal(str(self.down_payment or 0.0)), self.instalment_count,
+                self.first_date, self.interval_number, self.interval_unit, Decimal(str(self.currency_id.rounding)),
+                start=self.start_date, annual_rate=Decimal(str(self.interest_rate or 0.0)),
+            )
+        except ScheduleError as error:
+            raise UserError(self.env._("The plan's terms give no schedule: %(error)s", error=error)) from error
+
+    def _schedule_interest(self):
+        self.ensure_one()
+        lines = self._schedule()
+        if not lines:
+            return 0.0
+        return float(sum(line.amount for line in lines) - Decimal(str(self.currency_id.round(self.amount_total))))
+
     def _rebuild_schedule(self):
         """The draft's lines from its terms (nothing to build before invoices and a positive balance)."""
-        for plan in self.filtered(lambda p: p.state == "draft"):
-            if not plan.move_ids or plan.amount_total <= 0:
+        for plan in self.filtered(lambda p: p.state == "draft").with_context(**{APPROVAL_TRANSITION: True}):
+            lines = plan._schedule()
+            if not lines:
                 plan.line_ids = [Command.clear()]
                 continue
-            try:
-                lines = build_schedule(
-                    Decimal(str(plan.amount_total)), Decimal(str(plan.down_payment or 0.0)), plan.instalment_count,
-                    plan.first_date, plan.interval_number, plan.interval_unit, Decimal(str(plan.currency_id.rounding)),
-                    start=plan.start_date, annual_rate=Decimal(str(plan.interest_rate or 0.0)),
-                )
-            except ScheduleError as error:
-                raise UserError(self.env._("The plan's terms give no schedule: %(error)s", error=error)) from error
             scheduled = sum(line.amount for line in lines)
             plan.write({
                 "interest_amount": float(scheduled - Decimal(str(plan.currency_id.round(plan.amount_total)))),
@@ -265,6 +339,14 @@ class CollectionPaymentPlan(models.Model):
                     "sequence": line.sequence, "date": line.due, "amount": float(line.amount),
                 }) for line in lines],
             })
+
+    def _check_lines_editable(self):
+        """The instalments of a submitted plan are what was approved: nobody changes them afterwards."""
+        if self.env.context.get(APPROVAL_TRANSITION) or self.env.su:
+            return
+        if any(plan.state != "draft" for plan in self):
+            raise UserError(self.env._("The instalments of a submitted payment plan stay as approved: cancel it and "
+                                       "agree a new one."))
 
     def _interest_account(self):
         self.ensure_one()
@@ -320,7 +402,7 @@ class CollectionPaymentPlan(models.Model):
     def _finish(self, today):
         if not self:
             return
-        self.write({"state": "done", "done_on": today})
+        self._approval_write({"state": "done", "done_on": today})
         self._end_pause(self.env._("Payment plan paid as agreed."))
         for plan in self.filtered("waive_overdue_interest"):
             moves = plan.move_ids - plan.interest_move_id
@@ -341,7 +423,7 @@ class CollectionPaymentPlan(models.Model):
         if self.acceleration:
             values["accelerated_on"] = today
             self.line_ids.filtered(lambda line_: line_.state != "paid").write({"state": "accelerated"})
-        self.write(values)
+        self._approval_write(values)
         note = self.env._(
             "Instalment of %(date)s (%(amount)s) missed beyond %(grace)s days of grace: %(what)s",
             date=line.date, amount=self.currency_id.format(line.amount), grace=self.grace_days,
@@ -410,6 +492,24 @@ class CollectionPaymentPlanLine(models.Model):
     amount_paid = fields.Monetary(string="Paid", readonly=True)
     paid_date = fields.Date(string="Paid On", readonly=True)
     state = fields.Selection(LINE_STATES, required=True, default="open", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.plan_id._check_lines_editable()
+        return lines
+
+    def write(self, vals):
+        if LINE_TERMS & set(vals):
+            self.plan_id._check_lines_editable()
+        res = super().write(vals)
+        if "plan_id" in vals:
+            self.plan_id._check_lines_editable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_submitted(self):
+        self.plan_id.filtered(lambda plan: plan.state != "draft")._check_lines_editable()
 
     def _matched_values(self, covered, today):
         """What the line shows once `covered` of it is paid, as of `today` (an accelerated line stays so)."""

@@ -112,10 +112,6 @@ class CollectionPolicy(models.Model):
         help="Overdue interest and compensation claimed from customers of this policy, unless a customer or an "
         "invoice names another rule. Claimed, not booked, unless interest is invoiced.",
     )
-    interest_waiver_limit = fields.Monetary(
-        string="Waiver Limit", currency_field="currency_id", default=1000.0,
-        help="Interest waivers above this amount wait for a collection manager.",
-    )
     interest_product_id = fields.Many2one("product.product")
     interest_account_id = fields.Many2one("account.account", string="Interest Income Account", check_company=True)
     interest_invoicing = fields.Selection(
@@ -137,8 +133,6 @@ class CollectionPolicy(models.Model):
          "The days between letters cannot be negative."),
         ("daily_new_customers_positive", "CHECK(daily_new_customers >= 0)",
          "The number of new customers a day cannot be negative."),
-        ("interest_waiver_limit_positive", "CHECK(interest_waiver_limit >= 0)",
-         "The interest waiver limit cannot be negative."),
         ("contact_caps_positive", "CHECK(contact_cap_attempts >= 0 AND contact_cap_connected >= 0)",
          "A contact cap cannot be negative."),
         ("repeat_excuse_threshold_positive", "CHECK(repeat_excuse_threshold >= 0)",

@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import write_off as tax
+from .collection_approval_mixin import APPROVAL_TRANSITION
 
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 LEGAL_MANAGER = "account_collection_litigation.group_litigation_manager"
@@ -46,16 +47,23 @@ EVIDENCE_FIELDS = {
     "restructuring_agreement": "evidence_restructuring",
     "force_majeure_proof": "evidence_force_majeure",
 }
+# What the write-off settles and the figures its controls read: from the books at creation, never typed, never
+# written afterwards (only the approval's own steps refresh them from the books).
+BOOK_FIELDS = ("amount", "amount_company", "move_ids", "currency_id", "company_id", "partner_id", "case_id",
+               "entry_id", "reversal_id")
 
 
 class CollectionWriteOff(models.Model):
     """A bad-debt write-off of what remains of some invoices: one balanced entry that settles their receivable
     lines, its reason, evidence and tax route. Posted by a legal manager; above the company's limit (or beyond
-    the requester's authority) a second legal manager approves it. Reversible."""
+    the requester's authority in the matrix) a second legal manager of the right level approves it
+    (collection.approval.mixin). The amount is what the invoices' open receivable lines hold in the books, never
+    a figure typed. Reversible."""
 
     _name = "collection.write.off"
     _description = "Bad-debt Write-off"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collection.approval.mixin"]
+    _approval_group = LEGAL_MANAGER
     _order = "id desc"
     _check_company_auto = True
 
@@ -73,7 +81,7 @@ class CollectionWriteOff(models.Model):
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True, index=True)
     move_ids = fields.Many2many("account.move", "collection_write_off_move_rel", "write_off_id", "move_id",
                                 string="Invoices", readonly=True, check_company=True)
-    amount = fields.Monetary(readonly=True, help="What remained of the invoices, in their currency.")
+    amount = fields.Monetary(readonly=True, help="What remained of the invoices, in their currency (from the books).")
     amount_company = fields.Monetary(string="Amount (Company Currency)", currency_field="company_currency_id",
                                      readonly=True)
     entry_id = fields.Many2one("account.move", string="Write-off Entry", readonly=True, copy=False,
@@ -112,8 +120,6 @@ class CollectionWriteOff(models.Model):
     tax_evidence_complete = fields.Boolean(compute="_compute_tax", store=True)
 
     # === Fields: approval === #
-    requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    approved_by_id = fields.Many2one("res.users", string="Second Approver", readonly=True, copy=False)
     reversed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     needs_second_approval = fields.Boolean(readonly=True, copy=False)
 
@@ -143,7 +149,25 @@ class CollectionWriteOff(models.Model):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("collection.write.off") \
                     or self.env._("New")
-        return super().create(vals_list)
+        typed = [(vals.get("amount"), vals.get("amount_company")) for vals in vals_list]
+        records = super().create(vals_list)
+        for record, (amount, amount_company) in zip(records, typed, strict=True):
+            books = record._books_amounts()
+            for given, figure, currency in ((amount, books[0], record.currency_id),
+                                            (amount_company, books[1], record.company_currency_id)):
+                if given is not None and currency.compare_amounts(given, figure):
+                    raise UserError(self.env._(
+                        "A write-off settles what its invoices still owe in the books, %(figure)s; it cannot be "
+                        "typed as %(given)s.", figure=currency.format(figure), given=currency.format(given)))
+            record._approval_write({"amount": books[0], "amount_company": books[1]})
+        return records
+
+    def write(self, vals):
+        if set(BOOK_FIELDS) & set(vals) and not self.env.context.get(APPROVAL_TRANSITION):
+            raise UserError(self.env._(
+                "The invoices, the amounts and the entry of a write-off come from the books when it is created; "
+                "they cannot be written afterwards. Refuse or reverse it, and write off again."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_retained(self):
@@ -183,24 +207,22 @@ class CollectionWriteOff(models.Model):
         currency = self._check_invoices(moves, company)
         case = case or self.env["collection.case.line"].search(
             [("move_id", "in", moves.ids), ("case_open", "=", True)], limit=1).case_id
-        receivables = self._open_receivable_lines(moves)
         record = self.create({
             "company_id": company.id, "currency_id": currency.id, "case_id": case.id,
             "partner_id": moves.commercial_partner_id.id, "move_ids": [Command.set(moves.ids)],
-            "amount": sum(receivables.mapped("amount_residual_currency")),
-            "amount_company": sum(receivables.mapped("amount_residual")),
             "reason": "stop_loss",
             "judgment_id": case.sudo().judgment_ids[-1:].id if case else False,
             "enforcement_id": case.sudo().enforcement_ids[-1:].id if case else False,
             **(values or {}),
         })
-        record.action_request()
+        record.action_submit()
         return record
 
     def _check_legal_manager(self, user=None):
         user = user or self.env.user
         if not user._is_superuser() and not user.has_group(LEGAL_MANAGER):
-            raise UserError(self.env._("Only a legal manager may write off receivables."))
+            raise UserError(self.env._("Writing off receivables needs the group %(group)s.",
+                                       group=self.env.ref(LEGAL_MANAGER).sudo().full_name))
 
     def _expense_account(self):
         self.ensure_one()
@@ -218,52 +240,68 @@ class CollectionWriteOff(models.Model):
         return moves.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled)
 
-    # === Actions === #
-    def action_request(self):
-        """The legal manager writes off: posted at once within the limit and their authority, otherwise sent to a
-        second legal manager."""
+    def _books_amounts(self):
+        """(invoice currency, company currency): what the open receivable lines of the invoices hold."""
+        self.ensure_one()
+        receivables = self._open_receivable_lines(self.move_ids)
+        return (sum(receivables.mapped("amount_residual_currency")), sum(receivables.mapped("amount_residual")))
+
+    # === Approval === #
+    def _approval_kind(self):
+        return "write_off"
+
+    def _approval_amount(self):
+        """While not posted, what the invoices still owe in the books (company currency); then what was settled."""
+        self.ensure_one()
+        return self._books_amounts()[1] if self.state in ("draft", "to_approve") else self.amount_company
+
+    def _approval_label(self):
+        self.ensure_one()
+        return self.env._("Write-off %(name)s of %(amount)s", name=self.name,
+                          amount=self.company_currency_id.format(self._approval_amount()))
+
+    def _check_approval_access(self):
+        self._check_legal_manager()
+
+    def _check_before_submit(self):
         for row in self:
-            if row.state != "draft":
-                raise UserError(self.env._("%s was requested already.", row.name))
-            row._check_legal_manager()
             row._check_ready()
-            limit = row.company_id.collection_write_off_limit
-            authority = self.env["collection.authority"]._authority_check(
-                "write_off", row.amount_company, self.env.user, row.company_id)
-            second = row.company_currency_id.compare_amounts(row.amount_company, limit) > 0 or not authority
-            row.write({"requested_by_id": self.env.uid, "needs_second_approval": second})
-            if second:
-                row.state = "to_approve"
-                row._ask_second_approval()
-            else:
-                row._post()
-        return True
 
-    def action_approve(self):
+    def _check_figures(self):
+        """The invoices may have been paid in part since the request: the write-off follows the books."""
         for row in self:
-            if row.state != "to_approve":
-                raise UserError(self.env._("%s does not wait for an approval.", row.name))
-            row._check_legal_manager()
-            if self.env.user == row.requested_by_id and not self.env.user._is_superuser():
-                raise UserError(self.env._("A second legal manager approves %s, not the one who asked.", row.name))
-            if not self.env["collection.authority"]._authority_check(
-                    "write_off", row.amount_company, self.env.user, row.company_id):
-                raise UserError(self.env._("Your authority does not cover a write-off of %(amount)s.",
-                                           amount=row.company_currency_id.format(row.amount_company)))
-            row.approved_by_id = self.env.user
+            amount, amount_company = row._books_amounts()
+            if row.currency_id.compare_amounts(row.amount, amount) or \
+                    row.company_currency_id.compare_amounts(row.amount_company, amount_company):
+                row._approval_write({"amount": amount, "amount_company": amount_company})
+
+    def _approval_needs_second(self):
+        """Above the company's limit, or beyond the requester's own authority in the matrix."""
+        self.ensure_one()
+        second = self.company_currency_id.compare_amounts(
+            self._approval_amount(), self.company_id.collection_write_off_limit) > 0 or super()._approval_needs_second()
+        self.needs_second_approval = second
+        return second
+
+    def _on_approved(self):
+        for row in self:
             row._post()
-            row.activity_feedback(["mail.mail_activity_data_todo"],
-                                  feedback=self.env._("Approved and posted."))
-        return True
 
-    def action_refuse(self):
+    def _log_approval(self, template, suffix=None, **values):
+        """A write-off keeps who asked and who decided on its own chatter."""
         for row in self:
-            if row.state not in ("draft", "to_approve"):
-                raise UserError(self.env._("%s is posted: reverse it instead.", row.name))
-            row._check_legal_manager()
-        self.activity_unlink(["mail.mail_activity_data_todo"])
-        self.write({"state": "refused"})
-        return True
+            row.message_post(body=template % {"what": row._approval_label(), "user": self.env.user.name, **values}
+                             + (f" ({suffix})" if suffix else ""), subtype_xmlid="mail.mt_note")
+
+    # === Actions === #
+    def action_refuse(self):
+        """A draft is refused by any legal manager (nothing was asked yet); a request by whoever may approve it."""
+        drafts = self.filtered(lambda row: row.state == "draft")
+        if any(row.state not in ("draft", "to_approve") for row in self):
+            raise UserError(self.env._("A posted write-off is reversed, not refused."))
+        drafts._check_legal_manager()
+        drafts._approval_write({"state": "refused"})
+        return super(CollectionWriteOff, self - drafts).action_refuse() if self - drafts else True
 
     def action_reverse(self):
         """Reverse the entry (Odoo's reversal, which unreconciles first): the invoices are open again and the case
@@ -277,7 +315,8 @@ class CollectionWriteOff(models.Model):
                     [{"date": self.env["collection.escalation"]._today(row.company_id),
                       "ref": self.env._("Reversal of %s", row.name)}],
                     cancel=True)
-                row.write({"state": "reversed", "reversal_id": reversal.id, "reversed_by_id": self.env.uid})
+                row._approval_write({"state": "reversed", "reversal_id": reversal.id,
+                                     "reversed_by_id": self.env.uid})
                 if row.case_id and row.case_id.is_closed:
                     row.case_id.stage_id = row.case_stage_before_id or row.case_id._stage_of_kind("enforcement")
                     row.case_id.message_post(body=self.env._("Write-off %s reversed: the case is open again.",
@@ -301,16 +340,6 @@ class CollectionWriteOff(models.Model):
                 "%(case)s has no approved stop-loss decision: record why pursuing further is uneconomic and have "
                 "a legal manager approve it before writing off.", case=self.case_id.name))
         self._expense_account()
-
-    def _ask_second_approval(self):
-        approvers = self.env["collection.authority"]._approvers("write_off", self.amount_company, self.company_id)
-        approvers = approvers.filtered(lambda u: u.has_group(LEGAL_MANAGER) and u != self.env.user)
-        if not approvers:
-            approvers = self.env.ref(LEGAL_MANAGER).sudo().users.filtered(
-                lambda u: u != self.env.user and self.company_id in u.company_ids and not u.share)
-        for user in approvers[:1]:
-            self.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=self.env._(
-                "Approve the write-off of %(amount)s", amount=self.currency_id.format(self.amount)))
 
     def _prepare_entry_vals(self):
         """One credit per open receivable line (its residual, in both currencies) and one debit of the total to
@@ -345,6 +374,9 @@ class CollectionWriteOff(models.Model):
         self._check_ready()
         with self.env.cr.savepoint():
             receivables, vals = self._prepare_entry_vals()
+            # the record keeps what the entry settles: the figures the controls read, from the books
+            settled = {"amount": sum(receivables.mapped("amount_residual_currency")),
+                       "amount_company": sum(receivables.mapped("amount_residual"))}
             entry = self.env["account.move"].sudo().create(vals)
             entry.action_post()
             credits = entry.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
@@ -356,7 +388,7 @@ class CollectionWriteOff(models.Model):
             if left := self.move_ids.filtered(lambda m: not m.currency_id.is_zero(m.amount_residual)):
                 raise UserError(self.env._("%(moves)s would not be settled by the write-off.",
                                            moves=", ".join(left.mapped("name"))))
-            self.write({"state": "posted", "entry_id": entry.id})
+            self._approval_write({"state": "posted", "entry_id": entry.id, **settled})
             case = self.case_id
             if case and not case.is_closed:
                 self.case_stage_before_id = case.stage_id

@@ -36,3 +36,4 @@ from . import test_faults
 from . import test_one_of_each
 from . import test_client_fixes
 from . import test_ui
+from . import test_approvals

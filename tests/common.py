@@ -109,3 +109,14 @@ class CollectionCommon(AccountTestInvoicingCommon):
         return self.env["collection.history"].search([
             ("partner_id", "=", (partner or self.customer).id), ("event", "=", "action"),
         ]).action_id
+
+    def _authority_limit(self, group, amount, kind=None, company=None):
+        """Set a level's limit (`group`: the xmlid name of its group) in the company's authority matrix, for one
+        kind of approval or for every kind it holds."""
+        company = company or self.company
+        self.env["collection.authority"]._matrix(company)   # the company's matrix exists before it is changed
+        domain = [("company_id", "=", company.id),
+                  ("group_id", "=", self.env.ref(f"account_collection_litigation.{group}").id)]
+        rows = self.env["collection.authority"].search(domain + ([("kind", "=", kind)] if kind else []))
+        rows.write({"amount_limit": amount, "unlimited": False})
+        return rows

@@ -109,7 +109,7 @@ class TestInterest(CollectionCommon):
         self.assertIn("waiver_reversed", events)
 
     def test_waiver_above_the_limit_needs_the_manager(self):
-        self.policy.interest_waiver_limit = 5.0
+        self._authority_limit("group_collection_collector", 5.0, kind="interest_waiver")
         move = self._due_first_of_january()
         waiver = self.env["collection.interest.waiver"].with_user(self.collector).create({
             "move_id": move.id, "amount": 7.0, "reason": "Goodwill",

@@ -19,8 +19,13 @@ class TestInterestWaiver(CollectionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.lpr_rule = cls.env.ref("account_collection_litigation.collection_interest_rule_prc_lpr")
-        cls.policy.write({"interest_rule_id": cls.lpr_rule.id, "interest_waiver_limit": 50.0})
+        cls.policy.write({"interest_rule_id": cls.lpr_rule.id})
         cls.waivers = cls.env["collection.interest.waiver"]
+
+    def setUp(self):
+        super().setUp()
+        # the authority matrix decides (no second limit on the policy): a collector waives up to 50 alone
+        self._authority_limit("group_collection_collector", 50.0, kind="interest_waiver")
 
     def _move(self, amount=1000.0):
         # Due 1 January, 60 days overdue on 2 March: 1,000 × LPR 3.00 % × 1.5 × 60 / 365 = 7.397... → 7.40.
@@ -65,7 +70,7 @@ class TestInterestWaiver(CollectionCommon):
 
     def test_approval_checks_the_claim_again(self):
         move = self._move()
-        self.policy.interest_waiver_limit = 5.0
+        self._authority_limit("group_collection_collector", 5.0, kind="interest_waiver")
         pending = self._request(move, amount=6.0)
         self.assertEqual(pending.state, "to_approve")
         self._request(move, amount=4.0)          # within the limit, approved: 3.40 claimable left
@@ -102,7 +107,7 @@ class TestInterestWaiver(CollectionCommon):
         self.assertAlmostEqual(move.collection_interest_claimable, 0.0)
 
     def test_waivers_on_one_invoice_add_up_against_the_limit(self):
-        self.policy.interest_waiver_limit = 5.0
+        self._authority_limit("group_collection_collector", 5.0, kind="interest_waiver")
         move = self._move()
         self.assertEqual(self._request(move, amount=3.0).state, "approved")
         self.assertEqual(self._request(move, amount=3.0).state, "to_approve")   # 3 + 3 > 5

@@ -161,7 +161,7 @@ class TestLegalMoney(LegalCommon):
             self._write_off(moves, user=self.collector)
         with self.assertRaises(AccessError):
             self._write_off(moves, user=self.legal_user)
-        with self.assertRaisesRegex(UserError, "legal manager"):
+        with self.assertRaisesRegex(UserError, "needs the group .*Legal Manager"):
             self.env["collection.write.off"].with_user(self.collector)._check_legal_manager()
         self.assertEqual(moves.payment_state, "not_paid")
 
@@ -174,7 +174,7 @@ class TestLegalMoney(LegalCommon):
         self.assertFalse(write_off.entry_id)
         self.assertEqual(moves.payment_state, "not_paid")
         self.assertTrue(write_off.activity_ids)
-        with self.assertRaisesRegex(UserError, "second legal manager"):
+        with self.assertRaisesRegex(UserError, "a second person decides it"):
             write_off.with_user(self.legal_manager).action_approve()
         write_off.with_user(self.second_manager).action_approve()
         self.assertEqual(write_off.state, "posted")
