@@ -58,3 +58,9 @@ from . import collection_sale_block
 from . import collection_case_cost
 from . import collection_case_settlement
 from . import collection_write_off
+from . import collection_working_day
+from . import resource_calendar_leaves
+from . import collection_legal_explanation
+from . import collection_case_restriction
+from . import collection_case_asset_search
+from . import collection_small_claims_threshold

@@ -25,3 +25,4 @@ from . import test_alerts
 from . import test_sales_visibility
 from . import test_legal_money
 from . import test_court_documents
+from . import test_legal_calendar
