@@ -156,7 +156,7 @@ class ResCompany(models.Model):
     @api.model
     def _cron_collection_load_holidays(self):
         """Yearly (and at install): the public holidays of every company with a country, and adjusted working days."""
-        self.search([("country_id", "!=", False)])._collection_load_holidays_this_year()
+        self.search([("partner_id.country_id", "!=", False)])._collection_load_holidays_this_year()
 
     def _collection_load_holidays_this_year(self):
         """This year's and next year's, each company on its own clock; {company: days created}."""

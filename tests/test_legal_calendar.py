@@ -211,6 +211,28 @@ class TestLegalCalendar(LegalCommon):
         enforcement.with_user(legal).action_resume()
         self.assertEqual(enforcement.state, "resumed")
 
+    def test_new_records_refused_without_the_legal_group(self):
+        """Listings, the re-search diary and the small-claims table are the legal team's: a collector is refused;
+        a legal user reads the thresholds, only a legal manager edits them."""
+        case = self._case(self._due_on(date(2025, 6, 30), 1000.0))
+        enforcement = self.env["collection.case.enforcement"].create({"case_id": case.id})
+        for model, vals in (("collection.case.restriction", {"case_id": case.id}),
+                            ("collection.case.asset.search", {"enforcement_id": enforcement.id,
+                                                              "date_planned": "2026-09-01"})):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.collector).create(vals)
+            record = self.env[model].with_user(self.legal_user).create(vals)
+            with self.assertRaises(AccessError):
+                record.with_user(self.collector).read(["id"])
+        thresholds = self.env["collection.small.claims.threshold"]
+        row = self.env.ref(f"{MODULE}.collection_small_claims_threshold_js_2022")
+        self.assertEqual(thresholds.with_user(self.legal_user)._threshold_for(row.state_id, 2026), row)
+        with self.assertRaises(AccessError):
+            row.with_user(self.legal_user).threshold = 1.0
+        with self.assertRaises(AccessError):
+            thresholds.with_user(self.collector).search([])
+        row.with_user(self.legal_manager).threshold = 51_812.0
+
     def test_court_fees_in_cny_whatever_the_currencies(self):
         """A USD company, 1 USD = 7 CNY from 1 Jan 2026. A claim of 50,000 USD is 350,000 CNY on the filing day: case
         fee 350,000 x 1.5 % + 1,300 = 6,550, the same to the cent as for a claim of 350,000 CNY."""
@@ -232,3 +254,19 @@ class TestLegalCalendar(LegalCommon):
             "partner_id": self.customer.id, "currency_id": self.cny.id, "claim_penalty": 300_000.0})
         self.assertEqual((case.fee_estimate_case, case.fee_currency_id), (5800.0, self.cny))
         self.assertIn("300,000.00", case.fee_estimate_basis)
+
+    def test_small_claims_threshold_of_the_court_province(self):
+        """Jiangsu from 2022: 51,811 CNY (CPL 165): 50,000 must go to small claims; 150,000 (within 4 x 51,811 =
+        207,244) may by agreement; 300,000 may not."""
+        court = self.env["res.partner"].create({"name": "Nanjing Gulou court", "state_id": self.env.ref(
+            "base.state_cn_JS").id, "country_id": self.env.ref("base.cn").id})
+        hints = {}
+        for amount in (50_000.0, 150_000.0, 300_000.0):
+            case = self.env["collection.case"].with_user(self.legal_user).create({
+                "partner_id": self.customer.id, "currency_id": self.cny.id, "claim_penalty": amount,
+                "court_id": court.id})
+            hints[amount] = case.small_claims_hint or ""
+        self.assertTrue(hints[50_000.0].startswith("Small claims: "))
+        self.assertIn("no appeal", hints[50_000.0])
+        self.assertTrue(hints[150_000.0].startswith("Small claims by agreement"))
+        self.assertFalse(hints[300_000.0])
