@@ -277,13 +277,13 @@ class CollectionCase(models.Model):
             if claim <= row.threshold:
                 case.small_claims_hint = self.env._(
                     "Small claims: %(claim)s is within %(province)s's %(year)s threshold of %(threshold)s: one trial, "
-                    "no appeal, case fee halved [%(source)s]", claim=claim, province=row.state_id.name,
-                    year=row.year, threshold=row.threshold, source=row.source)
+                    "no appeal, case fee halved [%(origin)s]", claim=claim, province=row.state_id.name,
+                    year=row.year, threshold=row.threshold, origin=row.source)
             elif claim <= 4 * row.threshold:
                 case.small_claims_hint = self.env._(
                     "Small claims by agreement: %(claim)s is within 200 %% of %(province)s's average wage "
-                    "(%(ceiling)s): if both parties agree, one trial, no appeal, case fee halved [%(source)s]",
-                    claim=claim, province=row.state_id.name, ceiling=4 * row.threshold, source=row.source)
+                    "(%(ceiling)s): if both parties agree, one trial, no appeal, case fee halved [%(origin)s]",
+                    claim=claim, province=row.state_id.name, ceiling=4 * row.threshold, origin=row.source)
             else:
                 case.small_claims_hint = False
 

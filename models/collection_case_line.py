@@ -129,7 +129,7 @@ class CollectionCaseLine(models.Model):
                                            day=line.limitation_unproven_deadline or "-")
             if line.limitation_revived:
                 text += " · " + self.env._("The debtor acknowledged or paid after expiry: limitation can no longer "
-                                           "be pleaded [%(source)s]", source=rules.source("revival"))
+                                           "be pleaded [%(article)s]", article=rules.source("revival"))
             line.limitation_explanation = text
 
     # === Constraints === #

@@ -211,6 +211,21 @@ class TestLegalCalendar(LegalCommon):
         enforcement.with_user(legal).action_resume()
         self.assertEqual(enforcement.state, "resumed")
 
+    def test_revivable_after_limitation_on_case_and_customer(self):
+        """Due Mon 4 Jan 2021: time-barred on Thu 4 Jan 2024. The debtor signs a balance confirmation on Tue 10 Jun
+        2025: it can no longer plead limitation (Civil Code art. 192), and a new period runs: 10 Jun 2028."""
+        invoice = self._due_on(date(2021, 1, 4), 5000.0)
+        case = self._case(invoice)
+        self.assertFalse(case.limitation_revivable)
+        self.env["collection.case.interruption"].create({
+            "case_id": case.id, "kind": "balance_confirmation", "date": "2025-06-10", "proof_method": "signed",
+            "proof_file": self._b64(b"signed and sealed"), "proof_filename": "confirmation.pdf"})
+        self.assertTrue(case.limitation_revivable)
+        self.assertEqual(case.line_ids.limitation_deadline, date(2028, 6, 12), "Sat 10 Jun 2028 -> Mon 12 Jun")
+        self.assertIn("Civil Code art. 192", case.line_ids.limitation_explanation)
+        file = self.env["collection.customer"]._ensure_files({(self.customer.id, self.company.id)})
+        self.assertTrue(file.with_user(self.legal_user).limitation_revivable)
+
     def test_new_records_refused_without_the_legal_group(self):
         """Listings, the re-search diary and the small-claims table are the legal team's: a collector is refused;
         a legal user reads the thresholds, only a legal manager edits them."""
