@@ -67,3 +67,9 @@ from . import base
 from . import mail_render_mixin
 from . import collection_retention
 from . import ir_attachment
+from . import collection_working_day
+from . import resource_calendar_leaves
+from . import collection_legal_explanation
+from . import collection_case_restriction
+from . import collection_case_asset_search
+from . import collection_small_claims_threshold

@@ -645,8 +645,24 @@ class AccountMove(models.Model):
         string="In Litigation", compute="_compute_collection_case", search="_search_collection_in_litigation",
         help="Claimed in an open legal case: it cannot be reset to draft or cancelled.",
     )
+    collection_restriction_warning = fields.Char(
+        string="Debtor Restricted", compute="_compute_collection_restriction_warning",
+        help="The customer is on the dishonest-debtor list or under a consumption ban in one of our cases.")
 
     # === Compute === #
+    @api.depends("partner_id", "move_type", "state")
+    def _compute_collection_restriction_warning(self):
+        """Shown on a customer invoice being prepared: one search for the whole batch, read as superuser (everyone
+        invoicing should know, only the legal team sees the case)."""
+        drafts = self.filtered(lambda m: m.state == "draft" and m.move_type in ("out_invoice", "out_receipt")
+                               and m.partner_id)
+        warnings = self.env["collection.case.restriction"]._warnings_for_partners(drafts.partner_id)
+        for move in self:
+            text = warnings.get(move.partner_id.commercial_partner_id.id) if move in drafts else None
+            move.collection_restriction_warning = self.env._(
+                "%(partner)s is restricted by a court: %(what)s", partner=move.partner_id.commercial_partner_id.name,
+                what=text) if text else False
+
     @api.depends("collection_case_line_ids.case_open")
     def _compute_collection_case(self):
         """Read as superuser: everyone sees that an invoice is in litigation, only the legal team sees the case."""
@@ -749,7 +765,7 @@ class AccountMove(models.Model):
         for event in self.env["collection.limitation.event"].sudo().search([("move_ids", "in", moves.ids)]):
             for move_id in set(event.move_ids.ids) & set(moves.ids):
                 events[move_id].append(legal.Event(LETTER_EVENT_KINDS[event.event_type], event.date))
-        off_days = self.env["collection.case"]._off_days(moves.company_id)
+        off_days = moves.company_id._collection_working_days()
         result = {}
         for move in moves:
             rules = legal.preset(jurisdictions.get(move.id) or move.company_id.collection_jurisdiction or "prc")

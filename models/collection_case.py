@@ -2,11 +2,10 @@ import base64
 import csv
 import io
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from urllib.parse import quote as url_quote
 
-import pytz
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -15,7 +14,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import court_fees, evidence_pack
-from ..tools import legal_deadlines as legal
 from .collection_approval_mixin import APPROVAL_TRANSITION
 from .collection_evidence_template import CASE_TYPES
 
@@ -129,6 +127,13 @@ class CollectionCase(models.Model):
     )
 
     # === Fields: court === #
+    debtor_representative_id = fields.Many2one(
+        "res.partner", string="Debtor's Legal Representative", tracking=True, check_company=True,
+        domain="[('parent_id', '=', partner_id)]",
+        help="The debtor's legal representative (法定代表人): named in court documents, bound by a consumption ban.")
+    creditor_representative_id = fields.Many2one(
+        "res.partner", string="Our Legal Representative", tracking=True, check_company=True,
+        help="The company's legal representative, named in court documents.")
     court_id = fields.Many2one("res.partner", tracking=True, check_company=True,
                                domain="[('collection_is_court', '=', True)]")
     court_case_number = fields.Char(tracking=True, copy=False)
@@ -179,6 +184,10 @@ class CollectionCase(models.Model):
                                        groups=LEGAL_USER)
     limitation_deadline = fields.Date(compute="_compute_limitation", store=True,
                                       help="The earliest limitation deadline among the claimed invoices.")
+    limitation_revivable = fields.Boolean(
+        string="Revivable After Limitation", compute="_compute_limitation", store=True,
+        help="An invoice's limitation had run out, but the debtor then acknowledged or paid: it can no longer "
+        "plead limitation (PRC: Civil Code art. 192).")
     limitation_unproven = fields.Boolean(compute="_compute_limitation", store=True,
                                          help="An event that would interrupt the limitation has no proof yet.")
     limitation_passed = fields.Boolean(compute="_compute_limitation_days", search="_search_limitation_passed",
@@ -193,6 +202,11 @@ class CollectionCase(models.Model):
     next_hearing_date = fields.Datetime(compute="_compute_next_hearing_date", store=True)
     judgment_ids = fields.One2many("collection.case.judgment", "case_id", string="Decisions", groups=LEGAL_USER)
     enforcement_ids = fields.One2many("collection.case.enforcement", "case_id", groups=LEGAL_USER)
+    restriction_ids = fields.One2many("collection.case.restriction", "case_id", string="Listings and Bans",
+                                      groups=LEGAL_USER)
+    small_claims_hint = fields.Char(string="Small Claims", compute="_compute_small_claims_hint", groups=LEGAL_USER,
+                                    help="Whether the claim falls under the small-claims procedure of the court's "
+                                    "province (CPL 2023 rev. art. 165), and what it does to fees and appeal.")
     pause_id = fields.Many2one("collection.pause", check_company=True,
                                string="Litigation Pause", readonly=True, copy=False)
     document_count = fields.Integer(string="Court Documents", compute="_compute_document_count",
@@ -237,12 +251,13 @@ class CollectionCase(models.Model):
             case.evidence_complete = not missing
             case.evidence_progress = 100.0 * (len(required) - len(missing)) / len(required) if required else 100.0
 
-    @api.depends("line_ids.limitation_deadline", "line_ids.limitation_unproven")
+    @api.depends("line_ids.limitation_deadline", "line_ids.limitation_unproven", "line_ids.limitation_revived")
     def _compute_limitation(self):
         for case in self:
             deadlines = [d for d in case.line_ids.mapped("limitation_deadline") if d]
             case.limitation_deadline = min(deadlines) if deadlines else False
             case.limitation_unproven = any(case.line_ids.mapped("limitation_unproven"))
+            case.limitation_revivable = any(case.line_ids.mapped("limitation_revived"))
 
     @api.depends("limitation_deadline", "company_id")
     def _compute_limitation_days(self):
@@ -273,6 +288,33 @@ class CollectionCase(models.Model):
             row = first.get(case.id)
             case.next_deadline_date = row["date"] if row else False
             case.next_deadline_name = f"{kinds.get(row['kind'])}: {row['name']}" if row else False
+
+    @api.depends("claim_total", "currency_id", "court_id.state_id", "partner_id.state_id", "filing_date",
+                 "jurisdiction")
+    def _compute_small_claims_hint(self):
+        thresholds = self.env["collection.small.claims.threshold"].sudo()
+        escalation = self.env["collection.escalation"]
+        for case in self:
+            day = case.filing_date or escalation._today(case.company_id)
+            province = case.court_id.state_id or case.partner_id.state_id
+            row = thresholds._threshold_for(province, day.year) if case.jurisdiction == "prc" else thresholds
+            if not row:
+                case.small_claims_hint = False
+                continue
+            claim = case._court_fee_estimate(case.claim_total, "small_claims", case.currency_id, case.company_id,
+                                             day)["amount"]
+            if claim <= row.threshold:
+                case.small_claims_hint = self.env._(
+                    "Small claims: %(claim)s is within %(province)s's %(year)s threshold of %(threshold)s: one trial, "
+                    "no appeal, case fee halved [%(origin)s]", claim=claim, province=row.state_id.name,
+                    year=row.year, threshold=row.threshold, origin=row.source)
+            elif claim <= 4 * row.threshold:
+                case.small_claims_hint = self.env._(
+                    "Small claims by agreement: %(claim)s is within 200 %% of %(province)s's average wage "
+                    "(%(ceiling)s): if both parties agree, one trial, no appeal, case fee halved [%(origin)s]",
+                    claim=claim, province=row.state_id.name, ceiling=4 * row.threshold, origin=row.source)
+            else:
+                case.small_claims_hint = False
 
     def _compute_document_count(self):
         counts = dict(self.env["collection.letter"]._read_group(
@@ -736,26 +778,6 @@ class CollectionCase(models.Model):
             "note": note, "user_id": (self.user_id or self.env.user).id, "automated": True,
         }
 
-    # === Business: off days === #
-    @api.model
-    def _off_days(self, companies):
-        """{company id: OffDays}: weekends and the global time off (public holidays) of each company's calendar,
-        as days of the calendar's time zone."""
-        calendars = companies.resource_calendar_id
-        leaves = self.env["resource.calendar.leaves"].sudo().search(
-            [("resource_id", "=", False), ("company_id", "in", companies.ids), "|",
-             ("calendar_id", "in", calendars.ids), ("calendar_id", "=", False)])
-        holidays = defaultdict(set)
-        for leave in leaves:
-            calendar = leave.calendar_id or leave.company_id.resource_calendar_id
-            tz = pytz.timezone(calendar.tz or "UTC")
-            day = pytz.utc.localize(leave.date_from).astimezone(tz).date()
-            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
-            while day <= last:
-                holidays[leave.company_id.id].add(day)
-                day += timedelta(days=1)
-        return {company.id: legal.OffDays(holidays=frozenset(holidays[company.id])) for company in companies}
-
     # === Business: documents === #
     def _document_context(self):
         """Plain data of the case for court documents (statement of claim, preservation and enforcement applications,
@@ -767,12 +789,12 @@ class CollectionCase(models.Model):
         def day(value):
             return fields.Date.to_string(value) if value else ""
 
-        def party(partner):
+        def party(partner, representative=None):
             return {
                 "name": partner.name or "", "vat": partner.vat or "", "company_registry": partner.company_registry
                 or "", "street": partner.street or "", "street2": partner.street2 or "", "city": partner.city or "",
                 "zip": partner.zip or "", "country": partner.country_id.name or "", "phone": partner.phone or "",
-                "email": partner.email or "",
+                "email": partner.email or "", "representative": representative.name or "" if representative else "",
             }
 
         decision = case.judgment_ids.sorted(lambda j: (j.date or date.max, j.id))[-1:]
@@ -784,8 +806,8 @@ class CollectionCase(models.Model):
             "procedure": procedures.get(case.procedure, ""),
             "jurisdiction": case.jurisdiction,
             "filing_date": day(case.filing_date),
-            "creditor": party(case.company_id.partner_id),
-            "debtor": party(case.partner_id),
+            "creditor": party(case.company_id.partner_id, case.creditor_representative_id),
+            "debtor": party(case.partner_id, case.debtor_representative_id),
             "lawyer": party(case.lawyer_id) if case.lawyer_id else {},
             "law_firm": party(case.law_firm_id) if case.law_firm_id else {},
             "currency": case.currency_id.name,
@@ -847,11 +869,18 @@ class CollectionCase(models.Model):
     cost_ids = fields.One2many("collection.case.cost", "case_id", string="Costs", groups=LEGAL_USER)
     cost_total = fields.Monetary(string="Costs So Far", compute="_compute_costs", store=True)
     cost_recovered = fields.Monetary(string="Costs Recovered", compute="_compute_costs", store=True)
-    fee_estimate_case = fields.Monetary(string="Estimated Case Fee", compute="_compute_fee_estimate")
-    fee_estimate_preservation = fields.Monetary(string="Estimated Preservation Fee",
-                                                compute="_compute_fee_estimate")
-    fee_estimate_enforcement = fields.Monetary(string="Estimated Enforcement Fee", compute="_compute_fee_estimate")
-    fee_estimate_total = fields.Monetary(string="Estimated Court Fees", compute="_compute_fee_estimate")
+    # Court fees are set in CNY (诉讼费用交纳办法): shown in CNY whatever the case's and the company's currencies.
+    fee_currency_id = fields.Many2one("res.currency", compute="_compute_fee_estimate")
+    fee_estimate_case = fields.Monetary(string="Estimated Case Fee", compute="_compute_fee_estimate",
+                                        currency_field="fee_currency_id")
+    fee_estimate_preservation = fields.Monetary(string="Estimated Preservation Fee", compute="_compute_fee_estimate",
+                                                currency_field="fee_currency_id")
+    fee_estimate_enforcement = fields.Monetary(string="Estimated Enforcement Fee", compute="_compute_fee_estimate",
+                                               currency_field="fee_currency_id")
+    fee_estimate_total = fields.Monetary(string="Estimated Court Fees", compute="_compute_fee_estimate",
+                                         currency_field="fee_currency_id")
+    fee_estimate_basis = fields.Char(compute="_compute_fee_estimate",
+                                     help="The claim in CNY the fees are computed on: the rate and the day used.")
     expected_recovery_rate = fields.Float(
         string="Expected Recovery (%)", digits=(5, 2), tracking=True,
         default=lambda self: self.env.company.collection_expected_recovery_rate,
@@ -889,12 +918,18 @@ class CollectionCase(models.Model):
             case.cost_total = sum(costs.mapped("amount"))
             case.cost_recovered = sum(costs.mapped("recovered"))
 
-    @api.depends("claim_total", "procedure", "currency_id")
+    @api.depends("claim_total", "procedure", "currency_id", "filing_date")
     def _compute_fee_estimate(self):
+        escalation = self.env["collection.escalation"]
         for case in self:
-            fees = case._court_fee_estimate(case.claim_total, case.procedure)
-            case.fee_estimate_case, case.fee_estimate_preservation, case.fee_estimate_enforcement = fees
-            case.fee_estimate_total = sum(fees)
+            estimate = case._court_fee_estimate(case.claim_total, case.procedure, case.currency_id, case.company_id,
+                                                case.filing_date or escalation._today(case.company_id))
+            case.fee_currency_id = estimate["currency"]
+            case.fee_estimate_case = estimate["case"]
+            case.fee_estimate_preservation = estimate["preservation"]
+            case.fee_estimate_enforcement = estimate["enforcement"]
+            case.fee_estimate_total = estimate["total"]
+            case.fee_estimate_basis = estimate["basis"]
 
     @api.depends("claim_total", "expected_recovery_rate", "cost_total", "expected_costs")
     def _compute_net_recovery(self):
@@ -918,17 +953,29 @@ class CollectionCase(models.Model):
             case.write_off_count = len(case.sudo().write_off_ids)
 
     @api.model
-    def _court_fee_estimate(self, amount, procedure="ordinary", currency=None, company=None):
-        """(case, preservation, enforcement) fees of a claim, in its currency (the tables are in CNY)."""
+    def _court_fee_estimate(self, amount, procedure="ordinary", currency=None, company=None, day=None):
+        """The court fees of a claim of `amount` in `currency`, in CNY (the tables' currency): the claim converted
+        at `day`'s rate (the filing date; the company's today before filing), whatever the company's currency.
+        Returns {'case', 'preservation', 'enforcement', 'total' (floats in CNY), 'currency' (CNY), 'amount' (the
+        claim in CNY), 'rate', 'day', 'basis' (a sentence naming the rate and the day)}."""
         company = company or self.env.company
         currency = currency or company.currency_id
+        day = day or self.env["collection.escalation"]._today(company)
         cny = self.env.ref("base.CNY")
-        day = self.env["collection.escalation"]._today(company)
-        in_cny = currency._convert(amount, cny, company, day) if currency != cny else amount
+        rate = currency._get_conversion_rate(currency, cny, company, day) if currency != cny else 1.0
         # A negative claim is refused on save (_check_claim_not_negative); until then a form shows no fee.
-        fees = court_fees.estimate(Decimal(str(round(max(in_cny or 0.0, 0.0), 2))), procedure or "ordinary")
-        values = (float(fees.case), float(fees.preservation), float(fees.enforcement))
-        return tuple(cny._convert(v, currency, company, day) if currency != cny else v for v in values)
+        in_cny = cny.round(max(amount or 0.0, 0.0) * rate)
+        fees = court_fees.estimate(Decimal(str(in_cny)), procedure or "ordinary")
+        if currency == cny:
+            basis = self.env._("On the claim of %(amount)s (%(day)s)", amount=cny.format(in_cny), day=day)
+        else:
+            basis = self.env._(
+                "On the claim of %(claim)s = %(amount)s at %(rate)s CNY per %(currency)s, the rate of %(day)s",
+                claim=currency.format(amount or 0.0), amount=cny.format(in_cny), rate=round(rate, 6),
+                currency=currency.name, day=day)
+        return {"case": float(fees.case), "preservation": float(fees.preservation),
+                "enforcement": float(fees.enforcement), "total": float(fees.total), "currency": cny,
+                "amount": in_cny, "rate": rate, "day": day, "basis": basis}
 
     # === Actions: stop-loss === #
     def action_propose_stop_loss(self):

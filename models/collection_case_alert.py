@@ -60,11 +60,13 @@ class CollectionCaseAlert(models.Model):
             ("date", ">=", today), ("date", "<=", today + timedelta(days=self._horizon())),
             ("kind", "in", list(legal.ALERT_DAYS_BY_KIND)), ("company_id", "=", self.env.company.id),
         ])
+        calendars = deadlines.company_id._collection_working_days()
         candidates = []
         for deadline in deadlines:
             case = deadline.case_id
             rules = legal.preset(case.jurisdiction or "prc")
-            threshold = legal.alert_threshold(deadline.date, today, rules.alert_days(deadline.kind))
+            threshold = legal.alert_threshold(deadline.date, today, rules.alert_days(deadline.kind),
+                                              calendars[deadline.company_id.id])
             if threshold is None:
                 continue
             candidates.append({
@@ -85,11 +87,13 @@ class CollectionCaseAlert(models.Model):
             {(move.commercial_partner_id.id, move.company_id.id) for move in moves})
         file_of = {(f.partner_id.id, f.company_id.id): f for f in files}
         legal_contact = self._legal_contacts(moves)
+        calendars = moves.company_id._collection_working_days()
         candidates = []
         for move in moves:
             result = figures.get(move.id)
             rules = legal.preset(move.company_id.collection_jurisdiction or "prc")
-            threshold = legal.alert_threshold(result and result.deadline, today, rules.limitation_warning_days)
+            threshold = legal.alert_threshold(result and result.deadline, today, rules.limitation_warning_days,
+                                              calendars[move.company_id.id])
             if threshold is None:
                 continue
             candidates.append({
@@ -125,8 +129,11 @@ class CollectionCaseAlert(models.Model):
         deadline_type = "account_collection_litigation.mail_activity_type_legal_deadline"
         limitation_type = "account_collection_litigation.mail_activity_type_limitation"
         file_model = self.env["ir.model"]._get_id("collection.customer")
+        calendars = self.env["res.company"].browse({c["company_id"] for c in candidates})._collection_working_days()
         vals_list = []
         for candidate in candidates:
+            # The activity is due on the deadline, or the working day before it: never on a day off.
+            due = legal.earlier_working_day(candidate["deadline"], calendars[candidate["company_id"]])
             summary = self.env._("%(kind)s %(what)s on %(date)s (%(days)s days)", kind=kinds[candidate["kind"]],
                                  what=candidate["what"], date=candidate["deadline"], days=candidate["threshold"])
             type_xmlid = limitation_type if candidate["kind"] == "limitation" else deadline_type
@@ -136,12 +143,12 @@ class CollectionCaseAlert(models.Model):
                 note = self.env._("The claim is about to be time-barred: file suit, apply for a payment order or "
                                   "for preservation, or obtain a signed acknowledgment now.")
             if candidate.get("case"):
-                vals_list.append(candidate["case"]._activity_vals(type_xmlid, candidate["deadline"], summary, note))
+                vals_list.append(candidate["case"]._activity_vals(type_xmlid, due, summary, note))
             else:
                 file = candidate["file"]
                 vals_list.append({
                     "res_model_id": file_model, "res_id": file.id, "activity_type_id": self.env.ref(type_xmlid).id,
-                    "date_deadline": candidate["deadline"], "automated": True,
+                    "date_deadline": due, "automated": True,
                     "summary": self.env._("%(summary)s: no legal case yet", summary=summary), "note": note,
                     "user_id": candidate["user"].id,
                 })

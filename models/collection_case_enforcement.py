@@ -63,6 +63,28 @@ class CollectionCaseEnforcement(models.Model):
                                        help="A round may end without assets this long after the application.")
     last_recheck_date = fields.Date(string="Last Asset Re-check", tracking=True)
     next_recheck_date = fields.Date(string="Next Asset Re-check", compute="_compute_rechecks", store=True)
+    # === Fields: termination without assets (终本), Termination Provisions arts. 1, 9 === #
+    notice_served = fields.Boolean(string="Notice and Asset-report Order Served", tracking=True,
+                                   help="The enforcement notice and the order to report assets were served.")
+    searches_exhausted = fields.Boolean(string="Asset Searches Exhausted", tracking=True,
+                                        help="Online and on-site searches found no property to enforce.")
+    consumption_ban_applied = fields.Boolean(compute="_compute_termination_checklist",
+                                             help="A consumption ban on the debtor is recorded on the case.")
+    dishonest_listing_applied = fields.Boolean(compute="_compute_termination_checklist",
+                                               help="A dishonest-debtor listing is recorded on the case.")
+    termination_missing = fields.Char(string="Missing for Termination", compute="_compute_termination_checklist")
+    termination_ruling_number = fields.Char(tracking=True)
+    termination_ruling = fields.Binary(attachment=True, copy=False,
+                                       help="The termination ruling: kept as evidence on the case (bad-debt proof).")
+    termination_ruling_filename = fields.Char()
+    search_ids = fields.One2many("collection.case.asset.search", "enforcement_id", string="Asset Re-search Diary")
+    # === Fields: the claim enforced, with late-performance interest as of today === #
+    late_interest = fields.Monetary(related="judgment_id.late_interest", string="Late-Performance Interest")
+    late_interest_explanation = fields.Text(related="judgment_id.late_interest_explanation")
+    amount_enforced = fields.Monetary(
+        string="Claim Enforced", compute="_compute_amount_enforced",
+        help="The decision's total award plus the late-performance interest (0.0175 %/day on the unpaid principal "
+        "after the performance period, PRC) as of today.")
     note = fields.Text()
 
     # === Compute === #
@@ -96,6 +118,20 @@ class CollectionCaseEnforcement(models.Model):
                 (day for day in legal.recheck_dates(rules, enforcement.termination_date) if day > after), False
             ) if enforcement.state == "terminated" and after else False
 
+    @api.depends("case_id.restriction_ids.kind", "case_id.restriction_ids.state", "notice_served",
+                 "searches_exhausted", "termination_earliest")
+    def _compute_termination_checklist(self):
+        for enforcement in self:
+            restrictions = enforcement.case_id.restriction_ids.filtered(lambda r: r.state != "removed")
+            enforcement.consumption_ban_applied = "consumption_ban" in restrictions.mapped("kind")
+            enforcement.dishonest_listing_applied = "dishonest" in restrictions.mapped("kind")
+            enforcement.termination_missing = ", ".join(enforcement._termination_missing()) or False
+
+    @api.depends("judgment_id.awarded_total", "late_interest")
+    def _compute_amount_enforced(self):
+        for enforcement in self:
+            enforcement.amount_enforced = enforcement.judgment_id.awarded_total + enforcement.late_interest
+
     # === Constraints === #
     @api.constrains("termination_date", "application_date")
     def _check_termination(self):
@@ -112,18 +148,29 @@ class CollectionCaseEnforcement(models.Model):
 
     # === Actions === #
     def action_terminate(self):
-        """This round ends without assets: the court re-checks the debtor's assets periodically."""
+        """This round ends without assets (终本) once its prerequisites are met: the ruling goes to the case's
+        evidence, and the court's asset re-searches are planned as a diary, every 6 months for 5 years."""
         for enforcement in self:
             if enforcement.state not in ("applied", "in_progress", "resumed"):
                 raise UserError(self.env._("Only enforcement in progress can be terminated."))
-        for company, enforcements in self.grouped("company_id").items():
-            enforcements.write({"state": "terminated",
-                                "termination_date": self.env["collection.escalation"]._today(company)})
+            if missing := enforcement._termination_missing():
+                raise UserError(self.env._("%(name)s cannot be terminated without assets yet: %(missing)s.",
+                                           name=enforcement.display_name, missing=", ".join(missing)))
+        escalation = self.env["collection.escalation"]
+        for enforcement in self:
+            day = enforcement.termination_date or escalation._today(enforcement.company_id)
+            enforcement.write({"state": "terminated", "termination_date": day})
+            enforcement._plan_rechecks()
+            enforcement._file_termination_ruling()
         return True
 
     def action_recheck_done(self):
-        """The asset re-check due is done (nothing found): the next one follows."""
+        """The asset re-check due is done (nothing found): the diary entry is closed, the next one follows."""
+        today = self.env["collection.escalation"]._today(self.company_id[:1])
         for enforcement in self.filtered("next_recheck_date"):
+            enforcement.search_ids.filtered(
+                lambda s, day=enforcement.next_recheck_date: s.date_planned == day and not s.date_done
+            ).write({"date_done": today})
             enforcement.last_recheck_date = enforcement.next_recheck_date
         return True
 
@@ -131,6 +178,47 @@ class CollectionCaseEnforcement(models.Model):
         """New assets found: enforcement resumes (no time limit applies to resuming after termination)."""
         self.filtered(lambda e: e.state == "terminated").write({"state": "resumed"})
         return True
+
+    # === Business: termination without assets === #
+    def _termination_missing(self):
+        """The prerequisites of a termination without assets not met yet (Termination Provisions art. 1)."""
+        self.ensure_one()
+        missing = []
+        if not self.notice_served:
+            missing.append(self.env._("the enforcement notice and asset-report order are not served"))
+        if not self.consumption_ban_applied:
+            missing.append(self.env._("no consumption ban is recorded"))
+        if not self.dishonest_listing_applied:
+            missing.append(self.env._("no dishonest-debtor listing is recorded"))
+        if not self.searches_exhausted:
+            missing.append(self.env._("the asset searches are not exhausted"))
+        today = self.env["collection.escalation"]._today(self.company_id)
+        if self.termination_earliest and (self.termination_date or today) < self.termination_earliest:
+            missing.append(self.env._("not before %(day)s (3 months after the application)",
+                                      day=self.termination_earliest))
+        return missing
+
+    def _plan_rechecks(self):
+        self.ensure_one()
+        rules = legal.preset(self.case_id.jurisdiction or "prc")
+        planned = set(self.search_ids.mapped("date_planned"))
+        self.env["collection.case.asset.search"].create([
+            {"enforcement_id": self.id, "date_planned": day}
+            for day in legal.recheck_dates(rules, self.termination_date) if day not in planned])
+
+    def _file_termination_ruling(self):
+        """The ruling, when attached, becomes an evidence item of the case (proof for a bad-debt deduction)."""
+        self.ensure_one()
+        if not self.termination_ruling:
+            return
+        name = self.env._("Termination ruling %(number)s", number=self.termination_ruling_number or "")
+        evidence = self.env["collection.case.evidence"].create({
+            "case_id": self.case_id.id, "name": name.strip(), "category": "other", "required": False,
+        })
+        self.env["collection.case.evidence.file"].create({
+            "evidence_id": evidence.id, "name": self.termination_ruling_filename or f"{name.strip()}.pdf",
+            "datas": self.termination_ruling,
+        })
 
 
 class CollectionCaseAsset(models.Model):

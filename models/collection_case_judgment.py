@@ -57,6 +57,10 @@ class CollectionCaseJudgment(models.Model):
                                  "decision. Set it by hand when the jurisdiction preset has no appeal figures.")
     performance_due = fields.Date(string="Performance Deadline", compute="_compute_deadlines", store=True)
     enforcement_deadline = fields.Date(string="Apply for Enforcement By", compute="_compute_deadlines", store=True)
+    deadline_explanation = fields.Text(string="How the Deadlines Are Counted",
+                                       compute="_compute_deadline_explanation",
+                                       help="Who must act by each date, the rule and its article, and why a date "
+                                       "moved.")
     # === Fields: late performance, as of today === #
     unpaid_principal = fields.Monetary(compute="_compute_late_interest")
     late_interest = fields.Monetary(string="Late-Performance Interest", compute="_compute_late_interest")
@@ -78,24 +82,38 @@ class CollectionCaseJudgment(models.Model):
     @api.depends("kind", "service_date", "debtor_service_date", "appealed", "performance_days", "performance_date",
                  "case_id.procedure", "case_id.debtor_abroad", "case_id.jurisdiction")
     def _compute_deadlines(self):
-        off_days = self.env["collection.case"]._off_days(self.company_id)
-        for decision in self:
-            case = decision.case_id
-            try:
-                result = legal.judgment(
-                    legal.preset(case.jurisdiction or "prc"), decision.service_date or None,
-                    decision.debtor_service_date or None, kind=decision.kind, procedure=case.procedure,
-                    debtor_abroad=case.debtor_abroad, performance_days=decision.performance_days,
-                    performance_due=decision.performance_date or None, appealed=decision.appealed,
-                    off_days=off_days.get(decision.company_id.id, legal.NO_OFF_DAYS),
-                )
-            except legal.LegalDeadlineError:
-                result = legal.Judgment(None, None, None, decision.performance_date or None, None)
+        for decision, result in self._legal_results().items():
             decision.appeal_deadline = result.appeal_deadline
             decision.debtor_appeal_deadline = result.debtor_appeal_deadline
             decision.effective_date = result.effective_date
             decision.performance_due = result.performance_due
             decision.enforcement_deadline = result.enforcement_deadline
+
+    @api.depends("appeal_deadline", "debtor_appeal_deadline", "effective_date", "performance_due",
+                 "enforcement_deadline")
+    def _compute_deadline_explanation(self):
+        explain = self.env["collection.legal.explanation"]
+        for decision, result in self._legal_results().items():
+            rules = legal.preset(decision.case_id.jurisdiction or "prc")
+            decision.deadline_explanation = "\n".join(explain._explain(d, rules) for d in result.deadlines) or False
+
+    def _legal_results(self):
+        """{decision: tools.legal_deadlines.Judgment} on the company's working-day calendar."""
+        calendars = self.company_id._collection_working_days()
+        results = {}
+        for decision in self:
+            case = decision.case_id
+            try:
+                results[decision] = legal.judgment(
+                    legal.preset(case.jurisdiction or "prc"), decision.service_date or None,
+                    decision.debtor_service_date or None, kind=decision.kind, procedure=case.procedure,
+                    debtor_abroad=case.debtor_abroad, performance_days=decision.performance_days,
+                    performance_due=decision.performance_date or None, appealed=decision.appealed,
+                    off_days=calendars.get(decision.company_id.id, legal.NO_OFF_DAYS),
+                )
+            except legal.LegalDeadlineError:
+                results[decision] = legal.Judgment(None, None, None, decision.performance_date or None, None)
+        return results
 
     @api.depends("awarded_principal", "performance_due", "case_id.line_ids.amount_residual")
     def _compute_late_interest(self):

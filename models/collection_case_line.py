@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, index_exists
 
+from ..tools import legal_deadlines as legal
+
 OPEN_MOVE_INDEX = "collection_case_line_open_move_uniq"
 LIMITATION_STATUSES = [
     ("running", "Running"),
@@ -66,6 +68,12 @@ class CollectionCaseLine(models.Model):
                                                string="Deadline If Proven")
     limitation_capped = fields.Boolean(compute="_compute_limitation", store=True,
                                        help="The long-stop period caps the deadline.")
+    limitation_nominal = fields.Date(compute="_compute_limitation", store=True,
+                                     help="The period's last day before it was moved past a non-working day.")
+    limitation_revived = fields.Boolean(
+        string="Revivable After Limitation", compute="_compute_limitation", store=True,
+        help="The debtor acknowledged or paid after the period had run out: it can no longer plead limitation "
+        "(PRC: Civil Code art. 192).")
     limitation_explanation = fields.Char(compute="_compute_limitation_explanation")
 
     # === Compute === #
@@ -91,19 +99,26 @@ class CollectionCaseLine(models.Model):
             line.limitation_unproven = bool(result and result.unproven)
             line.limitation_unproven_deadline = result and result.unproven_deadline
             line.limitation_capped = bool(result and result.capped)
+            line.limitation_nominal = result and result.nominal
+            line.limitation_revived = bool(result and result.revived)
 
     @api.depends("limitation_status", "limitation_deadline", "limitation_basis", "limitation_basis_date",
-                 "limitation_unproven_deadline", "limitation_capped")
+                 "limitation_unproven_deadline", "limitation_capped", "limitation_nominal", "limitation_revived")
     def _compute_limitation_explanation(self):
         bases = dict(self._fields["limitation_basis"]._description_selection(self.env))
+        explain = self.env["collection.legal.explanation"]
         for line in self:
             basis = f"{bases.get(line.limitation_basis, '')} {line.limitation_basis_date or ''}".strip()
+            rules = legal.preset(line.case_id.jurisdiction or "prc")
             if line.limitation_status == "stopped":
-                text = self.env._("Stopped since %(basis)s: runs again when the proceeding ends.", basis=basis)
+                text = self.env._("Stopped since %(basis)s: runs again when the proceeding ends (enter the day it "
+                                  "ended on the limitation event).", basis=basis)
             elif line.limitation_status == "running":
-                text = self.env._("From %(basis)s", basis=basis)
-                if line.limitation_capped:
-                    text += " · " + self.env._("capped by the long-stop period")
+                rule = ("long_stop" if line.limitation_capped else
+                        "limitation_obstacle" if line.limitation_basis == "obstacle" else "limitation")
+                text = explain._explain(legal.Deadline(
+                    "limitation", line.limitation_deadline, rule, start=basis,
+                    nominal=line.limitation_nominal or None), rules)
             elif line.limitation_status == "undefined":
                 text = self.env._("The jurisdiction preset defines no limitation period: check national law.")
             else:
@@ -111,6 +126,9 @@ class CollectionCaseLine(models.Model):
             if line.limitation_unproven:
                 text += " · " + self.env._("UNPROVEN later event: with proof the deadline would be %(day)s",
                                            day=line.limitation_unproven_deadline or "-")
+            if line.limitation_revived:
+                text += " · " + self.env._("The debtor acknowledged or paid after expiry: limitation can no longer "
+                                           "be pleaded [%(article)s]", article=rules.source("revival"))
             line.limitation_explanation = text
 
     # === Constraints === #

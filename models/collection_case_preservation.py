@@ -60,6 +60,8 @@ class CollectionCasePreservation(models.Model):
                            help="The day by which the renewal must be applied for.")
     suit_due = fields.Date(string="Suit Due By", compute="_compute_deadlines", store=True,
                            help="Pre-suit measure: the suit must be filed by this day or the measure is lifted.")
+    deadline_explanation = fields.Text(string="How the Deadlines Are Counted",
+                                       compute="_compute_deadline_explanation")
     renewal_of_id = fields.Many2one("collection.case.preservation", check_company=True,
                                     readonly=True, index="btree_not_null")
     # === Fields: the applicant's security === #
@@ -91,19 +93,38 @@ class CollectionCasePreservation(models.Model):
 
     @api.depends("expiry_date", "measure_date", "pre_suit", "case_id.jurisdiction")
     def _compute_deadlines(self):
-        off_days = self.env["collection.case"]._off_days(self.company_id)
-        for measure in self:
-            result = None
-            if measure.measure_date and measure.expiry_date:
-                try:
-                    result = legal.preservation(
-                        legal.preset(measure.case_id.jurisdiction or "prc"), measure.asset_type,
-                        measure.measure_date, measure.pre_suit, expiry=measure.expiry_date,
-                        off_days=off_days.get(measure.company_id.id, legal.NO_OFF_DAYS))
-                except legal.LegalDeadlineError:
-                    result = None
+        """From the measure date whatever the state of the record: a measure left "Applied for" runs all the same."""
+        for measure, result in self._legal_results().items():
             measure.renew_by = result.renew_by if result else False
             measure.suit_due = result.suit_due if result else False
+
+    @api.depends("expiry_date", "renew_by", "suit_due")
+    def _compute_deadline_explanation(self):
+        explain = self.env["collection.legal.explanation"]
+        for measure, result in self._legal_results().items():
+            rules = legal.preset(measure.case_id.jurisdiction or "prc")
+            measure.deadline_explanation = "\n".join(
+                explain._explain(d, rules) for d in result.deadlines) if result else False
+
+    def _legal_results(self):
+        """{measure: tools.legal_deadlines.Preservation or None} on the company's working-day calendar."""
+        calendars = self.company_id._collection_working_days()
+        results = {}
+        for measure in self:
+            results[measure] = None
+            if measure.measure_date and measure.expiry_date:
+                rules = legal.preset(measure.case_id.jurisdiction or "prc")
+                # The computed term's own expiry is passed as None so the tools name the counting ambiguity.
+                term = rules.term_years(measure.asset_type)
+                computed = term and legal.add_years(measure.measure_date, term) - legal.ONE_DAY
+                try:
+                    results[measure] = legal.preservation(
+                        rules, measure.asset_type, measure.measure_date, measure.pre_suit,
+                        expiry=None if measure.expiry_date == computed else measure.expiry_date,
+                        off_days=calendars.get(measure.company_id.id, legal.NO_OFF_DAYS))
+                except legal.LegalDeadlineError:
+                    results[measure] = None
+        return results
 
     @api.depends("amount", "pre_suit", "case_id.jurisdiction")
     def _compute_security_hint(self):

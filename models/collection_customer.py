@@ -729,11 +729,31 @@ class CollectionCustomer(models.Model):
     # ====== The court-fee estimate of a customer's overdue balance, before a case is opened ====== #
     legal_fee_estimate = fields.Monetary(
         string="Court Fees If Sued", compute="_compute_legal_fee_estimate", groups=LEGAL_USER,
-        help="Case, preservation and enforcement fees of a suit over the overdue balance (ordinary procedure).")
+        currency_field="legal_fee_currency_id",
+        help="Case, preservation and enforcement fees of a suit over the overdue balance (ordinary procedure), in "
+        "CNY at today's rate.")
+    legal_fee_currency_id = fields.Many2one("res.currency", compute="_compute_legal_fee_estimate", groups=LEGAL_USER)
 
     @api.depends("overdue_amount", "currency_id")
     def _compute_legal_fee_estimate(self):
         cases = self.env["collection.case"]
         for file in self:
-            file.legal_fee_estimate = sum(cases._court_fee_estimate(
-                file.overdue_amount, "ordinary", file.currency_id, file.company_id))
+            estimate = cases._court_fee_estimate(file.overdue_amount, "ordinary", file.currency_id, file.company_id)
+            file.legal_fee_estimate = estimate["total"]
+            file.legal_fee_currency_id = estimate["currency"]
+
+    # ====== Limitation revived by the debtor (Civil Code art. 192) ====== #
+    limitation_revivable = fields.Boolean(
+        string="Revivable After Limitation", compute="_compute_limitation_revivable", groups=LEGAL_USER,
+        help="An open invoice's limitation had run out, but the customer then acknowledged or paid: it can no "
+        "longer plead limitation (PRC: Civil Code art. 192).")
+
+    def _compute_limitation_revivable(self):
+        moves = self.env["account.move"].sudo().search([
+            *self.env["account.move"]._collection_open_domain(),
+            ("commercial_partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)])
+        figures = moves._collection_limitation()
+        revived = {(move.commercial_partner_id.id, move.company_id.id) for move in moves
+                   if figures.get(move.id) and figures[move.id].revived}
+        for file in self:
+            file.limitation_revivable = (file.partner_id.id, file.company_id.id) in revived

@@ -380,8 +380,7 @@ class CollectionEscalation(models.AbstractModel):
         Sets the next action and the episode start on each file's new values; the history rows to carry out go
         to `batch["planned"]`."""
         company, chased, today = batch["company"], batch["chased"], batch["today"]
-        calendar = company.resource_calendar_id
-        working_day = calendar._works_on_date(today) if calendar else today.weekday() < 5
+        working_day = company._collection_working_days(today, today)[company.id].is_working(today)
         episodes = self._fetch_episodes(company, [file for file, _rules, _result in chased], today)
         calendars = {}
         due_by_file, new_customers = {}, []

@@ -1,7 +1,7 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-from ..tools.legal_deadlines import DEADLINE_KINDS
+from ..tools.legal_deadlines import DEADLINE_KINDS, PARTIES, PARTY_BY_KIND
 
 # The row id is the source row's id × 16 + this code, stable from one read to the next.
 KIND_CODES = {kind: code for code, (kind, _label) in enumerate(DEADLINE_KINDS, start=1)}
@@ -25,6 +25,7 @@ class CollectionCaseDeadline(models.Model):
         "collection.case.judgment": ["case_id", "appeal_deadline", "performance_due", "enforcement_deadline",
                                      "appealed", "name"],
         "collection.case.enforcement": ["case_id", "next_recheck_date", "state", "name"],
+        "collection.case.restriction": ["case_id", "term_end", "state", "kind"],
         "account.move": ["name", "amount_residual"],
     }
 
@@ -34,6 +35,7 @@ class CollectionCaseDeadline(models.Model):
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Debtor", readonly=True)
     kind = fields.Selection(DEADLINE_KINDS, readonly=True)
+    party = fields.Selection(PARTIES, string="Who Acts", readonly=True)
     date = fields.Date(readonly=True)
     name = fields.Char(string="About", readonly=True)
     res_model = fields.Char(readonly=True)
@@ -60,12 +62,14 @@ class CollectionCaseDeadline(models.Model):
             return SQL(
                 """
                 SELECT %(alias)s.id * 16 + %(code)s AS id, c.id AS case_id, c.company_id, c.user_id, c.partner_id,
-                       %(kind)s AS kind, %(date)s AS date, %(name)s AS name, %(model)s AS res_model,
+                       %(kind)s AS kind, %(party)s AS party, %(date)s AS date, %(name)s AS name,
+                       %(model)s AS res_model,
                        %(alias)s.id AS res_id
                   FROM %(source)s %(alias)s JOIN collection_case c ON c.id = %(alias)s.case_id
                  WHERE c.active AND c.is_closed IS NOT TRUE AND %(date)s IS NOT NULL AND %(where)s
                 """,
-                alias=SQL.identifier(alias), code=KIND_CODES[kind], kind=kind, date=date_expr, name=name_expr,
+                alias=SQL.identifier(alias), code=KIND_CODES[kind], kind=kind, party=PARTY_BY_KIND[kind],
+                date=date_expr, name=name_expr,
                 model=model, source=SQL.identifier(source), where=where,
             )
 
@@ -78,7 +82,8 @@ class CollectionCaseDeadline(models.Model):
             select("preservation_expiry", "p", "collection_case_preservation", SQL("p.expiry_date"),
                    SQL("p.description"), SQL("p.state IN ('requested', 'in_force')"), "collection.case.preservation"),
             select("preservation_renew", "p", "collection_case_preservation", SQL("p.renew_by"),
-                   SQL("p.description"), SQL("p.state = 'in_force'"), "collection.case.preservation"),
+                   SQL("p.description"), SQL("p.state IN ('requested', 'in_force')"),
+                   "collection.case.preservation"),
             select("suit_due", "p", "collection_case_preservation", SQL("p.suit_due"), SQL("p.description"),
                    SQL("p.pre_suit AND c.filing_date IS NULL AND p.state IN ('requested', 'in_force')"),
                    "collection.case.preservation"),
@@ -96,6 +101,8 @@ class CollectionCaseDeadline(models.Model):
                    "collection.case.judgment"),
             select("asset_recheck", "e", "collection_case_enforcement", SQL("e.next_recheck_date"), SQL("e.name"),
                    SQL("e.state = 'terminated'"), "collection.case.enforcement"),
+            select("list_term_end", "r", "collection_case_restriction", SQL("r.term_end"), SQL("r.decision_number"),
+                   SQL("r.state = 'in_force'"), "collection.case.restriction"),
         ]
         return SQL(" UNION ALL ").join(parts)
 

@@ -37,3 +37,4 @@ from . import test_one_of_each
 from . import test_client_fixes
 from . import test_ui
 from . import test_approvals
+from . import test_legal_calendar

@@ -155,6 +155,11 @@ class TestLegalCases(LegalCommon):
         self.assertNotIn("enforcement_apply", {kind for kind, _day in self._deadlines(case)})
         # Terminated no earlier than 3 months after the application: 1 Oct 2026.
         self.assertEqual(enforcement.termination_earliest, date(2026, 10, 1))
+        # Its prerequisites met (Termination Provisions art. 1): notice served, ban and listing, searches exhausted.
+        enforcement.write({"notice_served": True, "searches_exhausted": True})
+        self.env["collection.case.restriction"].with_user(self.legal_user).create([
+            {"case_id": case.id, "kind": kind, "state": "in_force", "listing_date": "2026-10-15"}
+            for kind in ("consumption_ban", "dishonest")])
         with freeze_time("2026-11-02 04:00:00"):
             enforcement.action_terminate()
         # The court re-checks every 6 months: 2 May 2027, then 2 Nov 2027.

@@ -239,7 +239,8 @@ class TestLegalMoney(LegalCommon):
     # === Costs, estimate, expected recovery === #
     def test_costs_from_a_bill_and_the_expected_net_recovery(self):
         cny = self.env.ref("base.CNY")
-        self.assertEqual(self.env["collection.case"]._court_fee_estimate(300_000, "ordinary", cny),
+        estimate = self.env["collection.case"]._court_fee_estimate(300_000, "ordinary", cny)
+        self.assertEqual((estimate["case"], estimate["preservation"], estimate["enforcement"]),
                          (5800.0, 2020.0, 4400.0))
         case = self._case(self._due_on(self._d(2025, 6, 30), 10_000.00), expected_recovery_rate=50.0,
                           expected_costs=300.0)

@@ -1,10 +1,19 @@
 """Legal deadlines of a money claim, as pure functions over a jurisdiction preset.
 
 Every figure is a field of a preset below, taken from the project's rules spec (`legal-rules.md`), with its source.
-Periods are counted as PRC law counts them: the day of the event is not counted, a period of years or months ends on
-the corresponding day (the last day of the month when there is none), and a period whose last day is a statutory
-holiday or rest day ends on the first working day after it (Civil Code 201-203, CPL 85). Presets that do not give a
-figure leave it None: the function then says so (LegalDeadlineError) instead of guessing.
+
+Counting rules (PRC: CPL art. 85, Civil Code arts. 200-204), applied by every function here:
+1. the day of the event a period runs from is not counted: n days after day D end on D + n;
+2. a period of months or years ends on the corresponding day of the last month, or on that month's last day when
+   it has none (31 Jan + 1 month = 28/29 Feb; 29 Feb 2024 + 3 years = 28 Feb 2027);
+3. a period whose last day is not a working day (a statutory holiday or a weekend, but not an adjusted working day,
+   调休) ends on the first working day after it (`roll`);
+4. safe side: where the rule is ambiguous (courts differ, or a date is estimated), the creditor is told the earliest
+   defensible day and the ambiguity is named (`Deadline.ambiguity`); a deadline counted backwards (renew 7 days
+   before expiry) and every reminder move EARLIER onto a working day (`earlier_working_day`).
+Each computed date is also returned as a `Deadline`: who must act, the rule, the day it runs from, the day before any
+move and the ambiguity, for the model layer to explain in the user's language with the preset's source.
+Presets that do not give a figure leave it None: the function then says so (LegalDeadlineError) instead of guessing.
 """
 
 from collections.abc import Iterable
@@ -25,7 +34,17 @@ DEADLINE_KINDS = [
     ("performance", "Debtor's performance deadline"),
     ("enforcement_apply", "Apply for enforcement by"),
     ("asset_recheck", "Asset re-check"),
+    ("termination_earliest", "Termination without assets possible"),
+    ("list_term_end", "Dishonest listing or consumption ban term ends"),
 ]
+# Who must act by each deadline: the creditor (us), the debtor, or the court (a date the court keeps or may act on).
+PARTIES = [("creditor", "Creditor"), ("debtor", "Debtor"), ("court", "Court")]
+PARTY_BY_KIND = {
+    'limitation': 'creditor', 'preservation_expiry': 'creditor', 'preservation_renew': 'creditor',
+    'suit_due': 'creditor', 'hearing': 'court', 'appeal': 'creditor', 'debtor_appeal': 'debtor',
+    'effective': 'court', 'performance': 'debtor', 'enforcement_apply': 'creditor', 'asset_recheck': 'court',
+    'termination_earliest': 'court', 'list_term_end': 'court',
+}
 
 ONE_DAY = timedelta(days=1)
 HUNDRED = Decimal(100)
@@ -48,7 +67,11 @@ ALERT_DAYS_BY_KIND = {
     'hearing': 'procedural_alert_days',
     'enforcement_apply': 'limitation_warning_days',
     'asset_recheck': 'procedural_alert_days',
+    'list_term_end': 'procedural_alert_days',
 }
+# The ambiguities a deadline may carry (safe side: the date given is the earliest of the readings).
+AMBIGUITIES = ('measure_day_counted', 'debtor_service_assumed', 'fixed_day_not_rolled', 'calendar_missing',
+               'unproven_event')
 
 
 class LegalDeadlineError(ValueError):
@@ -90,6 +113,7 @@ class Preset:
     termination_min_months: int | None = None
     recheck_months: int | None = None
     recheck_years: int | None = None
+    list_term_years: int | None = None               # dishonest-debtor listing on grounds 2-6 (PRC)
     sources: tuple = ()                              # (topic, source) pairs, quoted in explanations
 
     def source(self, topic):
@@ -130,15 +154,24 @@ PRESETS = {
         termination_min_months=3,
         recheck_months=6,
         recheck_years=5,
+        list_term_years=2,
         sources=(
-            ('limitation', 'Civil Code arts. 188-195, 203'),
+            ('counting', 'CPL (2023 rev.) art. 85; Civil Code arts. 200-204'),
+            ('limitation', 'Civil Code arts. 188, 195, 203'),
             ('long_stop', 'Civil Code art. 188'),
             ('revival', 'Civil Code art. 192'),
-            ('preservation', 'CPL arts. 103-104; Preservation Provisions arts. 5, 18; CPL Interpretation art. 487'),
-            ('appeal', 'CPL art. 171'),
-            ('enforcement', 'CPL art. 246 (2021) / 250 (2023)'),
-            ('late_interest', 'SPC 2014 Interpretation art. 1'),
-            ('termination', 'Termination Provisions arts. 1, 9'),
+            ('obstacle', 'Civil Code art. 194'),
+            ('preservation', 'CPL Interpretation (2022 rev.) art. 485; Preservation Provisions art. 18'),
+            ('suit_due', 'CPL (2023 rev.) art. 104'),
+            ('appeal', 'CPL (2023 rev.) art. 171'),
+            ('effective', 'CPL (2023 rev.) arts. 158, 171'),
+            ('performance', 'CPL (2023 rev.) art. 85 (period of the judgment)'),
+            ('enforcement', 'CPL (2023 rev.) art. 250'),
+            ('late_interest', 'SPC Interpretation on Interest for Delayed Performance (2014) art. 1'),
+            ('termination', 'SPC Provisions on Terminating the Current Enforcement Procedure (2016) arts. 1, 9'),
+            ('list_term', 'SPC Provisions on the List of Dishonest Judgment Debtors (2017) art. 2'),
+            ('consumption_ban', 'SPC Provisions on Restricting High Consumption (2015) arts. 1, 3'),
+            ('small_claims', 'CPL (2023 rev.) arts. 165-166; Measures on Litigation Costs art. 16'),
         ),
     ),
     'de': Preset(
@@ -183,23 +216,32 @@ def preset(code):
 
 @dataclass(frozen=True)
 class OffDays:
-    """Days on which no period may end: weekends unless made working days, and statutory holidays."""
+    """The working-day calendar a company's deadlines are counted on (built by the model layer from the company's
+    resource calendar, its public holidays and its adjusted working days). A day is off when it is a holiday, or a
+    rest weekday not made a working day. `years`: the years whose holidays were loaded (None: not tracked)."""
 
     holidays: frozenset = frozenset()
     workdays: frozenset = frozenset()
-    weekends: bool = True
+    rest_weekdays: frozenset = frozenset({5, 6})
+    years: frozenset | None = None
 
     def is_off(self, day):
         if day in self.holidays:
             return True
-        return self.weekends and day.weekday() >= 5 and day not in self.workdays
+        return day.weekday() in self.rest_weekdays and day not in self.workdays
+
+    def is_working(self, day):
+        return not self.is_off(day)
+
+    def knows(self, day):
+        return self.years is None or day.year in self.years
 
 
-NO_OFF_DAYS = OffDays(weekends=False)
+NO_OFF_DAYS = OffDays(rest_weekdays=frozenset())
 
 
 def roll(day, rules, off_days):
-    """The last day of a period, moved past rest days and holidays when the preset says so."""
+    """The last day of a period, moved past rest days and holidays when the preset says so (PRC: CPL 85)."""
     if day is None or not rules.holiday_roll:
         return day
     for _guard in range(60):
@@ -207,6 +249,17 @@ def roll(day, rules, off_days):
             return day
         day += ONE_DAY
     raise LegalDeadlineError(f'no working day within 60 days after {day}')
+
+
+def earlier_working_day(day, off_days):
+    """`day`, or the working day before it: where a reminder or a deadline counted backwards lands (safe side)."""
+    if day is None:
+        return None
+    for _guard in range(60):
+        if not off_days.is_off(day):
+            return day
+        day -= ONE_DAY
+    raise LegalDeadlineError(f'no working day within 60 days before {day}')
 
 
 def add_years(day, years):
@@ -217,16 +270,52 @@ def add_months(day, months):
     return day + relativedelta(months=months)
 
 
-def alert_threshold(deadline, today, days):
-    """The smallest of `days` that the deadline is within, counted from today; None once it has passed or while it is
-    further away than all of them. One alert per threshold: a rerun the same day finds the same threshold."""
-    if deadline is None:
+@dataclass(frozen=True)
+class Deadline:
+    """One computed date and how it came about: `rule` names the period (see the model layer's texts), `start` the
+    day it runs from (not counted), `nominal` its last day before it was moved over or back from a non-working day,
+    `ambiguity` why an earlier reading was chosen (one of AMBIGUITIES), `figure` the period's length."""
+
+    kind: str
+    day: date
+    rule: str
+    start: date | None = None
+    nominal: date | None = None
+    figure: int | None = None
+    ambiguity: str | None = None
+
+    @property
+    def party(self):
+        return PARTY_BY_KIND.get(self.kind, 'creditor')
+
+    @property
+    def moved(self):
+        if self.nominal is None or self.nominal == self.day:
+            return None
+        return 'later' if self.day > self.nominal else 'earlier'
+
+
+def _period(kind, rule, start, nominal, rules, off_days, figure=None, ambiguity=None):
+    """A period ending on `nominal`, rolled to a working day; a missing year of the calendar is an ambiguity."""
+    day = roll(nominal, rules, off_days)
+    if ambiguity is None and rules.holiday_roll and not off_days.knows(nominal):
+        ambiguity = 'calendar_missing'
+    return Deadline(kind, day, rule, start=start, nominal=nominal, figure=figure, ambiguity=ambiguity)
+
+
+def reminder_day(day, days_before, off_days):
+    """The day a reminder `days_before` a deadline is given: never a non-working day, moved earlier."""
+    return earlier_working_day(day - timedelta(days=days_before), off_days)
+
+
+def alert_threshold(deadline, today, days, off_days=NO_OFF_DAYS):
+    """The smallest of `days` whose reminder (moved earlier onto a working day) is due by today; None once the
+    deadline has passed or while every reminder is still ahead. One alert per threshold: a rerun the same day finds
+    the same threshold."""
+    if deadline is None or today > deadline:
         return None
-    left = (deadline - today).days
-    if left < 0:
-        return None
-    within = [threshold for threshold in days if left <= threshold]
-    return min(within) if within else None
+    due = [threshold for threshold in days if reminder_day(deadline, threshold, off_days) <= today]
+    return min(due) if due else None
 
 
 # ---------------------------------------------------------------- limitation
@@ -257,6 +346,15 @@ class Limitation:
     unproven_deadline: date | None = None
     late: tuple = ()                 # proven events that came after the period had expired
     recommend_from: date | None = None
+    nominal: date | None = None      # the last day before it was rolled over a non-working day
+    rule: str = 'limitation'         # or 'limitation_obstacle', 'long_stop': what gave the deadline
+    ambiguity: str | None = None
+
+    def as_deadline(self):
+        if self.deadline is None:
+            return None
+        return Deadline('limitation', self.deadline, self.rule, start=self.basis_day, nominal=self.nominal,
+                        ambiguity=self.ambiguity or ('unproven_event' if self.unproven else None))
 
 
 def limitation(rules, due, events=(), obstacles=(), off_days=NO_OFF_DAYS):
@@ -279,8 +377,9 @@ def limitation(rules, due, events=(), obstacles=(), off_days=NO_OFF_DAYS):
 def _limitation(rules, due, proven, obstacles, off_days):
     years = rules.limitation_years
     start = date(due.year, 12, 31) if rules.limitation_from_year_end else due
-    basis, basis_day = 'due', due
-    deadline = roll(add_years(start, years), rules, off_days)
+    basis, basis_day, rule = 'due', due, 'limitation'
+    nominal = add_years(start, years)
+    deadline = roll(nominal, rules, off_days)
     revived, late, pending = False, [], None
     for event in sorted((e for e in proven if e.day >= due and e.kind in rules.restarting_kinds),
                         key=lambda e: e.day):
@@ -296,7 +395,8 @@ def _limitation(rules, due, proven, obstacles, off_days):
                 break
             restart = event.ends_on
         basis, basis_day = event.kind, restart
-        deadline = roll(add_years(restart, years), rules, off_days)
+        nominal = add_years(restart, years)
+        deadline = roll(nominal, rules, off_days)
     if pending is None:
         for event in sorted((e for e in proven if e.day >= due and e.kind in rules.suspending_kinds),
                             key=lambda e: e.day):
@@ -308,7 +408,8 @@ def _limitation(rules, due, proven, obstacles, off_days):
                 break
             # The period does not run while the proceeding lasts, nor for the tail after it (BGB 204(2), 209).
             resumes = add_months(event.ends_on, rules.suspension_tail_months or 0)
-            deadline = roll(deadline + (resumes - event.day), rules, off_days)
+            nominal = deadline + (resumes - event.day)
+            deadline = roll(nominal, rules, off_days)
     if pending is not None:
         return Limitation(status='stopped', deadline=None, basis=pending.kind, basis_day=pending.day,
                           pending=pending, revived=revived, late=tuple(late))
@@ -319,15 +420,21 @@ def _limitation(rules, due, proven, obstacles, off_days):
         if obstacle_to is None:
             return Limitation(status='stopped', deadline=None, basis='obstacle', basis_day=obstacle_from,
                               revived=revived, late=tuple(late))
-        deadline = max(deadline, roll(add_months(obstacle_to, tail), rules, off_days))
+        extended = add_months(obstacle_to, tail)
+        if roll(extended, rules, off_days) > deadline:
+            nominal, deadline, rule = extended, roll(extended, rules, off_days), 'limitation_obstacle'
+            basis, basis_day = 'obstacle', obstacle_to
     long_stop, capped = None, False
     if rules.long_stop_years:
         long_stop = add_years(due, rules.long_stop_years)
         if deadline > long_stop:
-            deadline, capped = long_stop, True
+            # The long stop is not a period that rolls: its own last day, the earlier of the readings.
+            nominal, deadline, capped, rule = long_stop, long_stop, True, 'long_stop'
     recommend = deadline - timedelta(days=rules.recommend_action_days) if rules.recommend_action_days else None
+    ambiguity = 'calendar_missing' if rules.holiday_roll and not off_days.knows(nominal) else None
     return Limitation(status='running', deadline=deadline, basis=basis, basis_day=basis_day, long_stop=long_stop,
-                      capped=capped, revived=revived, late=tuple(late), recommend_from=recommend)
+                      capped=capped, revived=revived, late=tuple(late), recommend_from=recommend, nominal=nominal,
+                      rule=rule, ambiguity=ambiguity)
 
 
 def earliest_possible_due(rules_list: Iterable[Preset], today, horizon_days):
@@ -348,25 +455,45 @@ class Preservation:
     renew_by: date | None
     suit_due: date | None
     alerts: tuple = field(default=())
+    deadlines: tuple = field(default=())
 
 
 def preservation(rules, asset_type, measure_date, pre_suit, expiry=None, off_days=NO_OFF_DAYS):
-    """Deadlines of a preservation measure taken on `measure_date`: its expiry (the maximum term for the asset type,
-    the measure's day included, unless the ruling gives one), the day by which renewal must be requested, and for a
-    pre-suit measure the day by which suit must be filed."""
+    """Deadlines of a preservation measure taken on `measure_date`, whatever the state of its record: its expiry,
+    the day by which renewal must be requested, and for a pre-suit measure the day by which suit must be filed.
+
+    Safe side: courts differ on whether the day of the measure counts in its term; the expiry given counts it (the
+    earlier reading), and is not rolled (a measure lapses whatever the day). Renewal is due `renew_notice_days`
+    before expiry, moved earlier onto a working day; so are the reminders."""
+    ambiguity = None
     if expiry is None:
         term = rules.term_years(asset_type)
         if term is None:
             raise LegalDeadlineError(f'the {rules.code} preset has no preservation term for {asset_type}')
-        expiry = add_years(measure_date, term) - ONE_DAY
-    renew_by = expiry - timedelta(days=rules.renew_notice_days) if rules.renew_notice_days is not None else None
+        expiry, ambiguity = add_years(measure_date, term) - ONE_DAY, 'measure_day_counted'
+        expiry_deadline = Deadline('preservation_expiry', expiry, 'preservation_expiry', start=measure_date,
+                                   figure=term, ambiguity=ambiguity)
+    else:
+        expiry_deadline = Deadline('preservation_expiry', expiry, 'preservation_expiry_ruled', start=measure_date)
+    deadlines = [expiry_deadline]
+    renew_by = None
+    if rules.renew_notice_days is not None:
+        nominal = expiry - timedelta(days=rules.renew_notice_days)
+        renew_by = earlier_working_day(nominal, off_days)
+        deadlines.append(Deadline('preservation_renew', renew_by, 'preservation_renew', start=expiry,
+                                  nominal=nominal, figure=rules.renew_notice_days, ambiguity=ambiguity))
     suit_due = None
     if pre_suit:
         if rules.pre_suit_filing_days is None:
             raise LegalDeadlineError(f'the {rules.code} preset has no pre-suit filing period')
-        suit_due = roll(measure_date + timedelta(days=rules.pre_suit_filing_days), rules, off_days)
-    alerts = tuple(expiry - timedelta(days=days) for days in rules.preservation_alert_days)
-    return Preservation(expiry=expiry, renew_by=renew_by, suit_due=suit_due, alerts=alerts)
+        suit = _period('suit_due', 'suit_due', measure_date,
+                       measure_date + timedelta(days=rules.pre_suit_filing_days), rules, off_days,
+                       figure=rules.pre_suit_filing_days)
+        suit_due = suit.day
+        deadlines.append(suit)
+    alerts = tuple(reminder_day(expiry, days, off_days) for days in rules.preservation_alert_days)
+    return Preservation(expiry=expiry, renew_by=renew_by, suit_due=suit_due, alerts=alerts,
+                        deadlines=tuple(deadlines))
 
 
 def renewed_expiry(rules, asset_type, expiry):
@@ -396,38 +523,73 @@ class Judgment:
     effective_date: date | None
     performance_due: date | None
     enforcement_deadline: date | None
+    deadlines: tuple = field(default=())
 
 
 def judgment(rules, service_date, debtor_service_date=None, kind='judgment', procedure='ordinary',
              debtor_abroad=False, performance_days=0, performance_due=None, appealed=False, off_days=NO_OFF_DAYS):
     """Appeal windows of both parties from their service, the day the decision takes effect (the day after the last
-    window closes; at service for a final decision), the performance deadline (`performance_days` after it, or a
-    fixed day) and the last day to apply for enforcement."""
+    window closes; at service for a final decision), the performance deadline and the last day to apply for
+    enforcement (from the true last day of the performance period, rolled over a non-working day like any period).
+
+    Safe side: without the debtor's service date, it is taken as ours (the earliest effective date); a fixed
+    performance day is taken as written (not rolled), so the enforcement period runs from the earlier reading."""
+    deadlines = []
     if service_date is None:
-        return Judgment(None, None, None, performance_due, _enforcement_deadline(rules, performance_due, off_days))
+        if performance_due:
+            deadlines.append(Deadline('performance', performance_due, 'performance_fixed',
+                                      ambiguity='fixed_day_not_rolled'))
+        enforcement = _enforcement(rules, performance_due, off_days)
+        deadlines += [enforcement] if enforcement else []
+        return Judgment(None, None, None, performance_due, enforcement and enforcement.day, tuple(deadlines))
+    assumed = None if debtor_service_date else 'debtor_service_assumed'
     debtor_service_date = debtor_service_date or service_date
     final = procedure in rules.final_procedures or kind in ('mediation', 'award')
     ours = theirs = None
     if final:
         effective = max(service_date, debtor_service_date)
+        deadlines.append(Deadline('effective', effective, 'effective_final', start=effective, ambiguity=assumed))
     else:
         days = rules.appeal_days_ruling if kind == 'ruling' else rules.appeal_days_judgment
         if days is None:
             raise LegalDeadlineError(f'the {rules.code} preset has no appeal period')
-        debtor_days = rules.appeal_days_no_domicile if debtor_abroad and rules.appeal_days_no_domicile else days
-        ours = roll(service_date + timedelta(days=days), rules, off_days)
-        theirs = roll(debtor_service_date + timedelta(days=debtor_days), rules, off_days)
-        effective = None if appealed else max(ours, theirs) + ONE_DAY
-    if performance_due is None and effective is not None:
-        performance_due = effective + timedelta(days=performance_days or 0)
-    return Judgment(ours, theirs, effective, performance_due,
-                    _enforcement_deadline(rules, performance_due, off_days))
+        rule = 'appeal_ruling' if kind == 'ruling' else 'appeal_judgment'
+        debtor_days, debtor_rule = days, rule
+        if debtor_abroad and rules.appeal_days_no_domicile:
+            debtor_days, debtor_rule = rules.appeal_days_no_domicile, 'appeal_no_domicile'
+        ours = _period('appeal', rule, service_date, service_date + timedelta(days=days), rules, off_days,
+                       figure=days)
+        theirs = _period('debtor_appeal', debtor_rule, debtor_service_date,
+                         debtor_service_date + timedelta(days=debtor_days), rules, off_days, figure=debtor_days,
+                         ambiguity=assumed)
+        deadlines += [ours, theirs]
+        effective = None
+        if not appealed:
+            last = max(ours.day, theirs.day)
+            effective = last + ONE_DAY
+            deadlines.append(Deadline('effective', effective, 'effective', start=last, ambiguity=assumed))
+        ours, theirs = ours.day, theirs.day
+    performance = None
+    if performance_due is not None:
+        performance = Deadline('performance', performance_due, 'performance_fixed', ambiguity='fixed_day_not_rolled')
+    elif effective is not None and performance_days:
+        performance = _period('performance', 'performance_days', effective,
+                              effective + timedelta(days=performance_days), rules, off_days, figure=performance_days,
+                              ambiguity=assumed)
+    elif effective is not None:
+        performance = Deadline('performance', effective, 'performance_none', start=effective, ambiguity=assumed)
+    enforcement = _enforcement(rules, performance and performance.day, off_days, assumed)
+    deadlines += [d for d in (performance, enforcement) if d]
+    return Judgment(ours, theirs, effective, performance and performance.day, enforcement and enforcement.day,
+                    tuple(deadlines))
 
 
-def _enforcement_deadline(rules, performance_due, off_days):
+def _enforcement(rules, performance_due, off_days, ambiguity=None):
     if performance_due is None or rules.enforcement_apply_years is None:
         return None
-    return roll(add_years(performance_due, rules.enforcement_apply_years), rules, off_days)
+    return _period('enforcement_apply', 'enforcement_apply', performance_due,
+                   add_years(performance_due, rules.enforcement_apply_years), rules, off_days,
+                   figure=rules.enforcement_apply_years, ambiguity=ambiguity)
 
 
 @dataclass(frozen=True)
@@ -465,10 +627,19 @@ def late_performance_interest(rules, principal, performance_due, as_of, payments
 
 
 def termination_earliest(rules, application_date):
-    """A round of enforcement may end without assets (终本) at the earliest this many months after the application."""
+    """A round of enforcement may end without assets (终本) at the earliest this many months after the application
+    (the court's date: not rolled)."""
     if rules.termination_min_months is None or application_date is None:
         return None
     return add_months(application_date, rules.termination_min_months)
+
+
+def list_term_end(rules, listing_date, extra_years=0):
+    """Last day of a dishonest-debtor listing on grounds 2-6 (PRC: 2 years, 1-3 more when serious or repeated);
+    ground 1 (able but refusing) has no fixed term: None."""
+    if listing_date is None or rules.list_term_years is None:
+        return None
+    return add_years(listing_date, rules.list_term_years + (extra_years or 0))
 
 
 def recheck_dates(rules, termination_date):

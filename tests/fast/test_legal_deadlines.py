@@ -173,11 +173,12 @@ def test_alert_threshold(today, expected):
 
 def test_preservation_terms_renewal_and_pre_suit_filing():
     # Bank deposit frozen Tue 10 Mar 2026 for at most 1 year, the first day included: expires 9 Mar 2027; renewal must
-    # be asked 7 days before, by 2 Mar 2027; alerts 60/30/14 days before expiry: 8 Jan, 7 Feb, 23 Feb 2027.
+    # be asked 7 days before, by 2 Mar 2027; alerts 60/30/14 days before expiry: 8 Jan, 7 Feb, 23 Feb 2027, the Sunday
+    # 7 Feb moved earlier to Fri 5 Feb (a reminder never falls on a non-working day).
     # Pre-suit: suit within 30 days of the measure, Thu 9 Apr 2026.
     result = preservation(PRC, 'bank_deposit', date(2026, 3, 10), pre_suit=True, off_days=WEEKENDS)
     assert (result.expiry, result.renew_by, result.suit_due) == (date(2027, 3, 9), date(2027, 3, 2), date(2026, 4, 9))
-    assert result.alerts == (date(2027, 1, 8), date(2027, 2, 7), date(2027, 2, 23))
+    assert result.alerts == (date(2027, 1, 8), date(2027, 2, 5), date(2027, 2, 23))
     # Movables 2 years, real estate and equity 3 years; in suit there is no filing deadline.
     assert preservation(PRC, 'movable', date(2026, 3, 10), False).expiry == date(2028, 3, 9)
     assert preservation(PRC, 'real_estate', date(2026, 3, 10), False).expiry == date(2029, 3, 9)
