@@ -43,10 +43,12 @@ collection.alert                    ---- r--- rw-u rw-u rw-u ---- ---- ---- ----
 collection.alert.rule               ---- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.arrangement              rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.authority                r--- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
+collection.balance.confirmation     r--- r--- r--- r--- r--- ---- ---- r--- r--- ----
 collection.call.script              r--- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.case                     ---- ---- r--- r--- r--- ---- ---- rwc- rwcu ----
 collection.case.alert               ---- ---- ---- ---- ---- ---- ---- r--- r--- ----
 collection.case.asset               ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
+collection.case.asset.search        ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
 collection.case.cost                ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
 collection.case.deadline            ---- ---- ---- ---- ---- ---- ---- r--- r--- ----
 collection.case.enforcement         ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
@@ -59,6 +61,7 @@ collection.case.judgment            ---- ---- ---- ---- ---- ---- ---- rwcu rwcu
 collection.case.line                ---- ---- r--- r--- r--- ---- ---- rwcu rwcu ----
 collection.case.open.wizard         ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
 collection.case.preservation        ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
+collection.case.restriction         ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
 collection.case.settlement          ---- ---- ---- ---- ---- ---- ---- rwc- rwcu ----
 collection.case.settlement.line     ---- ---- ---- ---- ---- ---- ---- rwcu rwcu ----
 collection.case.stage               r--- r--- r--- r--- r--- r--- r--- r--- rwcu ----
@@ -76,7 +79,7 @@ collection.dispute.reason           r--- r--- rwcu rwcu rwcu r--- r--- r--- r---
 collection.evidence.template        ---- ---- ---- ---- ---- ---- ---- r--- rwcu ----
 collection.evidence.template.line   ---- ---- ---- ---- ---- ---- ---- r--- rwcu ----
 collection.group.pause              r--- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
-collection.history                  rwc- rwc- rwc- rwc- rwc- r--- ---- r--- r--- ----
+collection.history                  r--- r--- r--- r--- r--- r--- ---- r--- r--- ----
 collection.interest.invoice         r-c- r-c- r-c- r-c- r-c- r--- ---- r--- r--- ----
 collection.interest.invoice.wizard  rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.interest.rate            r--- r--- rwcu rwcu rwcu r--- r--- r--- r--- ----
@@ -98,21 +101,26 @@ collection.pause.wizard             rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ----
 collection.payment.plan             rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.payment.plan.line        rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.policy                   r--- r--- rwcu rwcu rwcu r--- r--- r--- r--- ----
+collection.portal.token             r--- r--- r--- r--- r--- ---- ---- ---- ---- ----
 collection.promise                  rwc- rwc- rwc- rwc- rwc- ---- ---- ---- ---- ----
 collection.reassign.wizard          ---- rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.sale.block               ---- ---- r--- r--- r--- ---- ---- ---- ---- ----
+collection.small.claims.threshold   ---- ---- ---- ---- ---- ---- ---- r--- rwcu ----
 collection.stage                    r--- r--- rwcu rwcu rwcu r--- r--- r--- r--- ----
 collection.stage.wizard             rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.team                     r--- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
+collection.working.day              r--- r--- r--- r--- r--- r--- r--- r--- rwcu ----
 collection.worklist                 r--- r--- r--- r--- r--- ---- ---- ---- ---- ----
 collection.workload.report          r--- r--- r--- r--- r--- ---- ---- ---- ---- ----
 collection.write.off                ---- ---- ---- ---- ---- ---- ---- r--- rwc- ----
 collection.write.off.wizard         ---- ---- ---- ---- ---- ---- ---- ---- rwcu ----
 ir.attachment                       rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu ----
 ir.module.module                    r--- r--- r--- r--- r--- r--- r--- r--- r--- ----
+payment.transaction                 rwc- rwc- rwc- rwc- rwc- rwc- ---- rwc- rwc- ----
 res.company                         r--- r--- r--- r--- r--- r--- r--- r--- r--- r---
 res.partner                         r--- r--- r--- r--- r--- r--- r--- r--- r--- ----
 res.users                           r--- r--- r--- r--- r--- r--- r--- r--- r--- ----
+resource.calendar.leaves            rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu ----
 """
 # The models that hold files: each role reads their attachments and chatter messages as it reads the record.
 FILE_MODELS = ("collection.case.evidence.file", "collection.letter", "collection.case.settlement",
