@@ -10,7 +10,7 @@ from odoo.tests import RecordCapturer, TransactionCase, tagged
 from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions.
-QUERIES_PER_BATCH = 49
+QUERIES_PER_BATCH = 50
 
 
 @tagged("post_install", "-at_install")
