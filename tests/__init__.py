@@ -27,3 +27,4 @@ from . import test_legal_money
 from . import test_court_documents
 from . import test_history_api
 from . import test_run_isolation
+from . import test_night_side_effects
