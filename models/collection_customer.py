@@ -499,7 +499,8 @@ class CollectionCustomer(models.Model):
     def _complete_new_files(self):
         """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
         file: its importance and risk, hence whether it needs a management owner."""
-        new = self.search([("importance", "=", False)])
+        # set, not tracked: a first run gives thousands of files their importance, not a chatter line each
+        new = self.search([("importance", "=", False)]).with_context(tracking_disable=True)
         new._compute_importance()
         new._compute_risk_level()
 
