@@ -612,7 +612,7 @@ class CollectionLetterEngine(models.AbstractModel):
         if rows:
             # a row that fails is cancelled, as a row whose letter cannot be drafted: never picked again
             runner._run(rows, self._draft_calendar_letters, LETTER_CRON,
-                        on_error=lambda row, _exc: row.write({"state": "cancelled"}),
+                        on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}),
                         thread_of=lambda row: row.customer_id)
             remaining = len(self._pending_calendar_rows()) + self.env["collection.letter.batch"].search_count(
                 [("state", "in", ("queued", "running"))])
