@@ -533,6 +533,7 @@ class CollectionLetterEngine(models.AbstractModel):
                 "language": lang,
                 # the debtor's own page (court documents go to the court: no link)
                 "portal_url": "" if letter.kind in COURT_KINDS else file.sudo().collection_portal_link(letter.name),
+                "portal_qr": "",    # the renderer puts the QR code of portal_url here (tools/docx_render.py)
             },
             "invoices": [{
                 "number": line.number or "", "contract": line.contract_ref or "", "date": day(line.invoice_date),
