@@ -423,6 +423,8 @@ class CollectionHistory(models.Model):
                 row._set_delivery({"state": "cancelled"})
                 continue
             body = row.action_id.sms_template_id._render_field("body", customer.ids)[customer.id]
+            # every reminder carries the link to the customer's own collection page (issue 29)
+            body = f"{body}\n{customer.collection_portal_link('reminder SMS')}"
             self.env["sms.sms"].sudo().create({"number": number, "partner_id": partner.id, "body": body})
             row._set_delivery({"state": "done"})
 
