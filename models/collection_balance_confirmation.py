@@ -45,7 +45,8 @@ class CollectionBalanceConfirmation(models.Model):
     token_id = fields.Many2one("collection.portal.token", string="Through Link", readonly=True,
                                index="btree_not_null", ondelete="set null")
     attachment_id = fields.Many2one("ir.attachment", string="Signed PDF", readonly=True)
-    limitation_event_id = fields.Many2one("collection.limitation.event", readonly=True, index="btree_not_null")
+    limitation_event_id = fields.Many2one("collection.limitation.event", check_company=True, readonly=True,
+                                          index="btree_not_null")
     state = fields.Selection(CONFIRMATION_STATES, required=True, default="draft", readonly=True)
 
     # === Compute === #

@@ -35,7 +35,7 @@ class CollectionCaseRestriction(models.Model):
     _check_company_auto = True
 
     # === Fields === #
-    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade")
+    case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True, string="Debtor")
     enforcement_id = fields.Many2one("collection.case.enforcement", check_company=True,
