@@ -347,7 +347,7 @@ def created_since(cr, before):
 
 def night_setup(env, collectors):
     """The default policies and one team of collectors (the worklist shares the new customers among them)."""
-    env["collection.policy"]._create_default_policies()
+    env["res.company"]._collection_create_defaults()
     group = env.ref(f"{MODULE}.group_collection_collector")
     users = env["res.users"].with_context(no_reset_password=True).create([{
         "name": f"Bench collector {n}", "login": f"bench_collector_{n}", "email": f"collector{n}@bench.example",
