@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -73,20 +75,48 @@ class CollectionCreditProposal(models.Model):
         for company, proposals in self.grouped("company_id").items():
             proposals.write({"state": state, "decided_by_id": self.env.user.id,
                              "decided_on": self.env["collection.escalation"]._today(company)})
-        self.activity_ids.action_feedback(feedback=dict(PROPOSAL_STATES)[state])
+        self._pass_on_review(dict(PROPOSAL_STATES)[state])
+
+    def _pass_on_review(self, feedback):
+        """A batch's review activity sits on one of its proposals: it moves to a proposal of the reviewer still
+        to decide, and is done with the last of them."""
+        activities = self.sudo().activity_ids
+        if not activities:
+            return
+        waiting = self.sudo().search([("state", "=", "proposed"), ("company_id", "in", self.company_id.ids)],
+                                     order="id")
+        heirs = {company: proposals[:1] for company, proposals in waiting.grouped("company_id").items()}
+        done = activities.browse()
+        for activity in activities:
+            heir = heirs.get(self.browse(activity.res_id).company_id)
+            if heir:
+                activity.write({"res_id": heir.id})
+            else:
+                done |= activity
+        self.invalidate_model(["activity_ids"])   # moved activities: the one2many of the proposals is stale
+        done.action_feedback(feedback=feedback)
 
     def _schedule_review(self):
-        """An activity for each proposal, for the company's collection manager, in one batch."""
+        """One review activity per reviewer for these proposals (a month's regrading may propose thousands), on
+        the first of them; a reviewer who already has one open for proposals still to decide gets none more."""
         if not self:
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         todo = self.env.ref("mail.mail_activity_data_todo")
+        reviewers = {company: self._reviewer(company) for company in self.company_id}
+        by_reviewer = defaultdict(lambda: self.browse())
+        for proposal in self.sorted("id"):
+            by_reviewer[reviewers[proposal.company_id]] |= proposal
+        open_for = set(self.env["mail.activity"].sudo().search([
+            ("res_model", "=", self._name), ("activity_type_id", "=", todo.id), ("automated", "=", True),
+            ("user_id", "in", [user.id for user in by_reviewer]),
+        ]).user_id.ids)
         vals_list = [{
-            "res_model_id": model_id, "res_id": proposal.id, "activity_type_id": todo.id,
-            "user_id": self._reviewer(proposal.company_id).id, "automated": True,
-            "summary": self.env._("Review the credit terms of %(customer)s (grade %(grade)s)",
-                                  customer=proposal.partner_id.name, grade=proposal.grade_id.name),
-        } for proposal in self]
+            "res_model_id": model_id, "res_id": proposals[0].id, "activity_type_id": todo.id,
+            "user_id": reviewer.id, "automated": True,
+            "summary": self.env._("Review %(count)s credit terms proposals of %(period)s",
+                                  count=len(proposals), period=proposals[0].period),
+        } for reviewer, proposals in by_reviewer.items() if reviewer.id not in open_for]
         self.env["collection.history"]._create_activities_batch(vals_list)
 
     @api.model

@@ -266,6 +266,8 @@ class CollectionCreditRating(models.Model):
                 "proposed_limit": rating.recommended_limit, "current_term_id": rating.current_term_id.id,
                 "proposed_term_id": rating.recommended_term_id.id,
             })
-        proposals = proposal_model.create(vals_list)
+        # no "created" message and no follower per proposal: the reviewer's one activity says it
+        proposals = proposal_model.with_context(tracking_disable=True).create(vals_list).with_context(
+            tracking_disable=False)
         proposals._schedule_review()
         return proposals

@@ -515,6 +515,13 @@ class CollectionCustomer(models.Model):
         priority of every file in collection, one batch per call (done for the day once computed)."""
         self._complete_new_files()
         self._assign_collectors()
+        # the follow-ups that waited for their assignee's capacity come first in the day's new activities
+        self.env["collection.batch.runner"]._run(
+            self.env["collection.history"]._waiting_rows(),
+            lambda rows: rows._give_waiting_activities(self.env["collection.escalation"]._today(self.env.company)),
+            "account_collection_litigation.ir_cron_collection_worklists",
+            on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}), thread_of=lambda row: row.customer_id,
+        )
         domain = ["|", ("work_checked_on", "=", False),
                   *self.env["collection.escalation"]._company_day_domain("work_checked_on", "<"),
                   "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
@@ -535,7 +542,8 @@ class CollectionCustomer(models.Model):
     def _complete_new_files(self):
         """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
         file: its importance and risk, hence whether it needs a management owner."""
-        new = self.search([("importance", "=", False)])
+        # set, not tracked: a first run gives thousands of files their importance, not a chatter line each
+        new = self.search([("importance", "=", False)]).with_context(tracking_disable=True)
         new._compute_importance()
         new._compute_risk_level()
 
@@ -644,8 +652,36 @@ class CollectionCustomer(models.Model):
             count, claim = company_load[user_id]
             load[(user_id, file.company_id.id)] = (count + 1, claim + file.claim_amount)
             by_user[user_id] |= file
+        # One UPDATE per collector, no tracking message and no "you have been assigned" mail per file: the
+        # collector follows the files in one batch and gets one summary for the day.
+        quiet = self.with_context(tracking_disable=True)
         for user_id, files in by_user.items():
-            files.write({"user_id": user_id or False, "work_assigned": True})
+            quiet.browse(files.ids).write({"user_id": user_id or False, "work_assigned": True})
+            if user_id:
+                files.message_subscribe(partner_ids=self.env["res.users"].browse(user_id).partner_id.ids)
+        self._notify_new_files({user_id: len(files) for user_id, files in by_user.items() if user_id})
+
+    @api.model
+    def _notify_new_files(self, counts):
+        """One notice per collector and day: how many new customers they were given (later assignments of the
+        same day are on their worklist, without another mail)."""
+        cron = self.env.ref("account_collection_litigation.ir_cron_collection_worklists", raise_if_not_found=False)
+        if not counts or not cron:
+            return
+        users = self.env["res.users"].sudo().browse(list(counts)).filtered(lambda user: user.active and not user.share)
+        today = self.env["collection.escalation"]._today(self.env.company)
+        subject = self.env._("New customers to collect on %(date)s", date=today)
+        told = self.env["mail.message"].sudo().search([
+            ("model", "=", "ir.cron"), ("res_id", "=", cron.id), ("subject", "=", subject),
+            ("message_type", "=", "user_notification"), ("partner_ids", "in", users.partner_id.ids),
+        ]).partner_ids
+        for user in users.filtered(lambda user: user.partner_id not in told):
+            self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
+                model="ir.cron", res_id=cron.id, partner_ids=user.partner_id.ids, subject=subject,
+                body=self.with_context(lang=user.lang).env._(
+                    "You were given %(count)s new customers to collect: they are on your worklist.",
+                    count=counts[user.id]),
+            )
 
     # === Business: knowing the debtor === #
     def _apply_assessments(self):

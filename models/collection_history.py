@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools import SQL, clean_context, create_index
 
+from ..tools.activity_cap import DEFAULT_DAILY_ACTIVITIES, within_capacity
+
 HISTORY_EVENTS = [
     ("stage", "Stage change"),
     ("action", "Calendar action"),
@@ -33,6 +35,7 @@ ACTION_STATES = [
     ("done", "Done"),
     ("to_review", "Waiting for review"),
     ("deferred", "Deferred (quiet hours)"),
+    ("waiting", "Waiting (assignee's daily capacity reached)"),
     ("cancelled", "Cancelled"),
 ]
 # The columns of a row the escalation writes in bulk.
@@ -98,6 +101,9 @@ class CollectionHistory(models.Model):
         # Every escalation batch looks for SMS whose quiet hours are over; they are few in a large history.
         create_index(self.env.cr, "collection_history_deferred_idx", self._table, ["scheduled_at"],
                      where="state = 'deferred'")
+        # The letter job looks for calendar rows still waiting for their letter, however old, in a large history.
+        create_index(self.env.cr, "collection_history_letter_pending_idx", self._table, ["id"],
+                     where="event = 'action' AND letter_id IS NULL AND state IN ('done', 'to_review')")
         return res
 
     # === CRUD === #
@@ -346,6 +352,17 @@ class CollectionHistory(models.Model):
                 "summary": action.name, "automated": True,
             })
             created_for.append(row)
+        # Nobody receives more new activities a day than their capacity: the rest wait (in the order given, the
+        # oldest waiting first) for a later day, on their history row.
+        kept = within_capacity([vals["user_id"] for vals in to_create],
+                               self._activity_room({vals["user_id"] for vals in to_create}, today))
+        waiting = self.browse(row.id for row, fits in zip(created_for, kept, strict=True) if not fits)
+        waiting.filtered(lambda row: row.state != "waiting")._set_delivery({"state": "waiting"})
+        to_create = [vals for vals, fits in zip(to_create, kept, strict=True) if fits]
+        created_for = [row for row, fits in zip(created_for, kept, strict=True) if fits]
+        woken = self.browse(row.id for row in created_for if row.state == "waiting")
+        woken |= self.browse(row.id for rows in reused.values() for row in rows if row.state == "waiting")
+        woken._set_delivery({"state": "done"})
         activities = self._create_activities_batch(to_create)
         if reused:
             self.env["mail.activity"].browse(list(reused)).sudo().write({"date_deadline": today})
@@ -353,6 +370,44 @@ class CollectionHistory(models.Model):
         pairs += [(row.id, act_id) for act_id, rows in reused.items() for row in rows]
         self.env["collection.escalation"]._write_rows(
             "collection.history", [{"id": row_id, "activity_id": act_id} for row_id, act_id in pairs])
+
+    @api.model
+    def _activity_room(self, user_ids, today):
+        """{user id: new activities they may still receive today}: the largest daily capacity of their teams
+        (DEFAULT_DAILY_ACTIVITIES outside any team) less the automated activities already due today on their
+        list (by due date: the database clock of create_date is not the run's day)."""
+        if not user_ids:
+            return {}
+        self.env["mail.activity"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT u.id, COALESCE(max(t.capacity_activities), %(default)s),
+                   (SELECT count(*) FROM mail_activity a
+                     WHERE a.user_id = u.id AND a.automated AND a.date_deadline = %(today)s)
+              FROM unnest(%(users)s::int[]) AS u(id)
+              LEFT JOIN collection_team_member_rel rel ON rel.user_id = u.id
+              LEFT JOIN collection_team t ON t.id = rel.team_id AND t.active
+             GROUP BY u.id
+            """,
+            default=DEFAULT_DAILY_ACTIVITIES, today=today, users=list(user_ids),
+        ))
+        return {user_id: capacity - given for user_id, capacity, given in self.env.cr.fetchall()}
+
+    @api.model
+    def _waiting_rows(self, limit=5000):
+        """Follow-ups that wait for their assignee's capacity, oldest first."""
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM collection_history WHERE state = 'waiting' ORDER BY id LIMIT %s", limit))
+        return self.browse(row_id for (row_id,) in self.env.cr.fetchall())
+
+    def _give_waiting_activities(self, today):
+        """Give these waiting follow-ups as far as today's capacity goes; those of a customer no longer in
+        collection are cancelled."""
+        gone = self.filtered(lambda row: not row.customer_id.overdue_count)
+        gone._set_delivery({"state": "cancelled"})
+        rows = self - gone
+        rows._create_action_activities([(row, row.customer_id, row.action_id) for row in rows], today)
 
     def _send_sms(self):
         for row in self:
@@ -368,6 +423,8 @@ class CollectionHistory(models.Model):
                 row._set_delivery({"state": "cancelled"})
                 continue
             body = row.action_id.sms_template_id._render_field("body", customer.ids)[customer.id]
+            # every reminder carries the link to the customer's own collection page (issue 29)
+            body = f"{body}\n{customer.collection_portal_link('reminder SMS')}"
             self.env["sms.sms"].sudo().create({"number": number, "partner_id": partner.id, "body": body})
             row._set_delivery({"state": "done"})
 

@@ -411,15 +411,20 @@ class CollectionLetter(models.Model):
                 letter.id, letter.name)
             body = Markup("%s (%s)") % (text, link)
             file_bodies[letter.customer_id.id] = body
+            if what != "drafted":
+                letter.message_post(body=text)
+            if what == "drafted" and letter.trigger == "calendar":
+                # routine: the calendar's history row of the action holds the letter; the file's chatter says it
+                continue
             for move in letter.line_ids.move_id:
                 move_bodies[move.id] = body
             notes[letter] = text
-            if what != "drafted":
-                letter.message_post(body=text)
         self.env["collection.customer"].sudo().browse(list(file_bodies))._message_log_batch(file_bodies)
         self.env["account.move"].sudo().browse(list(move_bodies))._message_log_batch(move_bodies)
-        self.env["collection.history"]._log(self, "letter", letter_id=lambda letter: letter, note=notes.get,
-                                            state="done" if what in ("sent", "delivered") else False)
+        logged = self.filtered(lambda letter: letter in notes)
+        if logged:
+            self.env["collection.history"]._log(logged, "letter", letter_id=lambda letter: letter, note=notes.get,
+                                                state="done" if what in ("sent", "delivered") else False)
 
     def _log_case_event(self, what):
         """A court document's events go to its case's chatter only: the customer file, the invoices and the

@@ -117,14 +117,14 @@ class CollectionLetterEngine(models.AbstractModel):
 
     @api.model
     def _pending_calendar_rows(self, limit=None):
-        """History rows of calendar letter actions of the last week that have no letter yet."""
+        """History rows of calendar letter actions that have no letter yet, however old: a go-live backlog is
+        drafted too (a row is done once it has its letter or is cancelled)."""
         self.env["collection.history"].flush_model()
         self.env.cr.execute(SQL(
             """
             SELECT h.id FROM collection_history h JOIN collection_action a ON a.id = h.action_id
              WHERE h.event = 'action' AND a.action_type = 'letter' AND h.letter_id IS NULL
                AND h.state IN ('done', 'to_review')
-               AND h.create_date >= now() at time zone 'UTC' - interval '7 days'
              ORDER BY h.id %s
             """,
             SQL("LIMIT %s", limit) if limit else SQL(),
@@ -533,6 +533,7 @@ class CollectionLetterEngine(models.AbstractModel):
                 "language": lang,
                 # the debtor's own page (court documents go to the court: no link)
                 "portal_url": "" if letter.kind in COURT_KINDS else file.sudo().collection_portal_link(letter.name),
+                "portal_qr": "",    # the renderer puts the QR code of portal_url here (tools/docx_render.py)
             },
             "invoices": [{
                 "number": line.number or "", "contract": line.contract_ref or "", "date": day(line.invoice_date),

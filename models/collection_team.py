@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.activity_cap import DEFAULT_DAILY_ACTIVITIES
 from .collection_policy import CUSTOMER_TYPES
 
 
@@ -28,9 +29,14 @@ class CollectionTeam(models.Model):
     capacity_customers = fields.Integer(string="Customers per Collector", default=150)
     capacity_amount = fields.Monetary(string="Amount per Collector", currency_field="currency_id",
                                       default=50_000_000.0)
+    capacity_activities = fields.Integer(
+        string="New Activities per Collector and Day", default=DEFAULT_DAILY_ACTIVITIES,
+        help="The calendar's follow-ups beyond this wait for the next day (people outside any team: "
+             f"{DEFAULT_DAILY_ACTIVITIES}).")
 
     _sql_constraints = [
-        ("capacity_positive", "CHECK(capacity_customers >= 0 AND capacity_amount >= 0)",
+        ("capacity_positive",
+         "CHECK(capacity_customers >= 0 AND capacity_amount >= 0 AND capacity_activities >= 0)",
          "A capacity cannot be negative."),
     ]
 

@@ -23,8 +23,4 @@ class PaymentTransaction(models.Model):
                               amount=tx.currency_id.format(tx.amount), reference=tx.reference,
                               provider=tx.provider_id.name)
             file.message_post(body=note, author_id=tx.partner_id.id)
-            self.env["collection.history"].sudo().create({
-                "company_id": file.company_id.id, "customer_id": file.id, "partner_id": file.partner_id.id,
-                "event": "portal", "trigger": "payment", "note": note,
-                "date": fields.Datetime.now(),
-            })
+            self.env["collection.history"]._log(file, "portal", note=note)

@@ -1,9 +1,22 @@
 #!/usr/bin/env python3
-"""Escalation benchmark: seed a ledger in bulk SQL, then time the SQL floor and the daily escalation.
+"""Nightly-run benchmark: seed a ledger in bulk SQL, then run every scheduled action of the addon.
 
 Run it through `scripts/dev bench` (which installs Odoo, starts PostgreSQL and builds the template database):
 
     scripts/dev bench --sizes 2000:10000,20000:100000
+    scripts/dev bench --sizes 2000:10000 --oca-addons /path/to/dir/holding/account_credit_control
+
+The night (the default): for each size it copies the template database (and its filestore), seeds the ledger
+on a frozen working day (the next Monday), and runs every cron of the addon to completion, as the cron runner
+does (a commit per call, called again while it reports work remaining), on that day and the next two working
+days; crons that run weekly or monthly run on the first day only. Per cron and day: seconds, queries; per day:
+created records by kind (activities per user, mails, messages, history rows, letters) and the process's peak
+resident memory. It prints the read floor (one SELECT that buckets every open invoice) and the write floor (one
+UPDATE that stores the bucket of every open invoice, rolled back). With `--oca-addons`, it installs OCA's
+`account_credit_control` on a copy of the same seeded ledger, runs its credit-control run (lines, then their
+emails) on the same three days, and prints the ratios.
+
+`--escalation` runs the former benchmark instead (the escalation alone, cold and warm):
 
 For each size (customers:invoices) it copies the template database, seeds customers and posted open
 invoices spread over every aging bucket (10% partly paid), and measures in one process:
@@ -27,7 +40,14 @@ import resource
 import shutil
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
+
+MODULE = "account_collection_litigation"
+
+
+def wall_clock():
+    """Seconds of a monotonic clock that freezegun leaves alone (it freezes time.perf_counter)."""
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 BUCKET_FLOOR_SQL = """
     SELECT id,
@@ -55,6 +75,10 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
     parser.add_argument("--letters", type=int, default=30, help="letters to generate in the letter benchmark")
     parser.add_argument("--only-letters", action="store_true", help="run the letter benchmark only")
+    parser.add_argument("--escalation", action="store_true", help="the escalation alone (cold and warm run)")
+    parser.add_argument("--collectors", type=int, default=5, help="collectors of the one team (night)")
+    parser.add_argument("--oca-addons", help="a directory holding OCA's account_credit_control 18.0 (night)")
+    parser.add_argument("--db-prefix", default="acl_night", help="name prefix of the seeded databases (night)")
     return parser.parse_args()
 
 
@@ -126,13 +150,37 @@ def seed(env, customers, invoices, today):
     return len(moves)
 
 
+WRITE_FLOOR_SQL = """
+    UPDATE account_move
+       SET collection_bucket = CASE WHEN %(today)s - invoice_date_due <= 0 THEN 'not_due'
+                                    WHEN %(today)s - invoice_date_due <= 30 THEN '1_30'
+                                    WHEN %(today)s - invoice_date_due <= 60 THEN '31_60'
+                                    WHEN %(today)s - invoice_date_due <= 90 THEN '61_90'
+                                    ELSE '90_plus' END
+     WHERE move_type = 'out_invoice' AND state = 'posted' AND amount_residual > 0
+"""
+
+
+def time_write_floor(cr, today):
+    """One UPDATE bucketing every open invoice (best of 3, each rolled back)."""
+    best = None
+    for _attempt in range(3):
+        cr.execute("SAVEPOINT write_floor")
+        start = wall_clock()
+        cr.execute(WRITE_FLOOR_SQL, {"today": today})
+        elapsed = wall_clock() - start
+        cr.execute("ROLLBACK TO SAVEPOINT write_floor")
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
 def time_floor(cr, today):
     best = None
     for _attempt in range(3):
-        start = time.perf_counter()
+        start = wall_clock()
         cr.execute(BUCKET_FLOOR_SQL, {"today": today})
         rows = cr.fetchall()
-        elapsed = time.perf_counter() - start
+        elapsed = wall_clock() - start
         best = elapsed if best is None else min(best, elapsed)
     return best, len(rows)
 
@@ -143,7 +191,7 @@ def run_escalation(env, batch_size):
     cr = env.cr
     queries_before = cr.sql_log_count
     batch_queries = []
-    start = time.perf_counter()
+    start = wall_clock()
     while True:
         before = cr.sql_log_count
         done = model._cron_escalate(batch_size=batch_size)
@@ -152,7 +200,7 @@ def run_escalation(env, batch_size):
         if not done:
             break
         batch_queries.append(cr.sql_log_count - before)
-    elapsed = time.perf_counter() - start
+    elapsed = wall_clock() - start
     return {
         "seconds": round(elapsed, 3),
         "batches": len(batch_queries),
@@ -178,9 +226,9 @@ def bench_size(odoo, args, customers, invoices):
     result = {"customers": customers, "invoices": invoices, "batch_size": args.batch_size}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        start = time.perf_counter()
+        start = wall_clock()
         result["open_invoices"] = seed(env, customers, invoices, today)
-        result["seed_seconds"] = round(time.perf_counter() - start, 1)
+        result["seed_seconds"] = round(wall_clock() - start, 1)
         result["floor_seconds"], _rows = time_floor(cr, today)
         result["floor_seconds"] = round(result["floor_seconds"], 4)
         env["res.company"]._collection_create_defaults()
@@ -206,6 +254,232 @@ def bench_size(odoo, args, customers, invoices):
             cr._cnx.autocommit = True
             cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
     return result
+
+
+def copy_database(template, dbname):
+    """A fresh copy of `template` with its filestore (the shipped letter templates are attachments)."""
+    import odoo
+    from odoo import sql_db
+
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
+    filestore = odoo.tools.config.filestore
+    shutil.rmtree(filestore(dbname), ignore_errors=True)
+    if os.path.isdir(filestore(template)):
+        shutil.copytree(filestore(template), filestore(dbname))
+
+
+def drop_database(dbname):
+    import odoo
+    from odoo import sql_db
+    from odoo.modules.registry import Registry
+
+    Registry.delete(dbname)
+    sql_db.close_db(dbname)
+    with sql_db.db_connect("postgres").cursor() as cr:
+        cr._cnx.autocommit = True
+        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+    shutil.rmtree(odoo.tools.config.filestore(dbname), ignore_errors=True)
+
+
+def working_days(count):
+    """The next Monday and the working days after it: the calendar carries out actions on working days only."""
+    today = date.today()
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+    return [monday + timedelta(days=n) for n in range(count)]
+
+
+def module_crons(env):
+    """The addon's scheduled actions in the order of a night: by time of day, then priority."""
+    ids = env["ir.model.data"].search([("module", "=", MODULE), ("model", "=", "ir.cron")]).mapped("res_id")
+    crons = env["ir.cron"].with_context(active_test=False).browse(ids).exists()
+    return crons.sorted(lambda cron: (cron.nextcall.time(), cron.priority, cron.id))
+
+
+def run_cron(env, cron):
+    """Run a cron to completion as the cron runner does: a progress record and a commit per call, called again
+    while it reports work done and work remaining. Returns (seconds, queries, calls, error)."""
+    cr = env.cr
+    queries, calls, error = cr.sql_log_count, 0, None
+    start = wall_clock()
+    while True:
+        job, progress = cron._add_progress()
+        cr.commit()
+        try:
+            job._callback(cron.cron_name, cron.ir_actions_server_id.id)
+        except Exception as exc:   # noqa: BLE001 - reported in the table, the night goes on
+            cr.rollback()
+            error = f"{type(exc).__name__}: {exc}"
+            break
+        cr.commit()
+        env.invalidate_all()
+        calls += 1
+        if not (progress.done and progress.remaining) or calls >= 100_000:
+            break
+    return wall_clock() - start, cr.sql_log_count - queries, calls, error
+
+
+def max_ids(cr):
+    tables = ("mail_activity", "mail_mail", "mail_message", "collection_history", "collection_letter")
+    result = {}
+    for table in tables:
+        cr.execute(f"SELECT COALESCE(max(id), 0) FROM {table}")   # noqa: S608 - fixed table names
+        result[table] = cr.fetchone()[0]
+    return result
+
+
+def created_since(cr, before):
+    after = max_ids(cr)
+    cr.execute("SELECT u.login, count(*) FROM mail_activity a JOIN res_users u ON u.id = a.user_id "
+               "WHERE a.id > %s GROUP BY u.login ORDER BY 2 DESC", [before["mail_activity"]])
+    per_user = dict(cr.fetchall())
+    counts = {}
+    for table in ("mail_mail", "mail_message", "collection_history", "collection_letter"):
+        cr.execute(f"SELECT count(*) FROM {table} WHERE id > %s", [before[table]])   # noqa: S608
+        counts[table] = cr.fetchone()[0]
+    return {"activities": sum(per_user.values()), "activities_per_user": per_user,
+            "activities_max_per_user": max(per_user.values(), default=0), "mails": counts["mail_mail"],
+            "messages": counts["mail_message"], "history": counts["collection_history"],
+            "letters": counts["collection_letter"]}, after
+
+
+def night_setup(env, collectors):
+    """The default policies and one team of collectors (the worklist shares the new customers among them)."""
+    env["res.company"]._collection_create_defaults()
+    group = env.ref(f"{MODULE}.group_collection_collector")
+    users = env["res.users"].with_context(no_reset_password=True).create([{
+        "name": f"Bench collector {n}", "login": f"bench_collector_{n}", "email": f"collector{n}@bench.example",
+        "groups_id": [(6, 0, (group | env.ref("base.group_user")).ids)],
+    } for n in range(collectors)])
+    env["collection.team"].create({"name": "Bench team", "member_ids": [(6, 0, users.ids)]})
+    env["collection.policy"].search([]).write({"collector_id": users[:1].id})
+
+
+def bench_night(args, customers, invoices):
+    from freezegun import freeze_time
+
+    from odoo import SUPERUSER_ID, api, sql_db
+    from odoo.modules.registry import Registry
+
+    dbname = f"{args.db_prefix}_{customers}_{invoices}"
+    copy_database(args.template, dbname)
+    days = working_days(3)
+    result = {"customers": customers, "invoices": invoices, "days": [], "first_day": days[0].strftime("%A %Y-%m-%d")}
+    with freeze_time(datetime.combine(days[0], datetime.min.time()) + timedelta(hours=1)):
+        registry = Registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            result["open_invoices"] = seed(env, customers, invoices, days[0])
+            night_setup(env, args.collectors)
+            cr.commit()
+            result["read_floor_seconds"] = round(time_floor(cr, days[0])[0], 4)
+            result["write_floor_seconds"] = round(time_write_floor(cr, days[0]), 4)
+    if args.oca_addons:
+        sql_db.close_db(dbname)   # a template has no open connection
+        copy_database(dbname, f"{dbname}_oca")
+    for index, day in enumerate(days):
+        with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=1)), \
+                registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            before = max_ids(cr)
+            crons = module_crons(env)
+            if index:
+                crons = crons.filtered(lambda cron: cron.interval_type in ("minutes", "hours", "days"))
+            runs = []
+            for cron in crons:
+                seconds, queries, calls, error = run_cron(env, cron)
+                runs.append({"cron": cron.cron_name, "seconds": round(seconds, 3), "queries": queries,
+                             "calls": calls, "error": error})
+            created, _after = created_since(cr, before)
+            result["days"].append({
+                "day": day.strftime("%A %Y-%m-%d"), "crons": runs,
+                "seconds": round(sum(run["seconds"] for run in runs), 2),
+                "queries": sum(run["queries"] for run in runs), "created": created,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            })
+    if args.oca_addons:
+        result["oca"] = bench_oca(f"{dbname}_oca", days)
+        for ours, theirs in zip(result["days"], result["oca"], strict=True):
+            ours["oca_seconds"] = theirs["seconds"]
+            ours["oca_over_ours"] = round(theirs["seconds"] / ours["seconds"], 1) if ours["seconds"] else None
+        if not args.keep:
+            drop_database(f"{dbname}_oca")
+    if not args.keep:
+        drop_database(dbname)
+    return result
+
+
+def bench_oca(dbname, days):
+    """OCA account_credit_control on a copy of the same ledger: a policy of three email levels (15, 30 and 60
+    days past due) on the receivable account, then on each day its credit-control run: the lines, marked ready,
+    and their emails."""
+    from freezegun import freeze_time
+
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    with freeze_time(datetime.combine(days[0], datetime.min.time())):
+        registry = Registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.module.module"].update_list()
+            env["ir.module.module"].search([("name", "=", "account_credit_control")]).button_immediate_install()
+        registry = Registry(dbname)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            receivable = env["account.account"].search([("account_type", "=", "asset_receivable"),
+                                                        ("company_ids", "in", company.id)])
+            template = env.ref("account_credit_control.email_template_credit_control_base")
+            policy = env["credit.control.policy"].create({
+                "name": "Bench", "account_ids": [(6, 0, receivable.ids)],
+                "level_ids": [(0, 0, {
+                    "name": f"Level {level}", "level": level, "delay_days": delay, "channel": "email",
+                    "computation_mode": "net_days" if level == 1 else "previous_date",
+                    "email_template_id": template.id, "custom_text": "Please pay.",
+                    "custom_mail_text": "<p>Please pay.</p>",
+                }) for level, delay in ((1, 15), (2, 15), (3, 30))],
+            })
+            company.credit_policy_id = policy
+            cr.commit()
+    results = []
+    for day in days:
+        with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=1)), \
+                registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            queries = cr.sql_log_count
+            start = wall_clock()
+            run = env["credit.control.run"].create({"date": day})
+            run.generate_credit_lines()
+            run.set_to_ready_lines()
+            run.run_channel_action()
+            cr.commit()
+            results.append({"day": day.strftime("%A %Y-%m-%d"), "seconds": round(wall_clock() - start, 2),
+                            "queries": cr.sql_log_count - queries, "lines": len(run.line_ids)})
+    return results
+
+
+def print_night(results):
+    for r in results:
+        print(f"\n{r['customers']:,} customers / {r['open_invoices']:,} open invoices, first day {r['first_day']}: "
+              f"read floor {r['read_floor_seconds']:.3f} s, write floor {r['write_floor_seconds']:.3f} s")
+        for day in r["days"]:
+            created = day["created"]
+            oca = (f", OCA {day['oca_seconds']:.2f} s (OCA ÷ ours {day['oca_over_ours']}×)"
+                   if "oca_seconds" in day else "")
+            print(f"  {day['day']}: {day['seconds']:.2f} s, {day['queries']:,} queries, peak RSS "
+                  f"{day['peak_rss_mb']} MB{oca}")
+            print(f"    created: {created['activities']:,} activities (most for one user "
+                  f"{created['activities_max_per_user']:,}), {created['mails']:,} mails, {created['messages']:,} "
+                  f"messages, {created['history']:,} history rows, {created['letters']:,} letters")
+            for run in day["crons"]:
+                escalation = (f" ({run['seconds'] / r['write_floor_seconds']:.1f}× the write floor)"
+                              if "escalat" in run["cron"].lower() and r["write_floor_seconds"] else "")
+                error = f"  FAILED: {run['error']}" if run["error"] else ""
+                print(f"    {run['cron'][:58]:<58} {run['seconds']:>9.3f} s {run['queries']:>9,} queries "
+                      f"{run['calls']:>5} calls{escalation}{error}")
 
 
 def bench_letters(args, count, invoices=20):
@@ -271,8 +545,20 @@ def main():
     sys.path.insert(0, args.odoo)
     import odoo
 
-    odoo.tools.config.parse_config(["--addons-path", args.addons_path, "--data-dir", args.data_dir,
+    addons_path = f"{args.addons_path},{args.oca_addons}" if args.oca_addons else args.addons_path
+    odoo.tools.config.parse_config(["--addons-path", addons_path, "--data-dir", args.data_dir,
                                     "--log-level", "warn"])
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+               "processor": platform.processor() or platform.machine()}
+    if not (args.escalation or args.only_letters):
+        results = []
+        for size in args.sizes.split(","):
+            customers, invoices = (int(part) for part in size.split(":"))
+            results.append(bench_night(args, customers, invoices))
+            print(f"  done {customers:,} customers / {invoices:,} invoices", file=sys.stderr)
+        print_night(results)
+        print(json.dumps({"benchmark": "night", "machine": machine, "results": results}))
+        return
     results = []
     for size in ([] if args.only_letters else args.sizes.split(",")):
         customers, invoices = (int(part) for part in size.split(":"))
@@ -295,8 +581,6 @@ def main():
               f"{r['warm']['seconds']:>8.2f} {r['warm_over_floor']:>10.1f} {r['cold_over_floor']:>10.1f} "
               f"{r['cold']['queries']:>12,} {r['warm']['queries_per_batch_max']:>8} "
               f"{r['warm']['peak_rss_mb']:>8.1f} {r['activities_created']:>10,}")
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-               "processor": platform.processor() or platform.machine()}
     print(json.dumps({"benchmark": "escalation", "machine": machine, "results": results, "letters": letters}))
 
 

@@ -65,6 +65,7 @@ COMMON = {
                         "or send a scan to {{ collector.email or company.email }}."),
         "blank": "______________",
         "instalment_columns": ("Instalment", "Due date", "Amount"),
+        "portal": "Pay, confirm the balance, promise or dispute online: {{ letter.portal_url }}",
     },
     "zh_CN": {
         "font": "Calibri", "east_asia": "宋体",
@@ -91,6 +92,7 @@ COMMON = {
                         "或扫描发送至{{ collector.email or company.email }}。"),
         "blank": "______________",
         "instalment_columns": ("期数", "付款日期", "金额"),
+        "portal": "在线付款、对账确认、承诺付款或提出异议：{{ letter.portal_url }}",
     },
 }
 
@@ -507,6 +509,15 @@ def bank_details(doc, common):
     para(doc, "", common, space_after=2)
 
 
+def portal_link(doc, common):
+    """The debtor's page: its link and its QR code (an image the renderer makes from the link), only when the
+    letter has a link."""
+    para(doc, "{%p if letter.portal_url %}", common, space_after=0)
+    para(doc, common["portal"], common, size=9, space_after=2, keep=True)
+    para(doc, "{{ letter.portal_qr }}", common, space_after=6)
+    para(doc, "{%p endif %}", common, space_after=0)
+
+
 def receipt_slip(doc, common, title, kind, lang):
     para(doc, common["cut"], common, size=8, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     if kind == "balance_confirmation":
@@ -593,6 +604,7 @@ def build(kind, lang):
         for line in text["consequences"]:
             para(doc, line, common, space_after=6, keep=True)
         para(doc, common["paid"], common, space_after=6, keep=True)
+    portal_link(doc, common)
     # the closing stays on one page with the signature
     para(doc, common["contact"], common, space_after=10, keep=kind not in AGREEMENTS)
     if kind not in AGREEMENTS:

@@ -38,3 +38,4 @@ from . import test_client_fixes
 from . import test_ui
 from . import test_approvals
 from . import test_legal_calendar
+from . import test_night_side_effects

@@ -175,6 +175,7 @@ class TestCalendar(CollectionCommon):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 1)
         self.assertIn("Huaxin Materials", sms.body)
+        self.assertIn("/my/collection?token=", sms.body, "every SMS reminder carries the portal link")
         self.assertEqual(row.state, "done")
 
     def _run_days(self, first, last):

@@ -72,6 +72,9 @@ class TestCourtDocuments(LegalCommon):
                     text = docx_text(base64.b64decode(letter.document_file))
                     self.assertNotIn("{{", text)
                     self.assertNotIn("{%", text)
+                    # a court document goes to the court: no link to the debtor's page, no QR code
+                    self.assertNotIn("/my/collection", text)
+                    self.assertFalse(Document(BytesIO(base64.b64decode(letter.document_file))).inline_shapes)
                     for value in (COURT, self.company.name, self.customer.name, "(2026)沪0115民初1234号",
                                   f"{total:,.2f}", words, *self.moves.mapped("name")):
                         self.assertIn(value, text)

@@ -86,7 +86,7 @@ class TestCreditGrades(KpiLedgerMixin, CollectionCommon):
         mine = proposals.filtered(lambda p: p.partner_id == self.punctual)
         self.assertEqual((mine.proposed_limit, mine.proposed_term_id, mine.state),
                          (300.0, self.env.ref("account.account_payment_term_30days"), "proposed"))
-        self.assertTrue(mine.activity_ids, "the manager is asked to decide")
+        self.assertEqual(len(proposals.activity_ids), 1, "the manager is asked to decide, once for the batch")
         self.assertEqual((partner.credit_limit, partner.property_payment_term_id), before, "nothing changed yet")
         cron.method_direct_trigger()
         self.assertEqual(self.env["collection.credit.proposal"].search_count([("company_id", "=", self.company.id)]),
@@ -99,7 +99,9 @@ class TestCreditGrades(KpiLedgerMixin, CollectionCommon):
         self.assertEqual((mine.state, mine.decided_by_id), ("applied", self.manager))
         self.assertFalse(mine.activity_ids)
         other = proposals - mine
+        self.assertTrue(other.activity_ids, "the review waits on the proposal still to decide")
         other.with_user(self.manager).action_reject()
+        self.assertFalse(proposals.activity_ids)
         self.assertEqual(other.state, "rejected")
         late = self.late.with_company(self.company)
         self.assertEqual(late.credit_limit, 0.0, "a rejected proposal changes nothing")

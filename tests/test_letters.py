@@ -88,6 +88,10 @@ class TestLetters(CollectionCommon):
                              f"{letter.amount_total:,.2f}"]:
                 self.assertIn(expected, text, f"{template.name}: {expected!r} missing")
             self.assertIn("HT-2025-017", text, template.name)
+            # the debtor's page: its link and its QR code
+            self.assertRegex(text, r"/my/collection\?token=\S+", template.name)
+            data = base64.b64decode(letter.with_context(bin_size=False).document_file)
+            self.assertEqual(len(Document(BytesIO(data)).inline_shapes), 1, template.name)
             letter.action_cancel()      # frees the key: the next language of the kind is generated anew
 
     def test_amounts_and_interest_on_the_letter(self):

@@ -146,7 +146,8 @@ class TestRunIsolation(LegalCommon):
     def test_poisoned_company_does_not_stop_the_others(self):
         other_data = self.setup_other_company(name="Poisoned Company")
         other = other_data["company"]
-        policy_b = self.env["collection.policy"]._create_default_policies(other)
+        # a new company gets its copy of the standard policy when it is created
+        policy_b = self.env["collection.policy"].search([("company_id", "=", other.id)], limit=1)
         policy_b.interest_rule_id = self.policy.interest_rule_id
         self._poison_policy(policy_b)
         here = [self._customer(f"Here {n}") for n in range(2)]

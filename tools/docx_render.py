@@ -41,7 +41,8 @@ CONTEXT_KEYS = {
     "company": ("name", "address", "address_lines", "city", "vat", "registry", "phone", "email", "website",
                 "bank"),
     "recipient": ("name", "ref", "address", "address_lines", "vat", "contact", "email", "phone"),
-    "letter": ("reference", "date", "kind", "title", "deadline", "deadline_days", "language", "portal_url"),
+    "letter": ("reference", "date", "kind", "title", "deadline", "deadline_days", "language", "portal_url",
+               "portal_qr"),
     "invoices": ("number", "contract", "date", "due_date", "amount", "open_amount", "days_overdue", "interest",
                  "compensation"),
     "totals": ("count", "open_amount", "interest", "compensation", "claimed", "interest_claimed",
@@ -73,7 +74,8 @@ SAMPLE_CONTEXT = {
     },
     "letter": {"reference": "LTR/2026/00001", "date": "2 March 2026", "kind": "First reminder",
                "title": "Payment reminder", "deadline": "12 March 2026", "deadline_days": 10, "language": "en_US",
-               "portal_url": "https://erp.example.com/my/collection?token=sample"},
+               "portal_url": "https://erp.example.com/my/collection?token=sample",
+               "portal_qr": ""},  # the renderer replaces it with the QR code of portal_url
     "invoices": [
         {"number": "INV/2026/00001", "contract": "C-2025-001", "date": "5 January 2026",
          "due_date": "4 February 2026", "amount": "1,000.00", "open_amount": "1,000.00", "days_overdue": 26,
@@ -533,12 +535,45 @@ def render_docx(template, context, time_limit=RENDER_SECONDS):
     except Exception as exc:  # see validate_docx
         raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
     try:
-        tpl.render(context, jinja_env=LetterSandbox(time_limit), autoescape=True)
+        tpl.render(_with_images(tpl, context), jinja_env=LetterSandbox(time_limit), autoescape=True)
     except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
         raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
     output = BytesIO()
     tpl.save(output)
     return output.getvalue()
+
+
+class _QrImage:
+    """The QR code of the portal link as `{{ letter.portal_qr }}` prints it: an image docxtpl inserts into the
+    part being rendered. Built by the renderer, never by the template; it exposes nothing but its rendering (the
+    sandbox refuses the underscore attribute that holds the docxtpl image and, through it, the document)."""
+
+    __slots__ = ("_image",)
+
+    def __init__(self, tpl, url):
+        import qrcode
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        png = BytesIO()
+        qrcode.make(url, box_size=8, border=2).save(png, format="PNG")
+        png.seek(0)
+        self._image = InlineImage(tpl, png, width=Mm(28))
+
+    def __html__(self):
+        return self._image.__html__()
+
+    __str__ = __html__
+
+
+def _with_images(tpl, context):
+    """The context with the images the renderer prepares: `letter.portal_qr`, the QR code of `letter.portal_url`
+    (empty without a url)."""
+    letter = context.get("letter")
+    if isinstance(letter, dict) and "portal_url" in letter:
+        url = letter["portal_url"]
+        context = dict(context, letter=dict(letter, portal_qr=_QrImage(tpl, url) if url else ""))
+    return context
 
 
 def docx_paragraphs(data):

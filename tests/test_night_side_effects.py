@@ -1,0 +1,158 @@
+from freezegun import freeze_time
+
+from odoo.tests import new_test_user, tagged
+
+from .common import TODAY, CollectionCommon
+
+MODULE = "account_collection_litigation"
+# Queries of one worklist call that assigns the new files of the day, and of one regrading that proposes new terms
+# for a company: whatever the number of files or proposals.
+WORKLIST_QUERIES = 88
+REGRADING_QUERIES = 27
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestNightSideEffects(CollectionCommon):
+    """What the nightly crons emit besides their own work is priced per batch, not per record: a collector gets
+    one notice of the day's new customers, a reviewer one activity for a month's proposals."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = new_test_user(cls.env, login="collector_other", name="Collector Other",
+                                  email="other@test.example", company_id=cls.company.id,
+                                  groups=f"{MODULE}.group_collection_collector")
+        cls.env["collection.team"].create({"name": "Everyone", "member_ids": [(6, 0, (cls.collector | cls.other).ids)]})
+
+    def _new_files(self, count):
+        """`count` customers that entered collection today, as the escalation leaves them (not assigned yet)."""
+        partners = self.env["res.partner"].create([{"name": f"Customer {n}", "is_company": True}
+                                                   for n in range(count)])
+        files = self.env["collection.customer"].create([{"partner_id": partner.id, "policy_id": self.policy.id}
+                                                        for partner in partners])
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_customer SET overdue_count = 1, claim_amount = id, "
+                            "work_assigned = false WHERE id IN %s", [tuple(files.ids)])
+        self.env.invalidate_all()
+        return files
+
+    def _counted(self, call, expected):
+        """Queries of `call` on a cold cache, pinned to at most `expected`; returns them, counted as
+        assertQueryCount counts (its writes flushed)."""
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            before = self.cr.sql_log_count
+            call()
+            self.env.flush_all()
+            self.env.cr.flush()
+            count = self.cr.sql_log_count - before
+        return count
+
+    def _notices(self, user):
+        return self.env["mail.message"].search([("partner_ids", "in", user.partner_id.ids),
+                                                ("message_type", "=", "user_notification")])
+
+    def test_worklist_assigns_in_one_batch_with_one_notice_per_collector_and_day(self):
+        def worklist():
+            self.env["collection.customer"]._cron_prepare_worklists()
+
+        mails_before = self.env["mail.mail"].search_count([])
+        counts = []
+        # the first two days warm the once-per-process caches (templates, model ids), as in a running cron
+        for count, day in ((5, "2026-03-01"), (5, TODAY), (20, "2026-03-03"), (200, "2026-03-04")):
+            files = self._new_files(count)
+            with freeze_time(f"{day} 04:00:00"):
+                counts.append(self._counted(worklist, WORKLIST_QUERIES) if count > 5 else worklist())
+            self.assertEqual(set(files.mapped("user_id").ids), {self.collector.id, self.other.id})
+            self.assertTrue(all(files.mapped("work_assigned")))
+            self.assertFalse(files.message_ids.tracking_value_ids, "no tracking line per file")
+            self.assertIn(files[0].user_id.partner_id, files[0].message_partner_ids, "the collector follows")
+        # measured 87 and 88: one query more for ten times the files, not one per file
+        self.assertLessEqual(counts[3] - counts[2], 1, "a worklist batch does not grow with the number of files")
+        for user in (self.collector, self.other):
+            self.assertEqual(len(self._notices(user)), 4, "one notice a day")
+        self.assertIn("You were given 100 new customers", self._notices(self.other)[0].body)
+        # later the same day: a new file, no second notice
+        self._new_files(1)
+        with freeze_time("2026-03-04 06:00:00"):
+            self.env["collection.customer"]._assign_collectors()
+        self.assertEqual(sum(len(self._notices(user)) for user in (self.collector, self.other)), 8)
+        self.assertLessEqual(self.env["mail.mail"].search_count([]) - mails_before, 8,
+                             "no 'you have been assigned' mail per file")
+
+    def test_regrading_asks_each_reviewer_once_per_batch(self):
+        counts, batches = [], []
+        for count in (5, 5, 20, 200):   # the first two warm the once-per-process caches
+            partners = self.env["res.partner"].create([{"name": f"Rated {n}", "is_company": True}
+                                                       for n in range(count)])
+            ratings = self.env["collection.credit.rating"].create([
+                {"partner_id": partner.id, "company_id": self.company.id, "recommended_limit": 500.0}
+                for partner in partners])
+            self.env["mail.activity"].search([("res_model", "=", "collection.credit.proposal")]).unlink()
+
+            def regrading(ratings=ratings):
+                ratings._propose(self.company)
+
+            counts.append(self._counted(regrading, REGRADING_QUERIES) if count > 5 else regrading())
+            proposals = ratings.proposal_ids
+            batches.append(proposals)
+            self.assertEqual(len(proposals), count)
+            self.assertEqual(len(proposals.activity_ids), 1, "one review activity for the batch")
+        self.assertEqual(counts[2], counts[3], "a regrading batch costs the same whatever the number of proposals")
+        activity = proposals.activity_ids
+        self.assertIn("Review 200 credit terms proposals", activity.summary)
+        # deciding some passes the activity on; deciding the last closes it
+        (batches[0] | batches[1] | batches[2] | proposals[:150]).with_user(self.manager).action_reject()
+        self.assertEqual(len(proposals.activity_ids), 1)
+        self.assertEqual(proposals.activity_ids.res_id, proposals[150].id)
+        proposals[150:].with_user(self.manager).action_apply()
+        self.assertFalse(proposals.activity_ids)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestLetterBacklog(CollectionCommon):
+    def test_a_letter_queued_long_ago_is_drafted(self):
+        """A go-live backlog: the calendar asked for the letter ten days ago and the letter job never ran since."""
+        self._invoice(5, amount=800.0)
+        file = self._escalate()
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_history SET create_date = now() - interval '10 days' "
+                            "WHERE customer_id = %s", [file.id])
+        self.env.invalidate_all()
+        engine = self.env["collection.letter.engine"]
+        self.assertTrue(engine._pending_calendar_rows())
+        while engine._cron_generate_letters():
+            pass
+        letter = self.env["collection.letter"].search([("customer_id", "=", file.id)])
+        self.assertEqual((letter.kind, letter.trigger), ("reminder_1", "calendar"))
+        self.assertFalse(engine._pending_calendar_rows())
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestActivityCapacity(CollectionCommon):
+    def test_nobody_receives_more_new_activities_a_day_than_their_capacity(self):
+        self.env["collection.team"].create({"name": "Small", "member_ids": [(6, 0, self.collector.ids)],
+                                            "capacity_activities": 2})
+        partners = [self._customer(f"Caller {n}") for n in range(3)]
+        self._invoices([(partner, 2, 100.0) for partner in partners])
+        files = self.env["collection.customer"].browse()
+        for partner in partners:
+            files |= self._escalate(partner)
+        call = self.actions["Phone call (week 1)"]
+        rows = self.env["collection.history"].search([("customer_id", "in", files.ids), ("action_id", "=", call.id)])
+        self.assertEqual(len(rows), 3, "one history row per action carried out")
+        self.assertEqual(len(files.activity_ids.filtered(lambda a: a.user_id == self.collector)), 2)
+        waiting = rows.filtered(lambda row: row.state == "waiting")
+        self.assertEqual(len(waiting), 1)
+        self.assertFalse(waiting.activity_id)
+        # the next day it is given first, once
+        with freeze_time("2026-03-03 04:00:00"):
+            worklist = self.env["collection.customer"]
+            worklist._cron_prepare_worklists()
+            worklist._cron_prepare_worklists()
+        self.assertEqual(waiting.state, "done")
+        self.assertTrue(waiting.activity_id)
+        self.assertEqual(len(files.activity_ids.filtered(lambda a: a.user_id == self.collector)), 3)
