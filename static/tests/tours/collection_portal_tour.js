@@ -77,6 +77,8 @@ registry.category("web_tour.tours").add("collection_portal_tour", {
         {
             content: "Type the name",
             trigger: ".o_web_sign_name_input",
+            // the review page posts the figures and opens the signature dialog: slow on a loaded machine
+            timeout: 30000,
             run: "edit Li Na",
         },
         {
