@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("collection_portal_tour", {
         },
         {
             content: "The promise was sent",
-            trigger: ".alert-success",
+            trigger: ".alert-success:contains(promise)",
         },
         pickFirstInvoice(),
         {
@@ -61,8 +61,9 @@ registry.category("web_tour.tours").add("collection_portal_tour", {
             run: "click",
         },
         {
+            // the page the dispute's post leads to, not the promise's alert still on the screen before it
             content: "The dispute was sent",
-            trigger: ".alert-success",
+            trigger: ".alert-success:contains(Your dispute was sent)",
         },
         {
             content: "Role of the signer",
