@@ -518,7 +518,8 @@ class CollectionCustomer(models.Model):
         # the follow-ups that waited for their assignee's capacity come first in the day's new activities
         self.env["collection.batch.runner"]._run(
             self.env["collection.history"]._waiting_rows(),
-            lambda rows: rows._give_waiting_activities(self.env["collection.escalation"]._today(self.env.company)),
+            lambda rows: [group._give_waiting_activities(self.env["collection.escalation"]._today(company))
+                          for company, group in rows.grouped("company_id").items()],
             "account_collection_litigation.ir_cron_collection_worklists",
             on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}), thread_of=lambda row: row.customer_id,
         )
