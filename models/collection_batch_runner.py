@@ -6,6 +6,7 @@ from psycopg2 import OperationalError
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +64,20 @@ class CollectionBatchRunner(models.AbstractModel):
         if failed:
             self._tell_managers(cron_xmlid, errors)
         return BatchResult(results, items.browse().union(*failed) if is_records else failed)
+
+    @api.model
+    def _claim(self, model_name, where, limit, order="id"):
+        """Up to `limit` records of `model_name` whose row matches `where` (an SQL condition on its table) and that
+        no other worker holds. They stay locked until this transaction ends, so several cron workers sharing one
+        job (one ir.cron per worker slot, same code) never take the same work twice, and a crashed worker's
+        claim is released with its transaction."""
+        model = self.env[model_name]
+        model.flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM %s WHERE %s ORDER BY %s LIMIT %s FOR UPDATE SKIP LOCKED",
+            SQL.identifier(model._table), where, SQL(order), limit,
+        ))
+        return model.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _error_text(self, exc):
