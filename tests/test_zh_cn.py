@@ -75,6 +75,7 @@ class TestChineseReader(LegalCommon):
         moves = self._invoices([(self.customer, 120, 60000.0), (self.customer, 45, 8000.0)])
         file = self._escalate()
         self.assertTrue(file.stage_id)
+        self.assertRegex(file.with_context(lang="zh_CN").customer_local_time, r"^周[一二三四五六日] \d\d:\d\d$")
         self.assertChinese(self._chatter(file) + self._activities(file) + [file.stage_note],
                            names=moves.mapped("name"), what="customer file")
         self.env["collection.letter.engine"]._cron_generate_letters()
@@ -99,11 +100,17 @@ class TestChineseReader(LegalCommon):
         legal_user_case.write({"court_case_number": "(2026)沪0115民初1234号"})
         legal_user_case.action_file()
         self.assertIn("年", html2plaintext(case.message_ids[:1].body), "the filing's note dates in Chinese")
+        self.env["collection.case.hearing"].with_user(self.legal_user).create({
+            "case_id": case.id, "date": "2026-03-04 02:00:00", "place": "上海市浦东新区人民法院第三法庭"})
+        # The nightly legal job turns the case's deadlines into activities: in the company's language too.
+        deadlines_cron = f"{MODULE}.ir_cron_collection_case_deadlines"
+        self.env["collection.case"].with_env(self._cron_env(deadlines_cron))._cron_legal_deadlines()
         case = case.sudo().with_context(lang="zh_CN")   # the reader's language, as the web client gives it
         self.assertIn("年", case.fee_estimate_basis)
         texts = [case.interest_explanation, *case.evidence_ids.mapped("name"), *case.evidence_ids.mapped("note"),
                  *case.line_ids.mapped("interest_explanation"), case.next_deadline_name, case.fee_estimate_basis,
                  case.small_claims_hint, case.stage_id.name, *self._chatter(case), *self._activities(case)]
+        self.assertTrue(self._activities(case), "the hearing in two days is an activity")
         self.assertChinese(texts, names=[*moves.mapped("name"), case.name], what="legal case")
         document = self.env["collection.letter.engine"].with_user(self.legal_user)._generate_court_document(
             case.with_user(self.legal_user), "statement_of_claim", lang="zh_CN")
