@@ -78,9 +78,12 @@ class TestChineseReader(LegalCommon):
         self.assertRegex(file.with_context(lang="zh_CN").customer_local_time, r"^周[一二三四五六日] \d\d:\d\d$")
         self.assertChinese(self._chatter(file) + self._activities(file) + [file.stage_note],
                            names=moves.mapped("name"), what="customer file")
-        self.env["collection.letter.engine"]._cron_generate_letters()
+        letters_cron = f"{MODULE}.ir_cron_collection_letter_batch"
+        self.env["collection.letter.engine"].with_env(self._cron_env(letters_cron))._cron_generate_letters()
         letters = self.env["collection.letter"].search([("partner_id", "=", self.customer.id)])
         self.assertTrue(letters, "the escalation's calendar drafted a letter")
+        self.assertChinese(self._chatter(file) + self._activities(file) + self._chatter(letters),
+                           names=[*moves.mapped("name"), *letters.mapped("name")], what="file after the letters job")
         for letter in letters:
             with self.subTest(letter=letter.kind):
                 self.assertEqual(letter.lang, "zh_CN")
