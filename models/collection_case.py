@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import court_fees, evidence_pack
 from .collection_approval_mixin import APPROVAL_TRANSITION
@@ -374,7 +374,9 @@ class CollectionCase(models.Model):
                     or self.env._("New")
             if "evidence_ids" not in vals:
                 template = templates._for_case_type(vals.get("case_type") or "sale_of_goods", company)
-                vals["evidence_ids"] = template._evidence_commands() if template else []
+                # The checklist is the company's team's: in its language, whoever opens the case.
+                vals["evidence_ids"] = template.with_context(
+                    lang=company.partner_id.lang or self.env.lang)._evidence_commands() if template else []
             self._check_stop_loss_write({name for name in STOP_LOSS_DECISION
                                          if vals.get(name) and vals.get(name) != "none"})
         return super().create(vals_list)
@@ -583,7 +585,7 @@ class CollectionCase(models.Model):
         } for case in self])
         for case in self:
             override = case.sudo().evidence_override_reason
-            body = self.env._("Filed on %(date)s, claiming %(amount)s.", date=case.filing_date,
+            body = self.env._("Filed on %(date)s, claiming %(amount)s.", date=format_date(self.env, case.filing_date),
                               amount=case.currency_id.format(case.claim_total))
             if override and not case.evidence_complete:
                 body += " " + self.env._("Filed without complete evidence: %s", override)
@@ -593,6 +595,8 @@ class CollectionCase(models.Model):
     def _refresh_claim(self, as_of=None):
         """What each claimed invoice owes, and its interest and compensation as of `as_of` (the interest day)."""
         for case in self:
+            # The explanation is kept on the case for its team, and printed in court documents: the company's language.
+            case = case.with_context(lang=case.company_id.partner_id.lang or self.env.lang)
             day = as_of or case.interest_date or self.env["collection.escalation"]._today(case.company_id)
             moves = case.line_ids.move_id
             figures = moves._collection_interest(day, raise_errors=False)
@@ -967,12 +971,13 @@ class CollectionCase(models.Model):
         in_cny = cny.round(max(amount or 0.0, 0.0) * rate)
         fees = court_fees.estimate(Decimal(str(in_cny)), procedure or "ordinary")
         if currency == cny:
-            basis = self.env._("On the claim of %(amount)s (%(day)s)", amount=cny.format(in_cny), day=day)
+            basis = self.env._("On the claim of %(amount)s (%(day)s)", amount=cny.format(in_cny),
+                               day=format_date(self.env, day))
         else:
             basis = self.env._(
                 "On the claim of %(claim)s = %(amount)s at %(rate)s CNY per %(currency)s, the rate of %(day)s",
                 claim=currency.format(amount or 0.0), amount=cny.format(in_cny), rate=round(rate, 6),
-                currency=currency.name, day=day)
+                currency=currency.name, day=format_date(self.env, day))
         return {"case": float(fees.case), "preservation": float(fees.preservation),
                 "enforcement": float(fees.enforcement), "total": float(fees.total), "currency": cny,
                 "amount": in_cny, "rate": rate, "day": day, "basis": basis}

@@ -1,11 +1,13 @@
 from collections import defaultdict
 
 import pytz
+from babel.dates import format_datetime as babel_format_datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse
 
 from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.debtor import matrix_strategy
@@ -366,16 +368,18 @@ class CollectionCustomer(models.Model):
             file.ap_mobile = contact.mobile
             file.ap_email = contact.email or file.partner_id.email
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "lang")
     def _compute_call_windows(self):
         now = fields.Datetime.now()
+        locale = babel_locale_parse(self.env.lang or "en_US")
         policies = self._work_policies()
         for file in self:
             tz = file._timezone()
             windows = policies[file.id]._call_windows()
             local = local_now(now, tz)
             inside, _next = window_status(now, tz, windows)
-            file.customer_local_time = local.strftime("%a %H:%M")
+            # The weekday in the reader's language (Mon, 周一).
+            file.customer_local_time = babel_format_datetime(local, "EEE HH:mm", locale=locale)
             file.call_windows = f"{windows_label(windows)} ({tz})"
             file.in_call_window = inside
 

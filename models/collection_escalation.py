@@ -85,7 +85,8 @@ class CollectionEscalation(models.AbstractModel):
         runner = self.env["collection.batch.runner"]
         for company_id, file_ids in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            escalation = self.sudo().with_company(company)
+            # What the run writes (chatter, activities, stage notes) is read by the company's team: its language.
+            escalation = self.sudo().with_company(company).with_context(lang=company.partner_id.lang or self.env.lang)
             company_files, day = files.sudo().browse(file_ids), today or self._today(company)
             if isolate:
                 failed |= runner._run(

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools.docx_render import zip_files
 from .collection_letter_template import ACKNOWLEDGEMENT_KINDS, COURT_KINDS, LETTER_KINDS, lang_selection
@@ -388,25 +389,27 @@ class CollectionLetter(models.Model):
             self -= court
             if not self:
                 return
-        channels = dict(self._fields["channel"]._description_selection(self.env))
         texts = {
-            "drafted": lambda letter: self.env._("%(kind)s %(letter)s drafted for review.",
-                                                 kind=letter._kind_label(), letter=letter.name),
-            "sent": lambda letter: self.env._("%(kind)s %(letter)s sent (%(channel)s) on %(date)s.",
-                                              kind=letter._kind_label(), letter=letter.name,
-                                              channel=channels.get(letter.channel, ""), date=letter.sent_date),
-            "delivered": lambda letter: (self.env._(
+            "drafted": lambda letter: letter.env._("%(kind)s %(letter)s drafted for review.",
+                                                   kind=letter._kind_label(), letter=letter.name),
+            "sent": lambda letter: letter.env._("%(kind)s %(letter)s sent (%(channel)s) on %(date)s.",
+                                                kind=letter._kind_label(), letter=letter.name,
+                                                channel=dict(letter._fields["channel"]._description_selection(
+                                                    letter.env)).get(letter.channel, ""),
+                                                date=format_date(letter.env, letter.sent_date)),
+            "delivered": lambda letter: (letter.env._(
                 "%(kind)s %(letter)s delivered on %(date)s, with proof: a limitation interruption.",
-                kind=letter._kind_label(), letter=letter.name, date=letter.delivery_date) if letter.proof_file
-                else self.env._("%(kind)s %(letter)s delivered on %(date)s without proof: it interrupts no "
-                                "limitation period.", kind=letter._kind_label(), letter=letter.name,
-                                date=letter.delivery_date)),
-            "returned": lambda letter: self.env._("%(kind)s %(letter)s came back undelivered.",
-                                                  kind=letter._kind_label(), letter=letter.name),
+                kind=letter._kind_label(), letter=letter.name, date=format_date(letter.env, letter.delivery_date),
+            ) if letter.proof_file else letter.env._(
+                "%(kind)s %(letter)s delivered on %(date)s without proof: it interrupts no limitation period.",
+                kind=letter._kind_label(), letter=letter.name, date=format_date(letter.env, letter.delivery_date))),
+            "returned": lambda letter: letter.env._("%(kind)s %(letter)s came back undelivered.",
+                                                    kind=letter._kind_label(), letter=letter.name),
         }
         notes, file_bodies, move_bodies = {}, {}, {}
         for letter in self:
-            text = texts[what](letter)
+            # The chatter of the customer's file and invoices is its company's team's: in the company's language.
+            text = texts[what](letter.with_context(lang=letter.company_id.partner_id.lang or self.env.lang))
             link = Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (
                 letter.id, letter.name)
             body = Markup("%s (%s)") % (text, link)
@@ -430,18 +433,19 @@ class CollectionLetter(models.Model):
         """A court document's events go to its case's chatter only: the customer file, the invoices and the
         collection history are read by collectors and sales reps, the case by the legal team."""
         texts = {
-            "drafted": lambda letter: self.env._("%(kind)s %(letter)s drafted.", kind=letter._kind_label(),
-                                                 letter=letter.name),
-            "sent": lambda letter: self.env._("%(kind)s %(letter)s sent on %(date)s.", kind=letter._kind_label(),
-                                              letter=letter.name, date=letter.sent_date),
-            "delivered": lambda letter: self.env._("%(kind)s %(letter)s delivered on %(date)s.",
-                                                   kind=letter._kind_label(), letter=letter.name,
-                                                   date=letter.delivery_date),
-            "returned": lambda letter: self.env._("%(kind)s %(letter)s came back undelivered.",
-                                                  kind=letter._kind_label(), letter=letter.name),
+            "drafted": lambda letter: letter.env._("%(kind)s %(letter)s drafted.", kind=letter._kind_label(),
+                                                   letter=letter.name),
+            "sent": lambda letter: letter.env._("%(kind)s %(letter)s sent on %(date)s.", kind=letter._kind_label(),
+                                                letter=letter.name, date=format_date(letter.env, letter.sent_date)),
+            "delivered": lambda letter: letter.env._("%(kind)s %(letter)s delivered on %(date)s.",
+                                                     kind=letter._kind_label(), letter=letter.name,
+                                                     date=format_date(letter.env, letter.delivery_date)),
+            "returned": lambda letter: letter.env._("%(kind)s %(letter)s came back undelivered.",
+                                                    kind=letter._kind_label(), letter=letter.name),
         }
         for letter in self:
-            text = texts[what](letter)
+            # The case's chatter is read by the company's legal team: in the company's language.
+            text = texts[what](letter.with_context(lang=letter.company_id.partner_id.lang or self.env.lang))
             if what != "drafted":
                 letter.message_post(body=text)
             link = Markup('<a href="#" data-oe-model="collection.letter" data-oe-id="%s">%s</a>') % (

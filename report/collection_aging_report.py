@@ -55,7 +55,7 @@ class CollectionAgingReport(models.Model):
     date_due = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(readonly=True, aggregator="max")
     bucket = fields.Selection(REPORT_BUCKETS, string="Aging Bucket", readonly=True)
-    amount_residual = fields.Monetary(string="Open", currency_field="company_currency_id", readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", currency_field="company_currency_id", readonly=True)
     amount_residual_currency = fields.Monetary(
         string="Open in Currency", currency_field="currency_id", readonly=True, aggregator=None,
         help="In the document's currency: add these up per currency only.",

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools import kpi
 from ..tools.aging import AGING_BUCKETS, aging_bucket
@@ -115,7 +115,8 @@ class CollectionKpiDashboard(models.TransientModel):
     def _compute_display_name(self):
         for dashboard in self:
             dashboard.display_name = self.env._(
-                "Collection KPIs %(start)s – %(end)s", start=dashboard.date_from, end=dashboard.date_to)
+                "Collection KPIs %(start)s – %(end)s", start=format_date(self.env, dashboard.date_from),
+                end=format_date(self.env, dashboard.date_to))
 
     # === Constraints === #
     @api.constrains("date_from", "date_to")

@@ -263,7 +263,7 @@ class TestLegalCalendar(LegalCommon):
         fees = ("case", "preservation", "enforcement", "total")
         self.assertEqual([in_usd[key] for key in fees], [in_cny[key] for key in fees])
         self.assertEqual((in_usd["currency"], in_usd["amount"], in_usd["rate"]), (self.cny, 350_000.0, 7.0))
-        self.assertIn("2026-03-02", in_usd["basis"])
+        self.assertIn("03/02/2026", in_usd["basis"])   # the day in the reader's format (en_US)
         # A 300,000 CNY case in this USD company shows 5,800 (not converted back), and says on what.
         case = cases.with_user(self.legal_user).create({
             "partner_id": self.customer.id, "currency_id": self.cny.id, "claim_penalty": 300_000.0})

@@ -4,12 +4,17 @@ The tours run on the demo database of the test command, logged in as the demo us
 browser (or without the websocket-client package Odoo drives it with) they are skipped with a loud line that
 `scripts/dev test` repeats at the end of its output."""
 
+import base64
+import json
 import logging
+import os
 import unittest
+from pathlib import Path
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import _find_executable
+from odoo.tests.common import ChromeBrowser, _find_executable
 
 _logger = logging.getLogger(__name__)
 # Seconds a tour may take: Odoo's 60 are too few for a whole day's work on a busy two-core test machine.
@@ -37,11 +42,66 @@ class _ChromePreconnectFilter(logging.Filter):
         return "Request timed out" not in record.getMessage()
 
 
+# A tour step logs this, then the screenshot's name (static/tests/tours/tour_marks.js, screenshot()).
+SCREENSHOT_MARK = "acl-screenshot:"
+
+
+def _take_screenshots(directory):
+    """Patches of Odoo's ChromeBrowser that save a PNG of the page at each screenshot mark of a tour, into
+    `directory` (scripts/dev screenshots). The page learns that it should wait for the picture
+    (window.aclScreenshots) and that it was taken (window.aclScreenshotTaken)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    init, handle_console = ChromeBrowser.__init__, ChromeBrowser._handle_console
+
+    def __init__(browser, *args, **kwargs):
+        init(browser, *args, **kwargs)
+        browser._websocket_request("Page.addScriptToEvaluateOnNewDocument",
+                                   params={"source": "window.aclScreenshots = true;"})
+
+    def _handle_console(browser, type, args=None, **kwargs):  # pylint: disable=redefined-builtin
+        mark = str((args or [{}])[0].get("value", ""))
+        if type == "log" and mark.startswith(SCREENSHOT_MARK):
+            name = mark.removeprefix(SCREENSHOT_MARK)
+
+            def save(future):
+                (directory / f"{name}.png").write_bytes(base64.b64decode(future.result()["data"]))
+                _logger.info("screenshot %s saved in %s", name, directory)
+                browser._websocket_send("Runtime.evaluate",
+                                        params={"expression": f"window.aclScreenshotTaken = {json.dumps(name)};"})
+
+            browser._websocket_send("Page.captureScreenshot", params={"format": "png"},
+                                    with_future=True).add_done_callback(save)
+        return handle_console(browser, type, args=args, **kwargs)
+
+    return [patch.object(ChromeBrowser, "__init__", __init__),
+            patch.object(ChromeBrowser, "_handle_console", _handle_console)]
+
+
 class TourCase(HttpCase):
     """The demo users' tours; the compliance caps and quiet hours are lifted so that a tour does not depend on
-    the hour it runs at (their rules have their own tests)."""
+    the hour it runs at (their rules have their own tests).
+
+    With ACL_SCREENSHOTS_DIR set (scripts/dev screenshots), the screenshot marks of the tours are saved there as
+    PNG files, and with ACL_SCREENSHOTS_LANG (e.g. zh_CN) the demo users and the company work in that language."""
 
     browser_size = "1440x1000"
+
+    @classmethod
+    def _setup_screenshots(cls):
+        if lang := os.environ.get("ACL_SCREENSHOTS_LANG"):
+            if not cls.env["res.lang"]._lang_get(lang):
+                cls.env["res.lang"]._activate_lang(lang)
+                modules = cls.env["ir.module.module"].search([("state", "=", "installed")])
+                modules._update_translations(lang)
+            demo_users = cls.env["ir.model.data"].search([
+                ("module", "=", "account_collection_litigation"), ("model", "=", "res.users")])
+            users = cls.env["res.users"].browse(demo_users.mapped("res_id")) | cls.env.ref("base.user_admin")
+            (users.partner_id | users.company_ids.partner_id).write({"lang": lang})
+        if directory := os.environ.get("ACL_SCREENSHOTS_DIR"):
+            for patcher in _take_screenshots(directory):
+                patcher.start()
+                cls.addClassCleanup(patcher.stop)
 
     @classmethod
     def setUpClass(cls):
@@ -54,6 +114,7 @@ class TourCase(HttpCase):
         preconnect = _ChromePreconnectFilter()
         logging.getLogger("werkzeug").addFilter(preconnect)
         cls.addClassCleanup(logging.getLogger("werkzeug").removeFilter, preconnect)
+        cls._setup_screenshots()
         cls.env["collection.policy"].search([]).write({
             "quiet_hours_start": 0.0, "quiet_hours_end": 0.0,
             "contact_cap_attempts": 0, "contact_cap_connected": 0,

@@ -20,7 +20,7 @@ class CollectionLimitationWatch(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    amount_residual = fields.Monetary(string="Open", readonly=True)
+    amount_residual = fields.Monetary(string="Open Amount", readonly=True)
     invoice_date_due = fields.Date(string="Due Date", readonly=True)
     status = fields.Selection(LIMITATION_STATUSES, readonly=True)
     deadline = fields.Date(string="Limitation Deadline", readonly=True)

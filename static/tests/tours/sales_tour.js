@@ -1,15 +1,17 @@
 /** A sales rep (an internal user with Contacts only) opens customers and sees their collection badge, and has
  * no way into collection files, cases, the worklist or the stage setup. Run by tests/test_ui.py as "sales". */
 import { registry } from "@web/core/registry";
+import { contains, screenshot } from "./tour_marks";
 
-function openCustomer(name, badge) {
+function openCustomer(name, badge, translations, shot) {
     return [
         { trigger: ".o_searchview_input", run: `edit ${name} && press Enter` },
         { trigger: `.o_kanban_record:contains("${name}")`, run: "click" },
         {
-            trigger: `.o_form_view div[name="collection_status"] .badge:contains("${badge}")`,
+            trigger: `.o_form_view div[name="collection_status"] .badge${contains(badge, translations)}`,
             content: `${name} shows "${badge}"`,
         },
+        screenshot(shot),
         {
             trigger: '.o_form_view:not(:has(button[name="action_open_collection_file"]))',
             content: "no way into the collection file",
@@ -29,7 +31,7 @@ registry.category("web_tour.tours").add("acl_sales_tour", {
             content: "no Invoicing menu, so no Collections, Legal, worklist or stage setup",
         },
         { trigger: ".o_navbar_apps_menu button", run: "click" },
-        ...openCustomer("Huaxin Building Materials", "Overdue"),
-        ...openCustomer("Golden Bridge Trading", "In litigation"),
+        ...openCustomer("Huaxin Building Materials", "Overdue", { zh_CN: "逾期" }, "sales_badge_overdue"),
+        ...openCustomer("Golden Bridge Trading", "In litigation", { zh_CN: "诉讼中" }, "sales_badge_litigation"),
     ],
 });
