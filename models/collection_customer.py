@@ -568,6 +568,8 @@ class CollectionCustomer(models.Model):
         it: two transactions never write the same row. None when the claim met rows another worker committed in
         the instant since this call began (its snapshot): the next call takes them."""
         where = self._work_to_check_sql()
+        if not self.env.su:   # the companies a search would give this user (the cron's user sees them all)
+            where = SQL("%s AND company_id = ANY(%s)", where, self.env.companies.ids)
         if not day_steps:
             where = SQL("%s AND importance IS NOT NULL AND (work_assigned OR COALESCE(overdue_count, 0) <= 0)", where)
         try:
