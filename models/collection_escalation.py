@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 CRON_XMLID = "account_collection_litigation.ir_cron_collection_escalate"
 # Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
 SYNC_LOCK_KEY = 7_310_018
+# Advisory lock of the escalation call that gives new activities (capacities counted by one worker at a time).
+ACTIVITY_LOCK_KEY = 7_310_020
 
 # What the escalation keeps right on each invoice and on each customer file.
 MOVE_ENGINE_COLUMNS = (
@@ -53,10 +55,15 @@ class CollectionEscalation(models.AbstractModel):
         A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
         continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
         rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
-        self.env["collection.history"]._send_deferred()
+        # The first statement of the call, so that its snapshot holds every activity committed before the lock was
+        # free: one worker slot at a time gives the day's new activities within each assignee's capacity; the
+        # others leave theirs waiting, and the worklist (one worker) gives them in the morning.
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", ACTIVITY_LOCK_KEY))
+        escalation = self if self.env.cr.fetchone()[0] else self.with_context(collection_defer_activities=True)
+        escalation.env["collection.history"]._send_deferred()
         self._sync_customer_files()
         files, skipped = self._lock_files_to_check(batch_size)
-        failed = self._escalate(files, trigger="cron", isolate=True)
+        failed = escalation._escalate(files, trigger="cron", isolate=True)
         if failed:
             _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0

@@ -377,8 +377,11 @@ class CollectionHistory(models.Model):
             created_for.append(row)
         # Nobody receives more new activities a day than their capacity: the rest wait (in the order given, the
         # oldest waiting first) for a later day, on their history row.
-        kept = within_capacity([vals["user_id"] for vals in to_create],
-                               self._activity_room({vals["user_id"] for vals in to_create}, today))
+        users = {vals["user_id"] for vals in to_create}
+        # an escalation worker that does not hold the activity lock gives none: they wait for the worklist
+        room = dict.fromkeys(users, 0) if self.env.context.get("collection_defer_activities") else \
+            self._activity_room(users, today)
+        kept = within_capacity([vals["user_id"] for vals in to_create], room)
         waiting = self.browse(row.id for row, fits in zip(created_for, kept, strict=True) if not fits)
         waiting.filtered(lambda row: row.state != "waiting")._set_delivery({"state": "waiting"})
         to_create = [vals for vals, fits in zip(to_create, kept, strict=True) if fits]

@@ -2,6 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import new_test_user, tagged
 
+from ..models.collection_escalation import ACTIVITY_LOCK_KEY
 from .common import TODAY, CollectionCommon
 
 MODULE = "account_collection_litigation"
@@ -159,3 +160,27 @@ class TestActivityCapacity(CollectionCommon):
         self.assertEqual(waiting.state, "done")
         self.assertTrue(waiting.activity_id)
         self.assertEqual(len(files.activity_ids.filtered(lambda a: a.user_id == self.collector)), 3)
+
+    def test_a_second_escalation_worker_leaves_its_activities_to_the_worklist(self):
+        """Two escalation workers at once cannot both count an assignee's capacity (neither sees what the other has
+        not committed): the one holding the activity lock gives activities, the other's wait for the worklist,
+        which one worker runs, so that nobody receives more than their capacity."""
+        partner = self._customer("Second Worker")
+        self._invoices([(partner, 2, 100.0)])
+        other_worker = self.registry.cursor()   # a connection of its own, as another cron worker
+        try:
+            other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVITY_LOCK_KEY])
+            while self.env["collection.escalation"]._run_batch():
+                pass
+        finally:
+            other_worker.rollback()
+            other_worker.close()
+        file = self._file(partner)
+        row = self.env["collection.history"].search([("customer_id", "=", file.id),
+                                                     ("action_id", "=", self.actions["Phone call (week 1)"].id)])
+        self.assertEqual(row.state, "waiting")
+        self.assertFalse(row.activity_id)
+        self.env["collection.customer"]._cron_prepare_worklists()
+        self.assertEqual(row.state, "done")
+        self.assertIn(row.activity_id, file.activity_ids)
+        self.assertEqual(row.activity_id.user_id, self.collector)
