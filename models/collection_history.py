@@ -379,7 +379,7 @@ class CollectionHistory(models.Model):
         # oldest waiting first) for a later day, on their history row.
         users = {vals["user_id"] for vals in to_create}
         # an escalation worker that does not hold the activity lock gives none: they wait for the worklist
-        room = dict.fromkeys(users, 0) if self.env.context.get("collection_defer_activities") else \
+        room = dict.fromkeys(users, 0) if self.env.context.get("collection_daily_limits_elsewhere") else \
             self._activity_room(users, today)
         kept = within_capacity([vals["user_id"] for vals in to_create], room)
         waiting = self.browse(row.id for row, fits in zip(created_for, kept, strict=True) if not fits)

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests import new_test_user, tagged
 
-from ..models.collection_escalation import ACTIVITY_LOCK_KEY
+from ..models.collection_escalation import DAILY_LIMITS_LOCK_KEY
 from .common import TODAY, CollectionCommon
 
 MODULE = "account_collection_litigation"
@@ -169,7 +169,7 @@ class TestActivityCapacity(CollectionCommon):
         self._invoices([(partner, 2, 100.0)])
         other_worker = self.registry.cursor()   # a connection of its own, as another cron worker
         try:
-            other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [ACTIVITY_LOCK_KEY])
+            other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LIMITS_LOCK_KEY])
             while self.env["collection.escalation"]._run_batch():
                 pass
         finally:
