@@ -161,23 +161,35 @@ class TestActivityCapacity(CollectionCommon):
         self.assertTrue(waiting.activity_id)
         self.assertEqual(len(files.activity_ids.filtered(lambda a: a.user_id == self.collector)), 3)
 
-    def test_a_second_escalation_worker_leaves_its_activities_to_the_worklist(self):
-        """Two escalation workers at once cannot both count an assignee's capacity (neither sees what the other has
-        not committed): the one holding the activity lock gives activities, the other's wait for the worklist,
-        which one worker runs, so that nobody receives more than their capacity."""
+    def test_a_second_escalation_worker_leaves_the_daily_limits_to_the_first(self):
+        """Two escalation workers at once cannot both count a person's daily limits (neither sees what the other
+        has not committed): the one holding the limits lock starts new customers and gives activities; the other
+        leaves never-chased customers to it, and its follow-ups wait for the worklist, which one worker runs."""
         partner = self._customer("Second Worker")
         self._invoices([(partner, 2, 100.0)])
-        other_worker = self.registry.cursor()   # a connection of its own, as another cron worker
-        try:
-            other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LIMITS_LOCK_KEY])
-            while self.env["collection.escalation"]._run_batch():
-                pass
-        finally:
-            other_worker.rollback()
-            other_worker.close()
+        call = self.actions["Phone call (week 1)"]
+
+        def second_worker_run():
+            other_worker = self.registry.cursor()   # a connection of its own: the worker holding the limits
+            try:
+                other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LIMITS_LOCK_KEY])
+                while self.env["collection.escalation"]._run_batch():
+                    pass
+            finally:
+                other_worker.rollback()
+                other_worker.close()
+
+        second_worker_run()
         file = self._file(partner)
-        row = self.env["collection.history"].search([("customer_id", "=", file.id),
-                                                     ("action_id", "=", self.actions["Phone call (week 1)"].id)])
+        self.assertTrue(file, "its file is made by whichever worker runs")
+        self.assertFalse(file.checked_on, "a customer never chased is left to the worker counting the caps")
+        # a customer already chased is the second worker's too: its follow-up waits for the worklist
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_customer SET chased_since = %s::date - 1 WHERE id = %s",
+                            [TODAY, file.id])
+        self.env.invalidate_all()
+        second_worker_run()
+        row = self.env["collection.history"].search([("customer_id", "=", file.id), ("action_id", "=", call.id)])
         self.assertEqual(row.state, "waiting")
         self.assertFalse(row.activity_id)
         self.env["collection.customer"]._cron_prepare_worklists()
