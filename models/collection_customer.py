@@ -2,6 +2,7 @@ from collections import defaultdict
 
 import pytz
 from babel.dates import format_datetime as babel_format_datetime
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -24,6 +25,8 @@ MATRIX_STRATEGIES = [
     ("strict", "Fast, strict escalation"),
 ]
 SUPERVISOR_GROUP = "account_collection_litigation.group_collection_supervisor"
+# Advisory lock of the worklist call that makes the day's assignments (any constant unique to this addon).
+WORKLIST_LOCK_KEY = 7_310_019
 CONTACT_WIZARD_ACTION = "account_collection_litigation.collection_contact_wizard_action"
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 
@@ -516,21 +519,29 @@ class CollectionCustomer(models.Model):
     @api.model
     def _cron_prepare_worklists(self, batch_size=2000):
         """Every morning, after the escalation: a collector for the customers that entered collection, then the
-        priority of every file in collection, one batch per call (done for the day once computed)."""
-        self._complete_new_files()
-        self._assign_collectors()
-        # the follow-ups that waited for their assignee's capacity come first in the day's new activities
-        self.env["collection.batch.runner"]._run(
-            self.env["collection.history"]._waiting_rows(),
-            lambda rows: [group._give_waiting_activities(self.env["collection.escalation"]._today(company))
-                          for company, group in rows.grouped("company_id").items()],
-            "account_collection_litigation.ir_cron_collection_worklists",
-            on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}), thread_of=lambda row: row.customer_id,
-        )
-        domain = ["|", ("work_checked_on", "=", False),
-                  *self.env["collection.escalation"]._company_day_domain("work_checked_on", "<"),
-                  "|", ("overdue_count", ">", 0), ("work_priority", ">", 0)]
-        files = self.search(domain, limit=batch_size, order="id")
+        priority of every file in collection, one batch per call (done for the day once computed).
+
+        Shared by the worker slots of the job (crons of the same code): each call claims its own batch of files
+        (FOR UPDATE SKIP LOCKED, held until the call's commit), and the day's assignments and waiting follow-ups
+        are done by the one call that holds the worklist lock; the others leave the files those steps write."""
+        # First statement of the call: the claim below sees what the other slots committed before it
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", WORKLIST_LOCK_KEY))
+        day_steps = self.env.cr.fetchone()[0]
+        files = self._claim_work_batch(batch_size, day_steps)
+        contended = files is None
+        files = files or self.browse()
+        if day_steps:
+            self._complete_new_files()
+            self._assign_collectors()
+            # the follow-ups that waited for their assignee's capacity come first in the day's new activities
+            self.env["collection.batch.runner"]._run(
+                self.env["collection.history"]._waiting_rows(),
+                lambda rows: [group._give_waiting_activities(self.env["collection.escalation"]._today(company))
+                              for company, group in rows.grouped("company_id").items()],
+                "account_collection_litigation.ir_cron_collection_worklists",
+                on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}),
+                thread_of=lambda row: row.customer_id,
+            )
         # a file that fails is done for the day all the same (its error on its chatter): never picked again
         self.env["collection.batch.runner"]._run(
             files, lambda batch: batch._compute_work_priorities(),
@@ -538,9 +549,38 @@ class CollectionCustomer(models.Model):
             on_error=lambda file, _exc: file.sudo().write(
                 {"work_checked_on": self.env["collection.escalation"]._today(file.company_id)}),
         )
-        remaining = self.search_count(domain) if len(files) == batch_size else 0
+        remaining = 0
+        if len(files) == batch_size or contended:
+            self.env.cr.execute(SQL("SELECT count(*) FROM collection_customer WHERE %s", self._work_to_check_sql()))
+            remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
+
+    @api.model
+    def _work_to_check_sql(self):
+        """Files whose priority is still to compute today, each on its company's day (a condition on the table)."""
+        return SQL(
+            "(work_checked_on IS NULL OR work_checked_on < (SELECT d.today FROM %s WHERE d.company_id = "
+            "collection_customer.company_id)) AND (overdue_count > 0 OR work_priority > 0)",
+            self.env["collection.escalation"]._company_days(),
+        )
+
+    @api.model
+    def _claim_work_batch(self, limit, day_steps=True):
+        """The next files to prioritise that no other worker holds, locked until this call commits. Without the
+        day's steps (another worker holds them), the files those steps write (new, not assigned yet) are left to
+        it: two transactions never write the same row. None when the claim met rows another worker committed in
+        the instant since this call began (its snapshot): the next call takes them."""
+        where = self._work_to_check_sql()
+        if not self.env.su:   # the companies a search would give this user (the cron's user sees them all)
+            where = SQL("%s AND company_id = ANY(%s)", where, self.env.companies.ids)
+        if not day_steps:
+            where = SQL("%s AND importance IS NOT NULL AND (work_assigned OR COALESCE(overdue_count, 0) <= 0)", where)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self.env["collection.batch.runner"]._claim(self._name, where, limit)
+        except SerializationFailure:
+            return None
 
     # === Business: the worklist === #
     @api.model

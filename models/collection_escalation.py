@@ -20,6 +20,11 @@ _logger = logging.getLogger(__name__)
 CRON_XMLID = "account_collection_litigation.ir_cron_collection_escalate"
 # Advisory lock taken by the runner that creates missing customer files (any constant unique to this addon).
 SYNC_LOCK_KEY = 7_310_018
+# Advisory lock of the escalation call that applies the daily limits per person (new activities within capacity,
+# new customers started): one worker counts them at a time.
+DAILY_LIMITS_LOCK_KEY = 7_310_020
+# Context key of an escalation call whose daily limits another worker holds.
+LIMITS_ELSEWHERE = "collection_daily_limits_elsewhere"
 
 # What the escalation keeps right on each invoice and on each customer file.
 MOVE_ENGINE_COLUMNS = (
@@ -53,10 +58,16 @@ class CollectionEscalation(models.AbstractModel):
         A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
         continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
         rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
-        self.env["collection.history"]._send_deferred()
+        # The first statement of the call, so that its snapshot holds all that was committed before the lock was
+        # free: one worker slot at a time applies the daily limits per person (neither worker would see what the
+        # other has not committed). The others start no capped new customer (they leave those files to it) and
+        # give no new activity (theirs wait for the worklist, which one worker runs, in the morning).
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", DAILY_LIMITS_LOCK_KEY))
+        escalation = self if self.env.cr.fetchone()[0] else self.with_context(**{LIMITS_ELSEWHERE: True})
+        escalation.env["collection.history"]._send_deferred()
         self._sync_customer_files()
-        files, skipped = self._lock_files_to_check(batch_size)
-        failed = self._escalate(files, trigger="cron", isolate=True)
+        files, skipped = escalation._lock_files_to_check(batch_size)
+        failed = escalation._escalate(files, trigger="cron", isolate=True)
         if failed:
             _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
@@ -195,7 +206,10 @@ class CollectionEscalation(models.AbstractModel):
         cannot be locked at all under REPEATABLE READ (a serialization failure): then the candidates are
         locked one by one, each in its own savepoint, and those are left out, quietly."""
         self.env["collection.customer"].flush_model()
-        candidates = SQL("SELECT c.id FROM %s ORDER BY c.id LIMIT %s", self._files_to_check_sql(), limit)
+        where = self._files_to_check_sql()
+        if self.env.context.get(LIMITS_ELSEWHERE):   # customers never chased that may start today: not ours
+            where = SQL("%s AND NOT (c.chased_since IS NULL AND c.overdue_count > 0)", where)
+        candidates = SQL("SELECT c.id FROM %s ORDER BY c.id LIMIT %s", where, limit)
         file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE OF c SKIP LOCKED", candidates))
         skipped = file_ids is None
         if skipped:
@@ -400,7 +414,11 @@ class CollectionEscalation(models.AbstractModel):
             if not file["chased_since"] and any(action.overdue for action in due):
                 new_customers.append(NewCustomer(file["id"], file["_values"]["user_id"], rules.daily_new_customers,
                                                  result.claim_amount, result.days))
-        started = start_today(new_customers, self._count_started_today(company, today)) if new_customers else set()
+        # a capped customer is started by the worker counting the caps (the others leave it waiting: rare, as
+        # they do not take the never-chased overdue files)
+        startable = [customer for customer in new_customers
+                     if not (customer.cap and self.env.context.get(LIMITS_ELSEWHERE))]
+        started = start_today(startable, self._count_started_today(company, today)) if startable else set()
         waiting = {customer.key for customer in new_customers} - started
 
         planned = []

@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 from odoo.tools import SQL, clean_context, create_index
+from odoo.tools.mail import generate_tracking_message_id
 
 from ..tools.activity_cap import DEFAULT_DAILY_ACTIVITIES, within_capacity
 
@@ -267,8 +268,30 @@ class CollectionHistory(models.Model):
                     "automated": True,
                     "summary": self.env._("Consider a legal case: soft collection has failed"),
                 })
-        files.browse(list(bodies))._message_log_batch(bodies)
+        self._log_file_notes(bodies)
         self._create_activities_batch(activities)
+
+    @api.model
+    def _log_file_notes(self, bodies):
+        """The escalation's one note of the day per customer file, {file id: Markup body}, as
+        mail.thread._message_log_batch writes it (an internal note by the current user, nobody notified) but in
+        one INSERT: through the ORM each note costs milliseconds of Python (sanitizing, caches, inverses), which
+        on a go-live night of 20,000 files was the escalation's largest cost. The bodies are Markup built from
+        escaped values (plain text, one paragraph), stored as the ORM's sanitizer would."""
+        if not bodies:
+            return
+        author = self.env.user.partner_id
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=author.email_formatted)[False]
+        now = fields.Datetime.now()
+        self.env["collection.escalation"]._write_rows("mail.message", [{
+            "model": "collection.customer", "res_id": file_id, "date": now,
+            "body": str(Markup("<p>%s</p>") % body),   # a paragraph, as the sanitizer stores a line of text
+            "message_type": "notification", "subtype_id": note, "is_internal": True, "author_id": author.id,
+            "email_from": author.email_formatted or None, "reply_to": reply_to or None, "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+        } for file_id, body in bodies.items()], create=True)
+        self.env["collection.customer"].browse(list(bodies)).invalidate_recordset(["message_ids"])
 
     @api.model
     def _carry_out_actions(self, candidates, today):
@@ -354,8 +377,11 @@ class CollectionHistory(models.Model):
             created_for.append(row)
         # Nobody receives more new activities a day than their capacity: the rest wait (in the order given, the
         # oldest waiting first) for a later day, on their history row.
-        kept = within_capacity([vals["user_id"] for vals in to_create],
-                               self._activity_room({vals["user_id"] for vals in to_create}, today))
+        users = {vals["user_id"] for vals in to_create}
+        # an escalation worker that does not hold the activity lock gives none: they wait for the worklist
+        room = dict.fromkeys(users, 0) if self.env.context.get("collection_daily_limits_elsewhere") else \
+            self._activity_room(users, today)
+        kept = within_capacity([vals["user_id"] for vals in to_create], room)
         waiting = self.browse(row.id for row, fits in zip(created_for, kept, strict=True) if not fits)
         waiting.filtered(lambda row: row.state != "waiting")._set_delivery({"state": "waiting"})
         to_create = [vals for vals, fits in zip(to_create, kept, strict=True) if fits]

@@ -79,6 +79,9 @@ def parse_args():
     parser.add_argument("--collectors", type=int, default=5, help="collectors of the one team (night)")
     parser.add_argument("--oca-addons", help="a directory holding OCA's account_credit_control 18.0 (night)")
     parser.add_argument("--db-prefix", default="acl_night", help="name prefix of the seeded databases (night)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="also run the night on a copy of the same ledger with this many cron workers, each a "
+                             "process with its own cursor running its slot of every job in parallel (night)")
     return parser.parse_args()
 
 
@@ -292,10 +295,23 @@ def working_days(count):
 
 
 def module_crons(env):
-    """The addon's scheduled actions in the order of a night: by time of day, then priority."""
+    """The addon's scheduled actions in the order of a night (by time of day, then priority), as lists of worker
+    slots: the crons of one job (same model and code) that several cron workers share, first slot first."""
     ids = env["ir.model.data"].search([("module", "=", MODULE), ("model", "=", "ir.cron")]).mapped("res_id")
     crons = env["ir.cron"].with_context(active_test=False).browse(ids).exists()
-    return crons.sorted(lambda cron: (cron.nextcall.time(), cron.priority, cron.id))
+    jobs = {}
+    for cron in crons.sorted(lambda cron: (cron.nextcall.time(), cron.priority, cron.id)):
+        jobs.setdefault((cron.model_id.model, cron.code), []).append(cron)
+    return list(jobs.values())
+
+
+def night_jobs(env, day_index):
+    """The jobs of the night's `day_index`-th day, each a list of worker slots: weekly and monthly jobs on the
+    first day only."""
+    jobs = module_crons(env)
+    if day_index:
+        jobs = [slots for slots in jobs if slots[0].interval_type in ("minutes", "hours", "days")]
+    return jobs
 
 
 def run_cron(env, cron):
@@ -335,6 +351,12 @@ def created_since(cr, before):
     cr.execute("SELECT u.login, count(*) FROM mail_activity a JOIN res_users u ON u.id = a.user_id "
                "WHERE a.id > %s GROUP BY u.login ORDER BY 2 DESC", [before["mail_activity"]])
     per_user = dict(cr.fetchall())
+    cr.execute("SELECT m.model || ' ' || m.message_type, count(*) FROM mail_message m WHERE m.id > %s "
+               "GROUP BY 1 ORDER BY 2 DESC", [before["mail_message"]])
+    messages_by_kind = dict(cr.fetchall())
+    cr.execute("SELECT event || COALESCE(' ' || state, ''), count(*) FROM collection_history WHERE id > %s "
+               "GROUP BY 1 ORDER BY 2 DESC", [before["collection_history"]])
+    history_by_kind = dict(cr.fetchall())
     counts = {}
     for table in ("mail_mail", "mail_message", "collection_history", "collection_letter"):
         cr.execute(f"SELECT count(*) FROM {table} WHERE id > %s", [before[table]])   # noqa: S608
@@ -342,7 +364,8 @@ def created_since(cr, before):
     return {"activities": sum(per_user.values()), "activities_per_user": per_user,
             "activities_max_per_user": max(per_user.values(), default=0), "mails": counts["mail_mail"],
             "messages": counts["mail_message"], "history": counts["collection_history"],
-            "letters": counts["collection_letter"]}, after
+            "letters": counts["collection_letter"], "messages_by_kind": messages_by_kind,
+            "history_by_kind": history_by_kind}, after
 
 
 def night_setup(env, collectors):
@@ -376,19 +399,19 @@ def bench_night(args, customers, invoices):
             cr.commit()
             result["read_floor_seconds"] = round(time_floor(cr, days[0])[0], 4)
             result["write_floor_seconds"] = round(time_write_floor(cr, days[0]), 4)
-    if args.oca_addons:
+    if args.oca_addons or args.workers > 1:
         sql_db.close_db(dbname)   # a template has no open connection
+    if args.oca_addons:
         copy_database(dbname, f"{dbname}_oca")
+    if args.workers > 1:
+        copy_database(dbname, f"{dbname}_workers")
     for index, day in enumerate(days):
         with freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=1)), \
                 registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             before = max_ids(cr)
-            crons = module_crons(env)
-            if index:
-                crons = crons.filtered(lambda cron: cron.interval_type in ("minutes", "hours", "days"))
             runs = []
-            for cron in crons:
+            for cron, *_other_slots in night_jobs(env, index):   # alone, a worker runs the first slot
                 seconds, queries, calls, error = run_cron(env, cron)
                 runs.append({"cron": cron.cron_name, "seconds": round(seconds, 3), "queries": queries,
                              "calls": calls, "error": error})
@@ -399,6 +422,11 @@ def bench_night(args, customers, invoices):
                 "queries": sum(run["queries"] for run in runs), "created": created,
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             })
+    if args.workers > 1:
+        result["workers"] = args.workers
+        result["workers_days"] = bench_workers(args, f"{dbname}_workers", days)
+        if not args.keep:
+            drop_database(f"{dbname}_workers")
     if args.oca_addons:
         result["oca"] = bench_oca(f"{dbname}_oca", days)
         for ours, theirs in zip(result["days"], result["oca"], strict=True):
@@ -409,6 +437,82 @@ def bench_night(args, customers, invoices):
     if not args.keep:
         drop_database(dbname)
     return result
+
+
+def frozen_night(day):
+    """The clock of the night of `day`: 01:00, when the first jobs start."""
+    from freezegun import freeze_time
+
+    return freeze_time(datetime.combine(day, datetime.min.time()) + timedelta(hours=1))
+
+
+def cron_worker(conn, odoo_dir, config_args, dbname):
+    """One cron worker: a process of its own with its registry and cursor, like a worker of odoo-bin. It runs
+    each cron it is sent to completion, on the day it is sent with, and answers run_cron's figures."""
+    sys.path.insert(0, odoo_dir)
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(config_args)
+    registry = Registry(dbname)
+    conn.send("ready")
+    while (task := conn.recv()) is not None:
+        day, cron_id = task
+        with frozen_night(day), registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            conn.send(run_cron(env, env["ir.cron"].browse(cron_id)))
+
+
+def bench_workers(args, dbname, days):
+    """The night on a copy of the same ledger with `args.workers` cron workers running at once: each job's slots
+    (the crons sharing its code) are run in parallel, one per worker; a job of one slot runs on one worker while
+    the others wait, as they would for its work. Per job the wall-clock time until every worker is done."""
+    import multiprocessing
+
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    context = multiprocessing.get_context("spawn")
+    pipes, processes = [], []
+    for _slot in range(args.workers):
+        ours, theirs = context.Pipe()
+        process = context.Process(target=cron_worker, args=(theirs, args.odoo, args.config_args, dbname))
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    for pipe in pipes:
+        pipe.recv()
+    registry = Registry(dbname)
+    results = []
+    try:
+        for index, day in enumerate(days):
+            with frozen_night(day), registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                before = max_ids(cr)
+                jobs = [(slots[0].cron_name, [cron.id for cron in slots]) for slots in night_jobs(env, index)]
+            runs = []
+            for name, slots in jobs:
+                busy = list(zip(pipes, slots, strict=False))   # as many workers as the job has slots
+                start = wall_clock()
+                for pipe, cron_id in busy:
+                    pipe.send((day, cron_id))
+                replies = [pipe.recv() for pipe, _cron_id in busy]
+                runs.append({"cron": name, "seconds": round(wall_clock() - start, 3), "workers": len(busy),
+                             "queries": sum(reply[1] for reply in replies),
+                             "calls": sum(reply[2] for reply in replies),
+                             "error": next((reply[3] for reply in replies if reply[3]), None)})
+            with registry.cursor() as cr:
+                created, _after = created_since(cr, before)
+            results.append({"day": day.strftime("%A %Y-%m-%d"), "crons": runs, "created": created,
+                            "seconds": round(sum(run["seconds"] for run in runs), 2)})
+    finally:
+        for pipe in pipes:
+            pipe.send(None)
+        for process in processes:
+            process.join()
+    Registry.delete(dbname)
+    return results
 
 
 def bench_oca(dbname, days):
@@ -461,7 +565,59 @@ def bench_oca(dbname, days):
     return results
 
 
-def print_night(results):
+def machine_facts():
+    """What the figures depend on: cores, CPU model and memory, as /proc tells them (Linux)."""
+    facts = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
+             "processor": platform.processor() or platform.machine()}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            facts["cpu_model"] = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                                       if line.startswith("model name")), facts["processor"])
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:"))
+        facts["ram_gb"] = round(kib / 1024 / 1024, 1)
+    except (OSError, StopIteration, ValueError) as exc:   # not Linux: the figures say less about the machine
+        facts["proc_error"] = str(exc)
+    return facts
+
+
+def escalation_seconds(day):
+    return sum(run["seconds"] for run in day["crons"] if "escalat" in run["cron"].lower())
+
+
+def print_targets(r):
+    """The issue's targets, measured in this run on this ledger."""
+    days = r["days"]
+    floor = r["write_floor_seconds"]
+    following = days[1:]
+    if "oca" in r:
+        first = days[0]["oca_over_ours"]
+        print(f"  target: first working day at least 5x faster than OCA: {first}x "
+              f"{'met' if first and first >= 5 else 'MISSED'}")
+        if following:
+            worst = min(day["oca_over_ours"] or 0 for day in following)
+            print(f"  target: each following working day at least 10x faster than OCA: worst {worst}x "
+                  f"{'met' if worst >= 10 else 'MISSED'}")
+    if following and floor:
+        worst = max(escalation_seconds(day) / floor for day in following)
+        print(f"  target: escalation of a following day within 1.5x the write floor: worst {worst:.2f}x "
+              f"{'met' if worst <= 1.5 else 'MISSED'}")
+    for alone, shared in zip(days, r.get("workers_days", ()), strict=False):
+        drop = 1 - shared["seconds"] / alone["seconds"] if alone["seconds"] else 0
+        same = all(alone["created"][kind] == shared["created"][kind]
+                   for kind in ("activities", "mails", "messages", "history", "letters"))
+        print(f"  {r['workers']} workers, {shared['day']}: {shared['seconds']:.2f} s wall-clock vs "
+              f"{alone['seconds']:.2f} s with one ({drop:.0%} less, target 40%: {'met' if drop >= 0.4 else 'MISSED'});"
+              f" side effects {'the same' if same else 'DIFFERENT: ' + json.dumps(shared['created'])}")
+        for run in shared["crons"]:
+            if run["workers"] > 1 or run["error"]:
+                error = f"  FAILED: {run['error']}" if run["error"] else ""
+                print(f"    {run['cron'][:58]:<58} {run['seconds']:>9.3f} s on {run['workers']} workers{error}")
+
+
+def print_night(results, machine):
+    print(f"machine: {machine.get('cpus')} cores ({machine.get('cpu_model', machine['processor'])}), "
+          f"{machine.get('ram_gb', '?')} GB RAM, Python {machine['python']}")
     for r in results:
         print(f"\n{r['customers']:,} customers / {r['open_invoices']:,} open invoices, first day {r['first_day']}: "
               f"read floor {r['read_floor_seconds']:.3f} s, write floor {r['write_floor_seconds']:.3f} s")
@@ -474,12 +630,15 @@ def print_night(results):
             print(f"    created: {created['activities']:,} activities (most for one user "
                   f"{created['activities_max_per_user']:,}), {created['mails']:,} mails, {created['messages']:,} "
                   f"messages, {created['history']:,} history rows, {created['letters']:,} letters")
+            print(f"      messages: {json.dumps(created['messages_by_kind'])}; history: "
+                  f"{json.dumps(created['history_by_kind'])}")
             for run in day["crons"]:
                 escalation = (f" ({run['seconds'] / r['write_floor_seconds']:.1f}× the write floor)"
                               if "escalat" in run["cron"].lower() and r["write_floor_seconds"] else "")
                 error = f"  FAILED: {run['error']}" if run["error"] else ""
                 print(f"    {run['cron'][:58]:<58} {run['seconds']:>9.3f} s {run['queries']:>9,} queries "
                       f"{run['calls']:>5} calls{escalation}{error}")
+        print_targets(r)
 
 
 def bench_letters(args, count, invoices=20):
@@ -546,17 +705,16 @@ def main():
     import odoo
 
     addons_path = f"{args.addons_path},{args.oca_addons}" if args.oca_addons else args.addons_path
-    odoo.tools.config.parse_config(["--addons-path", addons_path, "--data-dir", args.data_dir,
-                                    "--log-level", "warn"])
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-               "processor": platform.processor() or platform.machine()}
+    args.config_args = ["--addons-path", addons_path, "--data-dir", args.data_dir, "--log-level", "warn"]
+    odoo.tools.config.parse_config(args.config_args)
+    machine = machine_facts()
     if not (args.escalation or args.only_letters):
         results = []
         for size in args.sizes.split(","):
             customers, invoices = (int(part) for part in size.split(":"))
             results.append(bench_night(args, customers, invoices))
             print(f"  done {customers:,} customers / {invoices:,} invoices", file=sys.stderr)
-        print_night(results)
+        print_night(results, machine)
         print(json.dumps({"benchmark": "night", "machine": machine, "results": results}))
         return
     results = []

@@ -265,3 +265,34 @@ class TestConcurrentRuns(TransactionCase):
                 cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id = %s", [checked_on, file_id])
             cr_a.commit()
             cr_a.close()
+
+    @freeze_time("2030-01-07 04:00:00")
+    def test_two_worklist_slots_take_separate_slices(self):
+        """The worklist job's two worker slots run at once on two connections: each claims its own batch of files
+        (held until its commit), never one the other holds; a crashed worker's batch is free again at once."""
+        today = fields.Date.today()
+        cr_a, cr_b, cr_c = self.registry.cursor(), self.registry.cursor(), self.registry.cursor()
+        try:
+            for cr in (cr_a, cr_b, cr_c):
+                cr.execute("SET lock_timeout = '10s'")   # a worker that waited would fail here, not hang
+            model_a, model_b, model_c = (api.Environment(cr, SUPERUSER_ID, {})["collection.customer"]
+                                         for cr in (cr_a, cr_b, cr_c))
+            if model_a.search_count([("overdue_count", ">", 0), ("work_assigned", "=", True)]) < 6:
+                self.skipTest("needs the demo customers")
+            self.assertEqual(model_a._cron_prepare_worklists(batch_size=3), 3)
+            taken_a = model_a.search([("work_checked_on", "=", today)])
+            self.assertEqual(len(taken_a), 3)
+            # B runs while A's batch is not committed: it takes the next files instead of waiting for A's
+            self.assertEqual(model_b._cron_prepare_worklists(batch_size=3), 3)
+            taken_b = model_b.search([("work_checked_on", "=", today)])
+            self.assertEqual(len(taken_b), 3)
+            self.assertFalse(set(taken_a.ids) & set(taken_b.ids), "two workers never take the same files")
+            # A crashes: its transaction ends, its batch is claimed by the next worker; B's is still held
+            cr_a.rollback()
+            claimed = model_c._claim_work_batch(20)
+            self.assertTrue(set(taken_a.ids) <= set(claimed.ids))
+            self.assertFalse(set(taken_b.ids) & set(claimed.ids))
+        finally:
+            for cr in (cr_a, cr_b, cr_c):
+                cr.rollback()
+                cr.close()
