@@ -105,6 +105,7 @@
         "views/collection_portal_views.xml",
         "views/portal_templates.xml",
         "views/account_collection_litigation_menus.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

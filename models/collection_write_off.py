@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import write_off as tax
 from .collection_approval_mixin import APPROVAL_TRANSITION
@@ -225,14 +226,25 @@ class CollectionWriteOff(models.Model):
                                        group=self.env.ref(LEGAL_MANAGER).sudo().full_name))
 
     def _expense_account(self):
+        """The account the write-off debits: the company's bad-debt expense, or its allowance for doubtful debts
+        when it books one; refused when it is not set, or set to an account or a journal of another company."""
         self.ensure_one()
         company = self.company_id
-        account = company.collection_allowance_account_id if company.collection_use_allowance \
-            else company.collection_bad_debt_account_id
-        if not account or not company.collection_write_off_journal_id:
-            raise UserError(self.env._(
-                "Set the write-off journal and the bad-debt expense (or allowance) account of %(company)s first.",
-                company=company.name))
+        name = "collection_allowance_account_id" if company.collection_use_allowance \
+            else "collection_bad_debt_account_id"
+        account, journal = company[name], company.collection_write_off_journal_id
+        where = self.env._("Invoicing › Configuration › Settings › Bad Debts, or the Legal Money tab of the company")
+        for value, field in ((account, name), (journal, "collection_write_off_journal_id")):
+            label = company._fields[field].get_description(self.env)["string"]
+            if not value:
+                raise UserError(self.env._(
+                    "%(company)s has no %(setting)s: an accountant sets it in %(where)s before a write-off can be "
+                    "posted.", company=company.name, setting=label, where=where))
+            if company not in (value.company_ids if value._name == "account.account" else value.company_id):
+                raise UserError(self.env._(
+                    "The %(setting)s of %(company)s, %(value)s, belongs to another company: choose one of "
+                    "%(company)s in %(where)s.", setting=label, company=company.name,
+                    value=value.display_name, where=where))
         return account
 
     @staticmethod
@@ -326,7 +338,14 @@ class CollectionWriteOff(models.Model):
     def action_open_entry(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": self.entry_id.id,
-                "view_mode": "form"}
+                "view_mode": "form", "name": self.env._("Write-off Entry")}
+
+    def action_open_entry_lines(self):
+        """The journal items of the entry (and of its reversal): the bad-debt debit and the receivable credits."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "account.move.line", "view_mode": "list,form",
+                "domain": [("move_id", "in", (self.entry_id | self.reversal_id).ids)],
+                "context": {"create": False}, "name": self.env._("Journal Items")}
 
     # === Business === #
     def _check_ready(self):
@@ -399,3 +418,28 @@ class CollectionWriteOff(models.Model):
                     amount=self.currency_id.format(self.amount), write_off=self.name, entry=entry.name),
                     subtype_xmlid="mail.mt_note")
         return entry
+
+
+class CollectionCustomer(models.Model):
+    """A customer written off in a company reads *Written off* there (collection.customer._status_domains): the
+    badge sales reps see, whatever its invoices owe now."""
+
+    _inherit = "collection.customer"
+
+    written_off = fields.Boolean(compute="_compute_written_off", search="_search_written_off",
+                                 help="A posted (not reversed) write-off settled invoices of this customer.")
+
+    def _compute_written_off(self):
+        posted = self.env["collection.write.off"].sudo()._read_group(
+            [("state", "=", "posted"), ("partner_id", "in", self.partner_id.ids),
+             ("company_id", "in", self.company_id.ids)], ["partner_id", "company_id"])
+        pairs = {(partner.id, company.id) for partner, company in posted}
+        for file in self:
+            file.written_off = (file.partner_id.id, file.company_id.id) in pairs
+
+    def _search_written_off(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on written off: %s", operator))
+        files = SQL("(SELECT f.id FROM collection_customer f JOIN collection_write_off w ON w.partner_id = f.partner_id"
+                    " AND w.company_id = f.company_id WHERE w.state = 'posted')")
+        return [("id", "in" if (operator == "=") == value else "not in", files)]
