@@ -343,7 +343,9 @@ class CollectionWriteOff(models.Model):
     def action_open_entry_lines(self):
         """The journal items of the entry (and of its reversal): the bad-debt debit and the receivable credits."""
         self.ensure_one()
+        view = self.env.ref("account_collection_litigation.account_move_line_view_list_write_off")
         return {"type": "ir.actions.act_window", "res_model": "account.move.line", "view_mode": "list,form",
+                "views": [(view.id, "list"), (False, "form")],
                 "domain": [("move_id", "in", (self.entry_id | self.reversal_id).ids)],
                 "context": {"create": False}, "name": self.env._("Journal Items")}
 
