@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..tools import write_off as tax
 from .collection_approval_mixin import APPROVAL_TRANSITION
@@ -329,6 +328,7 @@ class CollectionWriteOff(models.Model):
                     cancel=True)
                 row._approval_write({"state": "reversed", "reversal_id": reversal.id,
                                      "reversed_by_id": self.env.uid})
+                row._sync_customer_files()
                 if row.case_id and row.case_id.is_closed:
                     row.case_id.stage_id = row.case_stage_before_id or row.case_id._stage_of_kind("enforcement")
                     row.case_id.message_post(body=self.env._("Write-off %s reversed: the case is open again.",
@@ -361,6 +361,18 @@ class CollectionWriteOff(models.Model):
                 "%(case)s has no approved stop-loss decision: record why pursuing further is uneconomic and have "
                 "a legal manager approve it before writing off.", case=self.case_id.name))
         self._expense_account()
+
+    def _sync_customer_files(self):
+        """Mark the debtors' collection files written off while one of their write-offs stands posted."""
+        files = self.env["collection.customer"].sudo().search(
+            [("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)])
+        posted = self.sudo().search([("state", "=", "posted"), ("partner_id", "in", files.partner_id.ids),
+                                     ("company_id", "in", files.company_id.ids)])
+        pairs = {(row.partner_id.id, row.company_id.id) for row in posted}
+        for written_off, group in files.grouped(
+                lambda file: (file.partner_id.id, file.company_id.id) in pairs).items():
+            group.filtered(lambda file, value=written_off: file.written_off != value).write(
+                {"written_off": written_off})
 
     def _prepare_entry_vals(self):
         """One credit per open receivable line (its residual, in both currencies) and one debit of the total to
@@ -410,6 +422,7 @@ class CollectionWriteOff(models.Model):
                 raise UserError(self.env._("%(moves)s would not be settled by the write-off.",
                                            moves=", ".join(left.mapped("name"))))
             self._approval_write({"state": "posted", "entry_id": entry.id, **settled})
+            self._sync_customer_files()
             case = self.case_id
             if case and not case.is_closed:
                 self.case_stage_before_id = case.stage_id
@@ -428,20 +441,6 @@ class CollectionCustomer(models.Model):
 
     _inherit = "collection.customer"
 
-    written_off = fields.Boolean(compute="_compute_written_off", search="_search_written_off",
-                                 help="A posted (not reversed) write-off settled invoices of this customer.")
-
-    def _compute_written_off(self):
-        posted = self.env["collection.write.off"].sudo()._read_group(
-            [("state", "=", "posted"), ("partner_id", "in", self.partner_id.ids),
-             ("company_id", "in", self.company_id.ids)], ["partner_id", "company_id"])
-        pairs = {(partner.id, company.id) for partner, company in posted}
-        for file in self:
-            file.written_off = (file.partner_id.id, file.company_id.id) in pairs
-
-    def _search_written_off(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on written off: %s", operator))
-        files = SQL("(SELECT f.id FROM collection_customer f JOIN collection_write_off w ON w.partner_id = f.partner_id"
-                    " AND w.company_id = f.company_id WHERE w.state = 'posted')")
-        return [("id", "in" if (operator == "=") == value else "not in", files)]
+    written_off = fields.Boolean(readonly=True, copy=False,
+                                 help="A posted (not reversed) write-off settled invoices of this customer. Kept by "
+                                 "the write-off when it is posted or reversed, so a status costs no query.")

@@ -180,7 +180,7 @@ class TestApprovals(LegalCommon):
     def test_letter_drafter_never_approves_it(self):
         self._invoice(40)
         letter = self.env["collection.letter.engine"].with_user(self.collector)._generate(self._file(), "reminder_1")
-        self.assertEqual(letter.create_uid, self.collector)
+        self.assertEqual(letter.generated_by_id, self.collector)
         with self._refused("drafted by Collector Test: a second person"):
             letter.with_user(self.collector).action_approve()
         self.assertEqual(letter.state, "draft")
