@@ -34,6 +34,10 @@ class TestWriteOffTours(TourCase):
         self.assertEqual((write_off.state, write_off.requested_by_id, write_off.approver_id),
                          ("to_approve", legal_manager, accountant))
         self.assertEqual(write_off.reason, "termination")
+        level, _limit = self.env["collection.authority"]._required_level(
+            "write_off", write_off.approval_amount, case.company_id)
+        self.assertEqual(level, self.env.ref(f"{MODULE}.group_collection_supervisor"), "128,000: a Supervisor's")
+        self.assertTrue(write_off.needs_second_approval)
 
         self.start_tour(case_url, "acl_write_off_approve_tour", login="accountant", timeout=TOUR_TIMEOUT)
         self.assertEqual((write_off.state, write_off.approved_by_id), ("posted", accountant))
