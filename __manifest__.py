@@ -31,6 +31,7 @@
         "data/collection_money_data.xml",
         "data/reports_ir_cron_data.xml",
         "data/res_company_data.xml",
+        "data/collection_write_off_data.xml",
         "views/collection_interest_rule_views.xml",
         "views/collection_policy_views.xml",
         "views/collection_history_views.xml",

@@ -362,6 +362,11 @@ class CollectionWriteOff(models.Model):
                 "a legal manager approve it before writing off.", case=self.case_id.name))
         self._expense_account()
 
+    @api.model
+    def _sync_posted_customer_files(self):
+        """Mark the files of every posted write-off (the data step of each update)."""
+        self.sudo().search([("state", "=", "posted")])._sync_customer_files()
+
     def _sync_customer_files(self):
         """Mark the debtors' collection files written off while one of their write-offs stands posted."""
         files = self.env["collection.customer"].sudo().search(

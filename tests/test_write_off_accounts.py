@@ -80,6 +80,19 @@ class TestWriteOffAccounts(CollectionCommon):
             self._write_off(move)
         self.assertEqual(move.payment_state, "not_paid")
 
+    def test_update_marks_customers_written_off_before_the_mark_existed(self):
+        write_off = self._write_off(self._invoice(400, amount=800.0))
+        file = self._file()
+        self.assertTrue(file.written_off)
+        file.sudo().written_off = False   # as a database of the earlier version holds it
+        self.assertNotEqual(self.customer.collection_status, "written_off")
+        self.env["collection.write.off"]._sync_posted_customer_files()
+        self.assertTrue(file.written_off)
+        self.env.invalidate_all()   # the status is computed at each read, as each request of the web client does
+        self.assertEqual(self.customer.collection_status, "written_off")
+        write_off.action_reverse()
+        self.assertFalse(file.written_off)
+
     def test_accountant_sets_the_accounts_in_the_settings(self):
         self.company.collection_bad_debt_account_id = False
         settings = self.env["res.config.settings"].create({"collection_bad_debt_account_id": self.bad_debts.id})
