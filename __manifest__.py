@@ -31,6 +31,7 @@
         "data/collection_money_data.xml",
         "data/reports_ir_cron_data.xml",
         "data/res_company_data.xml",
+        "data/collection_write_off_data.xml",
         "views/collection_interest_rule_views.xml",
         "views/collection_policy_views.xml",
         "views/collection_history_views.xml",
@@ -105,6 +106,7 @@
         "views/collection_portal_views.xml",
         "views/portal_templates.xml",
         "views/account_collection_litigation_menus.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

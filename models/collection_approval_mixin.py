@@ -163,27 +163,36 @@ class CollectionApprovalMixin(models.AbstractModel):
         `requested_by`, as a message naming what is missing (four eyes, the group, the matrix level); False when
         they may. Every approval of the addon asks this one rule."""
         user = user or self.env.user
+        authority = self.env["collection.authority"]
         if requested_by and user == requested_by:
             return self.env._(
-                "%(what)s was requested by %(user)s: a second person decides it, whatever the requester's level.",
-                what=label, user=requested_by.name)
+                "%(what)s was requested by %(user)s: a second person decides it, whatever the requester's level: "
+                "someone else holding %(needed)s.", what=label, user=requested_by.name,
+                needed=self._approval_needed(kind, amount, company, group))
         if group and not user.has_group(group):
             return self.env._("Deciding %(what)s needs the group %(group)s.",
                               what=label, group=self.env.ref(group).sudo().full_name)
-        authority = self.env["collection.authority"]
         if authority._authority_check(kind, amount, user, company):
             return False
-        required = authority._required_level(kind, amount, company)
-        if not required:
+        if not authority._required_level(kind, amount, company):
             return self.env._(
                 "Nobody may approve %(what)s: no level of the authority matrix of %(company)s covers it.",
                 what=label, company=company.name)
-        level, limit = required
-        return self.env._(
-            "%(what)s needs the level %(level)s of the authority matrix of %(company)s (%(limit)s); you do not "
-            "hold it.", what=label, level=level.full_name, company=company.name,
-            limit=self.env._("without limit") if limit is None
-            else self.env._("up to %(limit)s", limit=company.currency_id.format(float(limit))))
+        return self.env._("%(what)s needs %(needed)s; you do not hold it.", what=label,
+                          needed=self._approval_needed(kind, amount, company))
+
+    @api.model
+    def _approval_needed(self, kind, amount, company, group=None):
+        """What a person deciding a request of `kind` for `amount` holds, in words: the group (an xmlid) if any,
+        and the lowest level of the company's authority matrix that covers it, with its limit."""
+        needed = [self.env._("the group %(group)s", group=self.env.ref(group).sudo().full_name)] if group else []
+        if required := self.env["collection.authority"]._required_level(kind, amount, company):
+            level, limit = required
+            needed.append(self.env._(
+                "the level %(level)s of the authority matrix of %(company)s (%(limit)s)", level=level.full_name,
+                company=company.name, limit=self.env._("without limit") if limit is None
+                else self.env._("up to %(limit)s", limit=company.currency_id.format(float(limit)))))
+        return self.env._(" and ").join(needed) if needed else self.env._("a level of the authority matrix")
 
     def _request_approval(self):
         self.ensure_one()

@@ -280,6 +280,8 @@ class CollectionCustomer(models.Model):
         litigation = ["|", ("stage_id.propose_legal_case", "=", True), ("active_pause_ids.reason", "=", "litigation")]
         # A bad-faith debtor is prepayment only, overdue or not: it reads Blacklisted unless it is in litigation.
         blacklisted = [("blacklisted", "=", True)]
+        # A written-off customer cost the company money: sales read it whatever its invoices owe now.
+        written_off = [("written_off", "=", True)]
         hold = [("credit_hold", "=", True)]
         paused = [("not_chased_reason", "=", "paused")]
         overdue = [("overdue_count", ">", 0), ("not_chased_reason", "not in", ["covered_by_credit", "below_minimum"])]
@@ -288,8 +290,8 @@ class CollectionCustomer(models.Model):
             return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
         earlier, domains = [], {}
-        for status, domain in (("litigation", litigation), ("blacklisted", blacklisted), ("hold", hold),
-                               ("paused", paused), ("overdue", overdue)):
+        for status, domain in (("litigation", litigation), ("written_off", written_off), ("blacklisted", blacklisted),
+                               ("hold", hold), ("paused", paused), ("overdue", overdue)):
             domains[status] = expression.AND([domain, *(negate(d) for d in earlier)])
             earlier.append(domain)
         domains["good"] = expression.AND([negate(d) for d in earlier])

@@ -203,6 +203,11 @@ class CollectionLetter(models.Model):
     # === Actions === #
     def action_approve(self):
         self._check_state({"draft"}, self.env._("Only letters to review can be approved."))
+        # four eyes, as for every approval: whoever drafted a letter does not approve it (the night's are OdooBot's)
+        if not self.env.su and (own := self.filtered(lambda letter: letter.generated_by_id == self.env.user)):
+            raise UserError(self.env._(
+                "%(letters)s was drafted by %(user)s: a second person reviews and approves it.",
+                letters=", ".join(own.mapped("display_name")), user=self.env.user.name))
         self.write({"state": "approved", "approved_by_id": self.env.user.id})
         return True
 

@@ -225,14 +225,25 @@ class CollectionWriteOff(models.Model):
                                        group=self.env.ref(LEGAL_MANAGER).sudo().full_name))
 
     def _expense_account(self):
+        """The account the write-off debits: the company's bad-debt expense, or its allowance for doubtful debts
+        when it books one; refused when it is not set, or set to an account or a journal of another company."""
         self.ensure_one()
         company = self.company_id
-        account = company.collection_allowance_account_id if company.collection_use_allowance \
-            else company.collection_bad_debt_account_id
-        if not account or not company.collection_write_off_journal_id:
-            raise UserError(self.env._(
-                "Set the write-off journal and the bad-debt expense (or allowance) account of %(company)s first.",
-                company=company.name))
+        name = "collection_allowance_account_id" if company.collection_use_allowance \
+            else "collection_bad_debt_account_id"
+        account, journal = company[name], company.collection_write_off_journal_id
+        where = self.env._("Invoicing › Configuration › Settings › Bad Debts, or the Legal Money tab of the company")
+        for value, field in ((account, name), (journal, "collection_write_off_journal_id")):
+            label = company._fields[field].get_description(self.env)["string"]
+            if not value:
+                raise UserError(self.env._(
+                    "%(company)s has no %(setting)s: an accountant sets it in %(where)s before a write-off can be "
+                    "posted.", company=company.name, setting=label, where=where))
+            if company not in (value.company_ids if value._name == "account.account" else value.company_id):
+                raise UserError(self.env._(
+                    "The %(setting)s of %(company)s, %(value)s, belongs to another company: choose one of "
+                    "%(company)s in %(where)s.", setting=label, company=company.name,
+                    value=value.display_name, where=where))
         return account
 
     @staticmethod
@@ -317,6 +328,7 @@ class CollectionWriteOff(models.Model):
                     cancel=True)
                 row._approval_write({"state": "reversed", "reversal_id": reversal.id,
                                      "reversed_by_id": self.env.uid})
+                row._sync_customer_files()
                 if row.case_id and row.case_id.is_closed:
                     row.case_id.stage_id = row.case_stage_before_id or row.case_id._stage_of_kind("enforcement")
                     row.case_id.message_post(body=self.env._("Write-off %s reversed: the case is open again.",
@@ -326,7 +338,16 @@ class CollectionWriteOff(models.Model):
     def action_open_entry(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": self.entry_id.id,
-                "view_mode": "form"}
+                "view_mode": "form", "name": self.env._("Write-off Entry")}
+
+    def action_open_entry_lines(self):
+        """The journal items of the entry (and of its reversal): the bad-debt debit and the receivable credits."""
+        self.ensure_one()
+        view = self.env.ref("account_collection_litigation.account_move_line_view_list_write_off")
+        return {"type": "ir.actions.act_window", "res_model": "account.move.line", "view_mode": "list,form",
+                "views": [(view.id, "list"), (False, "form")],
+                "domain": [("move_id", "in", (self.entry_id | self.reversal_id).ids)],
+                "context": {"create": False}, "name": self.env._("Journal Items")}
 
     # === Business === #
     def _check_ready(self):
@@ -340,6 +361,23 @@ class CollectionWriteOff(models.Model):
                 "%(case)s has no approved stop-loss decision: record why pursuing further is uneconomic and have "
                 "a legal manager approve it before writing off.", case=self.case_id.name))
         self._expense_account()
+
+    @api.model
+    def _sync_posted_customer_files(self):
+        """Mark the files of every posted write-off (the data step of each update)."""
+        self.sudo().search([("state", "=", "posted")])._sync_customer_files()
+
+    def _sync_customer_files(self):
+        """Mark the debtors' collection files written off while one of their write-offs stands posted."""
+        files = self.env["collection.customer"].sudo().search(
+            [("partner_id", "in", self.partner_id.ids), ("company_id", "in", self.company_id.ids)])
+        posted = self.sudo().search([("state", "=", "posted"), ("partner_id", "in", files.partner_id.ids),
+                                     ("company_id", "in", files.company_id.ids)])
+        pairs = {(row.partner_id.id, row.company_id.id) for row in posted}
+        for written_off, group in files.grouped(
+                lambda file: (file.partner_id.id, file.company_id.id) in pairs).items():
+            group.filtered(lambda file, value=written_off: file.written_off != value).write(
+                {"written_off": written_off})
 
     def _prepare_entry_vals(self):
         """One credit per open receivable line (its residual, in both currencies) and one debit of the total to
@@ -389,6 +427,7 @@ class CollectionWriteOff(models.Model):
                 raise UserError(self.env._("%(moves)s would not be settled by the write-off.",
                                            moves=", ".join(left.mapped("name"))))
             self._approval_write({"state": "posted", "entry_id": entry.id, **settled})
+            self._sync_customer_files()
             case = self.case_id
             if case and not case.is_closed:
                 self.case_stage_before_id = case.stage_id
@@ -399,3 +438,14 @@ class CollectionWriteOff(models.Model):
                     amount=self.currency_id.format(self.amount), write_off=self.name, entry=entry.name),
                     subtype_xmlid="mail.mt_note")
         return entry
+
+
+class CollectionCustomer(models.Model):
+    """A customer written off in a company reads *Written off* there (collection.customer._status_domains): the
+    badge sales reps see, whatever its invoices owe now."""
+
+    _inherit = "collection.customer"
+
+    written_off = fields.Boolean(readonly=True, copy=False,
+                                 help="A posted (not reversed) write-off settled invoices of this customer. Kept by "
+                                 "the write-off when it is posted or reversed, so a status costs no query.")

@@ -21,6 +21,7 @@ COLLECTION_STATUSES = [
     ("hold", "On credit hold"),
     ("blacklisted", "Blacklisted"),
     ("litigation", "In litigation"),
+    ("written_off", "Written off"),
 ]
 
 

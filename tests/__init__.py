@@ -40,3 +40,5 @@ from . import test_approvals
 from . import test_legal_calendar
 from . import test_night_side_effects
 from . import test_zh_cn
+from . import test_write_off_accounts
+from . import test_ui_write_off

@@ -162,6 +162,31 @@ class TestApprovals(LegalCommon):
         case.with_user(self.legal_manager).action_refuse_stop_loss()
         self.assertEqual((case.stop_loss_state, case.stop_loss_proposed_by_id.id), ("none", False))
 
+    def test_four_eyes_refusal_names_what_a_second_person_holds(self):
+        """The requester is told whom to ask: the group and the level of the matrix the decider holds."""
+        needed = r"a second person decides it.*someone else holding the group .*Legal Manager and the level " \
+                 r".*Collector of the authority matrix .*up to"
+        case = self._stop_loss_case(self._invoice(400, amount=8_000.0), proposer=self.legal_top)
+        with self._refused(needed):
+            case.with_user(self.legal_top).action_approve_stop_loss()
+        write_off = self._write_off(self._invoice(400, amount=5_000.0), user=self.legal_top)
+        with self._refused(needed):
+            write_off.with_user(self.legal_top).action_approve()
+        plan = self._plan(self._invoice(40, amount=600_000.0))
+        plan.action_submit()
+        with self._refused(r"a second person decides it.*someone else holding the level .*Director.*up to"):
+            plan.with_user(self.collector).action_approve()
+
+    def test_letter_drafter_never_approves_it(self):
+        self._invoice(40)
+        letter = self.env["collection.letter.engine"].with_user(self.collector)._generate(self._file(), "reminder_1")
+        self.assertEqual(letter.generated_by_id, self.collector)
+        with self._refused("drafted by Collector Test: a second person"):
+            letter.with_user(self.collector).action_approve()
+        self.assertEqual(letter.state, "draft")
+        letter.with_user(self.supervisor).action_approve()
+        self.assertEqual((letter.state, letter.approved_by_id), ("approved", self.supervisor))
+
     # === The level by amount, the error names what is missing === #
     def test_level_by_amount_and_the_missing_level_named(self):
         small = self._extension(self._invoice(40, amount=5_000.0), user=self.supervisor)

@@ -298,7 +298,7 @@ class TestLetters(CollectionCommon):
         self.engine._cron_generate_letters(batch_size=2)
         self.assertEqual(len(batch.letter_ids), 4)
         # review: approve two, download all, send the approved ones
-        batch.letter_ids[:2].action_approve()
+        batch.letter_ids[:2].with_user(self.collector).action_approve()   # a second person reviews
         url = batch.action_download_zip()["url"]
         attachment = self.env["ir.attachment"].browse(int(url.split("/")[-1].split("?")[0]))
         names = zipfile.ZipFile(BytesIO(attachment.raw)).namelist()

@@ -5,7 +5,7 @@ from odoo.tests import new_test_user, tagged
 from .common import TODAY, CollectionCommon
 from .edge_ledger import EDGE_STATUSES, EdgeLedgerMixin
 
-STATUSES = ("good", "overdue", "paused", "hold", "litigation")
+STATUSES = ("good", "overdue", "paused", "hold", "litigation", "written_off")
 
 
 @tagged("post_install", "-at_install")
@@ -16,6 +16,19 @@ class TestPartnerStatus(EdgeLedgerMixin, CollectionCommon):
     def setUp(self):
         super().setUp()
         self.partners = self._build_edge_ledger()
+        self.partners["Edge Written Off"] = self._written_off_customer("Edge Written Off")
+
+    def _written_off_customer(self, name):
+        """A customer whose overdue invoice was written off (posted at once: below the company's limit)."""
+        self.env.user.groups_id |= self.env.ref("account_collection_litigation.group_litigation_manager")
+        self.company.write({"collection_write_off_journal_id": self.company_data["default_journal_misc"].id,
+                            "collection_bad_debt_account_id": self.company_data["default_account_expense"].id})
+        partner = self._customer(name)
+        move = self._invoice(20, 600.0, partner=partner)
+        self._escalate(partner)
+        self.write_off = self.env["collection.write.off"]._write_off_invoices(move, values={"reason": "age"})
+        self.assertEqual(self.write_off.state, "posted")
+        return partner
 
     def _check_partition(self, env):
         """Over every partner `env` reads (archived included): one status each, found by each kind of search."""
@@ -69,3 +82,16 @@ class TestPartnerStatus(EdgeLedgerMixin, CollectionCommon):
         for user in (self.env.ref("base.user_admin"), sales):
             computed = self._check_partition(self.env(user=user, context={"allowed_company_ids": main.ids}))
             self.assertGreater(len(set(computed.values())), 1, "the demo spreads customers over several statuses")
+
+    def test_written_off_customer_reads_written_off_until_reversed(self):
+        partner = self.partners["Edge Written Off"]
+        partners = self.env["res.partner"].with_user(self.salesman)
+        self.assertEqual(partners.browse(partner.id).collection_status, "written_off",
+                         "its invoice is settled by the write-off, yet the customer cost the company money")
+        # the filter "Written Off" of the contacts
+        self.assertEqual(partners.search([("collection_status", "=", "written_off"), ("name", "=like", "Edge %")]),
+                         partner)
+        self.write_off.action_reverse()
+        self._escalate(partner)
+        self.assertEqual(partners.browse(partner.id).collection_status, "overdue", "the reversal reopened it")
+        self.assertFalse(partners.search([("collection_status", "=", "written_off"), ("name", "=like", "Edge %")]))

@@ -1,10 +1,11 @@
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import TODAY, CollectionCommon
 
-STATUSES = ("good", "overdue", "paused", "hold", "blacklisted", "litigation")
+STATUSES = ("good", "overdue", "paused", "hold", "blacklisted", "litigation", "written_off")
 
 
 @tagged("post_install", "-at_install")
@@ -59,6 +60,39 @@ class TestSalesVisibility(CollectionCommon):
                         [("collection_status", "not in", [status])]), everyone - having)
         contact = self.env["res.partner"].create({"name": "BL Contact", "parent_id": customers["BL Held"].id})
         self.assertEqual(contact.collection_status, "blacklisted", "a contact reads its company's status")
+
+    def test_written_off_badge_and_its_precedence(self):
+        """Written off after litigation and before everything else, whatever the invoices owe now; the sales rep
+        reads the badge and finds the customers, and reads neither the write-off nor its case."""
+        self.env.user.groups_id |= self.env.ref("account_collection_litigation.group_litigation_manager")
+        self.company.write({"collection_write_off_journal_id": self.company_data["default_journal_misc"].id,
+                            "collection_bad_debt_account_id": self.company_data["default_account_expense"].id})
+        customers = {name: self._customer(name) for name in (
+            "WO Settled", "WO Blacklisted", "WO Overdue Again", "WO Litigation", "WO Other Customer")}
+        written_off = [name for name in customers if name != "WO Other Customer"]
+        old = self._invoices([(customers[name], 20, 700.0) for name in written_off])
+        self._invoices([(customers["WO Overdue Again"], 10, 300.0), (customers["WO Litigation"], 100, 900.0),
+                        (customers["WO Other Customer"], 10, 300.0)])
+        for move in old:
+            self.env["collection.write.off"]._write_off_invoices(move, values={"reason": "age"})
+        customers["WO Blacklisted"].collection_blacklisted = True
+        self.env["collection.pause"].create(
+            {"partner_id": customers["WO Litigation"].id, "reason": "litigation", "note": "Case filed"})
+        for partner in customers.values():
+            self._escalate(partner)
+        expected = {"WO Settled": "written_off", "WO Blacklisted": "written_off", "WO Overdue Again": "written_off",
+                    "WO Litigation": "litigation", "WO Other Customer": "overdue"}
+        partners = self.env["res.partner"].with_user(self.salesman)
+        for name, status in expected.items():
+            with self.subTest(customer=name):
+                self.assertEqual(partners.browse(customers[name].id).collection_status, status)
+        found = partners.search([("collection_status", "=", "written_off"), ("name", "=like", "WO %")])
+        self.assertEqual(set(found.mapped("name")), {"WO Settled", "WO Blacklisted", "WO Overdue Again"})
+        self.assertEqual(partners.search([("collection_status", "!=", "written_off"), ("name", "=like", "WO %")]),
+                         customers["WO Litigation"] | customers["WO Other Customer"])
+        write_off = self.env["collection.write.off"].search([("partner_id", "=", customers["WO Settled"].id)])
+        with self.assertRaises(AccessError):
+            write_off.with_user(self.salesman).check_access("read")
 
     def test_quotations_blocked_without_depending_on_sales(self):
         block_model = self.env["collection.sale.block"]
