@@ -79,7 +79,8 @@ class CollectionLetterEngine(models.AbstractModel):
         if not todo:
             return existing
         all_moves = self.env["account.move"].union(*(invoices for _f, _c, invoices in todo.values()))
-        figures = all_moves._collection_interest(day, raise_errors=False)
+        figures = all_moves.with_context(collection_interest_figures_only=True)._collection_interest(
+            day, raise_errors=False)
         vals_list = []
         found = {}
         recipients = self._invoice_addresses(self.env["collection.customer"].union(
