@@ -561,23 +561,24 @@ class CollectionLetterEngine(models.AbstractModel):
 
     @api.model
     def _store_documents(self, documents):
-        """Store [(letter, .docx bytes)]: the attachments of the documents (and of PDFs made from an earlier
-        version) replaced in one batch, then the letters marked rendered."""
+        """Store [(letter, .docx bytes)] and mark the letters rendered: the documents of letters rendered for the
+        first time created in one batch of attachments; a letter rendered again (its figures taken anew) has its
+        document replaced and its PDF of the earlier version dropped, as a write of the field does."""
         letters = self.env["collection.letter"].union(*(letter for letter, _data in documents))
         attachments = self.env["ir.attachment"].sudo()
-        attachments.search([("res_model", "=", letters._name), ("res_id", "in", letters.ids),
-                            ("res_field", "in", ("document_file", "pdf_file"))]).unlink()
+        again = set(attachments.search([("res_model", "=", letters._name), ("res_id", "in", letters.ids),
+                                        ("res_field", "=", "document_file")]).mapped("res_id"))
         attachments.create([{
             "name": "document_file", "res_model": letters._name, "res_field": "document_file", "res_id": letter.id,
             "raw": data, "mimetype": self.env["collection.letter.template"]._docx_mimetype(),
-        } for letter, data in documents])
-        letters.invalidate_recordset(["document_file", "pdf_file"])
-        for letter, _data in documents:
+        } for letter, data in documents if letter.id not in again])
+        letters.invalidate_recordset(["document_file"])
+        for letter, data in documents:
             filename = f"{letter.name.replace('/', '-')} {letter.partner_id.name}.docx".replace("/", "-")
-            letter.with_context(collection_letter_regenerate=True).write({
-                "document_filename": filename, "pdf_filename": False, "pdf_note": False,
-                "render_state": "rendered", "render_error": False,
-            })
+            vals = {"document_filename": filename, "render_state": "rendered", "render_error": False}
+            if letter.id in again:
+                vals.update(document_file=base64.b64encode(data), pdf_file=False, pdf_filename=False, pdf_note=False)
+            letter.with_context(collection_letter_regenerate=True).write(vals)
 
     @api.model
     def _kind_label(self, kind, lang=None):
