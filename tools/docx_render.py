@@ -31,6 +31,7 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.runtime import markup_join, str_join
@@ -167,6 +168,7 @@ FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 QR_MASK = 0
 QR_BOX_PIXELS = 8
+QR_COLOURS = [255, 0] + [0] * 254       # module value (1: dark) to pixel (0: black)
 # Content types (ends) of the parts docxtpl renders or python-docx needs to; footnotes are rendered from bytes.
 PARSED_PARTS = ("document.main+xml", "template.main+xml", "macroEnabled.main+xml", "header+xml", "footer+xml",
                 "core-properties+xml")
@@ -712,9 +714,9 @@ def qr_png(url):
     code.make(fit=True)
     matrix = code.get_matrix()
     size = len(matrix)
-    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
-    image = Image.frombytes("L", (size, size), pixels).resize((size * QR_BOX_PIXELS, size * QR_BOX_PIXELS),
-                                                               Image.Resampling.NEAREST).convert("1")
+    modules = Image.frombytes("L", (size, size), bytes(chain.from_iterable(matrix)))    # 1 dark, 0 light
+    image = modules.point(QR_COLOURS, "1").resize((size * QR_BOX_PIXELS, size * QR_BOX_PIXELS),
+                                                  Image.Resampling.NEAREST)
     png = BytesIO()
     image.save(png, format="PNG")
     return png.getvalue()
