@@ -641,7 +641,8 @@ class _PartWriter:
         self.compressed = compressed
         self.blobs = blobs      # {member name: the template's bytes of it, as python-docx read them}
 
-    def write(self, pack_uri, blob):
+    # python-docx's writer interface, not a model's write
+    def write(self, pack_uri, blob):  # pylint: disable=method-required-super
         name = pack_uri.membername
         if name in self.compressed and self.blobs.get(name) is blob:
             source, data = self.compressed[name]
