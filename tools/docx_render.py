@@ -603,6 +603,7 @@ class LetterRenderer:
         self.env = LetterSandbox(time_limit)
         self.patched = {}
         self.compressed = _compressed_entries(template)
+        self.content_types = {}     # the parts' names and types: their [Content_Types].xml
 
     def render(self, context):
         """The .docx (bytes) of a plain-data context."""
@@ -616,7 +617,7 @@ class LetterRenderer:
             tpl.render(_with_images(tpl, context), jinja_env=self.env, autoescape=True)
         except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
             raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
-        return _save_package(tpl.docx.part.package, self.compressed)
+        return _save_package(tpl.docx.part.package, self.compressed, self.content_types)
 
 
 def _compressed_entries(data):
@@ -666,11 +667,12 @@ class _PartWriter:
         self.archive.close()
 
 
-def _save_package(package, compressed):
+def _save_package(package, compressed, content_types):
     """The .docx bytes of a rendered package. The parts the rendering did not touch (styles, theme, settings...:
     most of the file) are copied compressed from the template: deflating them again took most of a letter's
-    time."""
-    from docx.opc.pkgwriter import PackageWriter
+    time; the content types of the same parts are written once per renderer (`content_types`, a cache)."""
+    from docx.opc.packuri import CONTENT_TYPES_URI
+    from docx.opc.pkgwriter import PackageWriter, _ContentTypesItem
 
     parts = package.parts
     for part in parts:
@@ -678,7 +680,10 @@ def _save_package(package, compressed):
     blobs = {part.partname.membername: part._blob for part in parts if type(part).__name__ == "Part"}
     output = BytesIO()
     writer = _PartWriter(zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED), compressed, blobs)
-    PackageWriter._write_content_types_stream(writer, parts)
+    key = tuple((str(part.partname), part.content_type) for part in parts)
+    if key not in content_types:
+        content_types[key] = _ContentTypesItem.from_parts(parts).blob
+    writer.write(CONTENT_TYPES_URI, content_types[key])
     PackageWriter._write_pkg_rels(writer, package.rels)
     PackageWriter._write_parts(writer, parts)
     writer.close()
