@@ -121,6 +121,7 @@ class CollectionCustomerPortal(PortalAccount):
         letter = portal._letters(visit["file"]).filtered(lambda rec: rec.id == letter_id)
         if not letter:
             raise NotFound()
+        letter._ensure_rendered()
         field, name = ("pdf_file", letter.pdf_filename) if letter.pdf_file else ("document_file",
                                                                                  letter.document_filename)
         content = portal._file_content(letter, field)

@@ -378,7 +378,9 @@ class AccountMove(models.Model):
             principal, self.invoice_date_due, movements, engine_rule,
             rates, as_of, digits=self.currency_id.decimal_places, compensation_rate=compensation_rate,
         )
-        explanation = interest.explain(result, engine_rule, self.invoice_date_due)
+        # the figures alone when the caller prints no explanation (letters queued by the thousand)
+        explanation = [] if self.env.context.get("collection_interest_figures_only") else interest.explain(
+            result, engine_rule, self.invoice_date_due)
         return {
             "principal_open": float(result.principal_open),
             "interest": float(result.interest),

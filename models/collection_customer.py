@@ -222,8 +222,15 @@ class CollectionCustomer(models.Model):
         Public so that mail templates can put it in every reminder."""
         self.ensure_one()
         self.check_access("read")
-        raw = self.env["collection.portal.token"]._issue(self, purpose=purpose)
-        return f"{self.get_base_url()}/my/collection?token={raw}"
+        return self._collection_portal_links([(self, purpose)])[0]
+
+    @api.model
+    def _collection_portal_links(self, requests):
+        """Fresh links for [(customer file, purpose)], their tokens issued in one batch (letters rendered
+        together)."""
+        raws = self.env["collection.portal.token"]._issue_many(requests)
+        return [f"{file.get_base_url()}/my/collection?token={raw}"
+                for (file, _purpose), raw in zip(requests, raws, strict=True)]
 
     def _mark_to_recheck(self):
         """Have the next escalation run look at these files again (after a payment or a setting change)."""

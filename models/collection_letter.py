@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..tools.docx_render import zip_files
 from .collection_letter_template import ACKNOWLEDGEMENT_KINDS, COURT_KINDS, LETTER_KINDS, lang_selection
@@ -29,6 +29,11 @@ REPLY_CHANNELS = [
     ("phone", "Phone"),
     ("visit", "Visit or meeting"),
     ("other", "Other"),
+]
+RENDER_STATES = [
+    ("queued", "Queued for rendering"),
+    ("rendered", "Rendered"),
+    ("failed", "Rendering failed"),
 ]
 LETTER_TRIGGERS = [
     ("manual", "By hand"),
@@ -101,6 +106,14 @@ class CollectionLetter(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     dedup_key = fields.Char(readonly=True, copy=False,
                             help="Customer, company, kind, day and currency: generating twice gives one letter.")
+    # the figures are frozen when the letter is queued; its .docx is written from them when first needed
+    render_state = fields.Selection(RENDER_STATES, string="Document", required=True, readonly=True, copy=False,
+                                    default="rendered", index=True,
+                                    help="Queued: the figures are set, the Word file is written by the render job "
+                                         "or as soon as someone opens, approves, sends or downloads the letter.")
+    render_error = fields.Char(string="Rendering Error", readonly=True, copy=False)
+    render_options = fields.Text(readonly=True, copy=False,
+                                 help="The deadline, lawyer and payment plan the letter was asked with, as JSON.")
 
     # === Delivery === #
     state = fields.Selection(LETTER_STATES, required=True, default="draft", tracking=True, index=True)
@@ -177,10 +190,25 @@ class CollectionLetter(models.Model):
     # === CRUD === #
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("collection.letter") or "/"
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
+            vals["name"] = name
         return super().create(vals_list)
+
+    @api.model
+    def _next_names(self, count):
+        """`count` references of the letters' sequence, drawn in one query (a calendar queues thousands of
+        letters at once); a sequence without gaps or by date range is drawn one by one as Odoo does."""
+        if not count:
+            return []
+        sequences = self.env["ir.sequence"]
+        sequence = sequences.search([("code", "=", "collection.letter"),
+                                     ("company_id", "in", [self.env.company.id, False])], order="company_id", limit=1)
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequences.next_by_code("collection.letter") or "/" for _index in range(count)]
+        self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}",
+                                count))
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     def write(self, vals):
         frozen = set(vals) - DELIVERY_FIELDS
@@ -200,7 +228,18 @@ class CollectionLetter(models.Model):
         if any(letter.state not in ("draft", "cancelled") for letter in self):
             raise UserError(self.env._("Only letters still to review can be deleted; cancel the others."))
 
+    def web_read(self, specification):
+        # opening a queued letter writes its document first (not on a read-only replica: the button does it)
+        if "document_file" in specification and not self.env.cr.readonly:
+            self._ensure_rendered()
+        return super().web_read(specification)
+
     # === Actions === #
+    def action_render(self):
+        """Write the Word file of queued letters now, instead of waiting for the render job."""
+        self.filtered(lambda letter: letter.state != "cancelled")._ensure_rendered()
+        return True
+
     def action_approve(self):
         self._check_state({"draft"}, self.env._("Only letters to review can be approved."))
         # four eyes, as for every approval: whoever drafted a letter does not approve it (the night's are OdooBot's)
@@ -208,6 +247,7 @@ class CollectionLetter(models.Model):
             raise UserError(self.env._(
                 "%(letters)s was drafted by %(user)s: a second person reviews and approves it.",
                 letters=", ".join(own.mapped("display_name")), user=self.env.user.name))
+        self._ensure_rendered()
         self.write({"state": "approved", "approved_by_id": self.env.user.id})
         return True
 
@@ -236,6 +276,7 @@ class CollectionLetter(models.Model):
             if not letter.channel or letter.channel == "email":
                 raise UserError(self.env._("Choose how %(letter)s was sent: registered mail, courier or by hand.",
                                            letter=letter.name))
+        self._ensure_rendered()     # the letter that left is the one kept as evidence
         escalation = self.env["collection.escalation"]
         for letter in self:
             letter.write({"state": "sent", "sent_date": letter.sent_date or escalation._today(letter.company_id)})
@@ -276,6 +317,7 @@ class CollectionLetter(models.Model):
 
     def action_download(self):
         self.ensure_one()
+        self._ensure_rendered()
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/collection.letter/{self.id}/document_file/{self.document_filename}?download=true",
@@ -311,7 +353,17 @@ class CollectionLetter(models.Model):
                 "params": {"type": "success", "message": message,
                            "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
 
+    def _ensure_rendered(self):
+        """Render the letters still queued (or whose rendering failed) now, all together; a template that cannot
+        render is said to the user."""
+        todo = self.filtered(lambda letter: letter.render_state != "rendered")
+        if todo:
+            todo.check_access("read")
+            self.env["collection.letter.engine"].sudo()._render_documents(todo.sudo())
+        return True
+
     def _zip_documents(self):
+        self._ensure_rendered()
         files = []
         for letter in self.with_context(bin_size=False):
             if letter.document_file:
@@ -325,6 +377,7 @@ class CollectionLetter(models.Model):
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
 
     def _send_email(self):
+        self._ensure_rendered()
         engine = self.env["collection.letter.engine"]
         generic = self.env.ref("account_collection_litigation.mail_template_collection_letter")
         escalation = self.env["collection.escalation"]

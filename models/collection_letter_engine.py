@@ -1,4 +1,5 @@
 import base64
+import json
 import logging
 import os
 import shutil
@@ -18,7 +19,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from ..tools.amount_words import chinese_capitals
-from ..tools.docx_render import SAMPLE_CONTEXT, TemplateProblem, render_docx
+from ..tools.docx_render import SAMPLE_CONTEXT, LetterRenderer, TemplateProblem
 from .collection_letter_template import COURT_KINDS
 
 _logger = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ ALL_OPEN_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
 CURRENCY_PREFIX_ZH = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "GBP": "英镑", "JPY": "日元"}
 PDF_TIMEOUT = 120
 LETTER_CRON = "account_collection_litigation.ir_cron_collection_letter_batch"
+# The render job's worker slots: one scheduled action each, the same code, each claiming its own letters.
+RENDER_CRONS = ("account_collection_litigation.ir_cron_collection_letter_render_1",
+                "account_collection_litigation.ir_cron_collection_letter_render_2")
+QUEUED_SQL = SQL("render_state = 'queued' AND state != 'cancelled'")
 
 
 class CollectionLetterEngine(models.AbstractModel):
@@ -53,12 +58,14 @@ class CollectionLetterEngine(models.AbstractModel):
     # === Entry points === #
     @api.model
     def _generate(self, files, kind, day=None, moves=None, template=None, options=None, trigger="manual",
-                  batch=None):
+                  batch=None, lazy=False):
         """Letters of a kind for customer files (one per customer and currency), the letters of the same
         customer, kind, day and currency generated before included instead of duplicated.
 
         `moves` restricts the letters to these invoices; `options` holds the deadline, the lawyer and the
-        payment plan of the wizard."""
+        payment plan of the wizard. The letters are created with their figures frozen, in one batch; `lazy`
+        leaves their .docx to the render job (or to whoever opens, approves, sends or downloads one first),
+        otherwise they are rendered at once."""
         day = day or self.env["collection.escalation"]._today()   # the day the calendar counts
         options = options or {}
         groups = self._group_invoices(files, kind, day, moves)
@@ -72,11 +79,19 @@ class CollectionLetterEngine(models.AbstractModel):
         if not todo:
             return existing
         all_moves = self.env["account.move"].union(*(invoices for _f, _c, invoices in todo.values()))
-        figures = all_moves._collection_interest(day, raise_errors=False)
+        figures = all_moves.with_context(collection_interest_figures_only=True)._collection_interest(
+            day, raise_errors=False)
         vals_list = []
+        found = {}
+        recipients = self._invoice_addresses(self.env["collection.customer"].union(
+            *(file for file, _currency, _invoices in todo.values())).partner_id)
+        frozen_options = self._freeze_options(options)
         for key, (file, currency, invoices) in todo.items():
             lang = self._letter_lang(file)
-            chosen = template or self.env["collection.letter.template"]._find(kind, lang, file.company_id)
+            if not template and (kind, lang, file.company_id) not in found:
+                found[kind, lang, file.company_id] = self.env["collection.letter.template"]._find(
+                    kind, lang, file.company_id)
+            chosen = template or found[kind, lang, file.company_id]
             if not chosen:
                 raise UserError(self.env._("There is no letter template of the kind %(kind)s: add one under "
                                            "Collections › Configuration › Letter Templates.",
@@ -84,11 +99,18 @@ class CollectionLetterEngine(models.AbstractModel):
             if chosen.compliance_state == "flagged":
                 raise UserError(self.env._("The template %(template)s waits for a collection manager's "
                                            "acceptance.", template=chosen.name))
-            vals = self._prepare_letter_vals(file, currency, invoices, kind, day, chosen, figures, options)
-            vals.update(dedup_key=key, trigger=trigger, batch_id=batch.id if batch else False)
+            vals = self._prepare_letter_vals(file, currency, invoices, kind, day, chosen, figures, options,
+                                             recipient=recipients[file.partner_id.id])
+            vals.update(dedup_key=key, trigger=trigger, batch_id=batch.id if batch else False,
+                        render_state="queued", render_options=frozen_options)
             vals_list.append(vals)
-        created = letters.create(vals_list)
-        self._render_documents(created, options)
+        if lazy:
+            # queued by the calendar or a batch: the customer file says it was drafted, and the scheduler that
+            # queued it follows nothing
+            letters = letters.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        created = letters.create(vals_list).with_env(self.env)
+        if not lazy:
+            self._render_documents(created)
         created._log_event("drafted")
         return existing | created
 
@@ -135,7 +157,10 @@ class CollectionLetterEngine(models.AbstractModel):
     def _draft_calendar_letters(self, rows):
         """Draft the letters of calendar history rows in each customer's language, into the review queue, or
         send them when the action says so (customers without an email address stay in the queue). A customer
-        with nothing left to write about (paid since) gets no letter: its row is marked cancelled."""
+        with nothing left to write about (paid since) gets no letter: its row is marked cancelled.
+
+        The letters are queued with their figures frozen, their .docx left to the render job (a letter sent at
+        once is rendered by the sending)."""
         groups = defaultdict(lambda: self.env["collection.history"])
         for row in rows:
             groups[(row.company_id, row.action_id.letter_kind, row.action_id.letter_auto_send)] |= row
@@ -143,7 +168,8 @@ class CollectionLetterEngine(models.AbstractModel):
         for (company, kind, auto_send), group in groups.items():
             try:
                 with self.env.cr.savepoint():
-                    generated = self.with_company(company)._generate(group.customer_id, kind, trigger="calendar")
+                    generated = self.with_company(company)._generate(group.customer_id, kind, trigger="calendar",
+                                                                     lazy=True)
             except UserError as error:
                 _logger.info("Calendar letters %s of company %s not drafted: %s", kind, company.id, error)
                 group.customer_id._message_log_batch(dict.fromkeys(group.customer_id.ids, self.env._(
@@ -151,7 +177,7 @@ class CollectionLetterEngine(models.AbstractModel):
                 group._set_delivery({"state": "cancelled"})
                 continue
             by_file = {letter.customer_id.id: letter for letter in generated}
-            for row in group:
+            for row in group:   # one UPDATE for all at the flush
                 letter = by_file.get(row.customer_id.id)
                 row._set_delivery({"letter_id": letter.id} if letter else {"state": "cancelled"})
             if auto_send:
@@ -171,7 +197,7 @@ class CollectionLetterEngine(models.AbstractModel):
                                              letter.date, letter.template_id, figures, {})
             letter.line_ids.unlink()
             letter.with_context(collection_letter_regenerate=True).write(vals)
-            self._render_documents(letter, {})
+        self._render_documents(letters)
         return True
 
     @api.model
@@ -202,7 +228,7 @@ class CollectionLetterEngine(models.AbstractModel):
         vals = self._prepare_court_vals(case, file, kind, day, chosen)
         vals.update(dedup_key=key, trigger="manual")
         letter = letters.create(vals)
-        self._render_documents(letter, {})
+        self._render_documents(letter)
         letter = letter.sudo(False)
         attachment = self.env["ir.attachment"].sudo().create({
             "name": letter.sudo().document_filename, "raw": base64.b64decode(letter.sudo().document_file),
@@ -413,9 +439,20 @@ class CollectionLetterEngine(models.AbstractModel):
         return lang if lang in {code for code, _name in self.env["res.lang"].get_installed()} else fallback
 
     @api.model
-    def _prepare_letter_vals(self, file, currency, invoices, kind, day, template, figures, options):
+    def _invoice_addresses(self, partners):
+        """{partner id: the contact letters are addressed to (its invoice address, else itself)}, for all the
+        partners at once."""
+        partners.child_ids.mapped("type")     # the contacts of every partner read together, not one by one
+        addresses = {partner.id: partner.address_get(["invoice"])["invoice"] for partner in partners}
+        recipients = self.env["res.partner"].browse(set(addresses.values()))
+        return {partner_id: recipients.browse(address_id).with_prefetch(recipients._prefetch_ids)
+                for partner_id, address_id in addresses.items()}
+
+    @api.model
+    def _prepare_letter_vals(self, file, currency, invoices, kind, day, template, figures, options,
+                             recipient=None):
         partner = file.partner_id
-        recipient = self.env["res.partner"].browse(partner.address_get(["invoice"])["invoice"]) or partner
+        recipient = recipient or self._invoice_addresses(partner)[partner.id] or partner
         lines, totals = [], defaultdict(float)
         for move in invoices:
             values = figures.get(move.id) or {}
@@ -457,21 +494,91 @@ class CollectionLetterEngine(models.AbstractModel):
         return currency.with_context(lang=self._installed_lang(lang, "en_US")).amount_to_text(amount)
 
     @api.model
-    def _render_documents(self, letters, options):
-        """Render each letter's .docx from its template (in the sandbox) and store it."""
+    def _freeze_options(self, options):
+        """The wizard's options (deadline, lawyer, payment plan) as a letter keeps them to be rendered later."""
+        return json.dumps(options, default=str, sort_keys=True) if options else False
+
+    @api.model
+    def _frozen_options(self, letter):
+        options = json.loads(letter.render_options or "{}")
+        options["instalments"] = [(fields.Date.to_date(day), amount) for day, amount in options.get("instalments", [])]
+        return options
+
+    @api.model
+    def _render_documents(self, letters, options=None):
+        """Render the letters' .docx from their templates and frozen figures (in the sandbox) and store them.
+
+        Made for many letters at once: each template is loaded and compiled once, the records the contexts
+        read are fetched for all the letters together, the portal links issued and the documents stored in
+        one batch each. `options` (the wizard's lawyer or payment plan) replace the letters' frozen ones."""
+        if not letters:
+            return True
+        letters = letters.with_context(bin_size=False)
+        if options is not None:
+            letters.with_context(collection_letter_regenerate=True).write(
+                {"render_options": self._freeze_options(options)})
+        self._prefetch_render(letters)
+        cache = {"portal_urls": self._portal_urls(letters)}
+        renderers = {}
+        documents = []
         for letter in letters:
-            context = self._letter_context(letter, options)
+            template = letter.template_id
+            if not template:
+                raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
+                                           letter=letter.name))
             try:
-                data = render_docx(letter.template_id._template_bytes(), context)
+                if template.id not in renderers:
+                    renderers[template.id] = LetterRenderer(template._template_bytes())
+                data = renderers[template.id].render(
+                    self._letter_context(letter, self._frozen_options(letter), cache))
             except TemplateProblem as problem:
-                raise UserError(self.env._("%(template)s: %(problem)s", template=letter.template_id.name,
+                raise UserError(self.env._("%(template)s: %(problem)s", template=template.name,
                                            problem=self.env["collection.letter.template"]._problem_message(
                                                problem))) from problem
+            documents.append((letter, data))
+        self._store_documents(documents)
+        return True
+
+    @api.model
+    def _prefetch_render(self, letters):
+        """Read what the letters' contexts need, for all of them at once."""
+        letters.mapped("line_ids.move_id.partner_bank_id.bank_id")
+        letters.mapped("partner_id.commercial_partner_id")
+        letters.mapped("recipient_id.country_id")
+        letters.mapped("company_id.partner_id.country_id")
+        letters.mapped("customer_id.policy_id.collector_id.partner_id")
+        letters.mapped("customer_id.user_id.partner_id")
+        letters.mapped("template_id.name")
+
+    @api.model
+    def _portal_urls(self, letters):
+        """{letter id: a fresh link to its customer's page} (court documents go to the court: none), the tokens
+        issued in one batch."""
+        to_link = letters.filtered(lambda letter: letter.kind not in COURT_KINDS)
+        urls = self.env["collection.customer"].sudo()._collection_portal_links(
+            [(letter.customer_id.sudo(), letter.name) for letter in to_link])
+        return dict(zip(to_link.ids, urls, strict=True))
+
+    @api.model
+    def _store_documents(self, documents):
+        """Store [(letter, .docx bytes)] and mark the letters rendered: the documents of letters rendered for the
+        first time created in one batch of attachments; a letter rendered again (its figures taken anew) has its
+        document replaced and its PDF of the earlier version dropped, as a write of the field does."""
+        letters = self.env["collection.letter"].union(*(letter for letter, _data in documents))
+        attachments = self.env["ir.attachment"].sudo()
+        again = set(attachments.search([("res_model", "=", letters._name), ("res_id", "in", letters.ids),
+                                        ("res_field", "=", "document_file")]).mapped("res_id"))
+        attachments.create([{
+            "name": "document_file", "res_model": letters._name, "res_field": "document_file", "res_id": letter.id,
+            "raw": data, "mimetype": self.env["collection.letter.template"]._docx_mimetype(),
+        } for letter, data in documents if letter.id not in again])
+        letters.invalidate_recordset(["document_file"])
+        for letter, data in documents:
             filename = f"{letter.name.replace('/', '-')} {letter.partner_id.name}.docx".replace("/", "-")
-            letter.with_context(collection_letter_regenerate=True).write({
-                "document_file": base64.b64encode(data), "document_filename": filename,
-                "pdf_file": False, "pdf_filename": False, "pdf_note": False,
-            })
+            vals = {"document_filename": filename, "render_state": "rendered", "render_error": False}
+            if letter.id in again:
+                vals.update(document_file=base64.b64encode(data), pdf_file=False, pdf_filename=False, pdf_note=False)
+            letter.with_context(collection_letter_regenerate=True).write(vals)
 
     @api.model
     def _kind_label(self, kind, lang=None):
@@ -481,9 +588,12 @@ class CollectionLetterEngine(models.AbstractModel):
         return dict(model._fields["kind"]._description_selection(model.env))[kind]
 
     @api.model
-    def _letter_context(self, letter, options):
-        """The plain data a template sees (see CONTEXT_KEYS in tools/docx_render.py): no record, no function."""
+    def _letter_context(self, letter, options, cache=None):
+        """The plain data a template sees (see CONTEXT_KEYS in tools/docx_render.py): no record, no function.
+
+        `cache` is shared by the letters rendered together (see _render_documents)."""
         letter.ensure_one()
+        cache = {} if cache is None else cache
         lang = letter.lang or "en_US"
         currency = letter.currency_id
         company = letter.company_id
@@ -493,7 +603,7 @@ class CollectionLetterEngine(models.AbstractModel):
         policy = file.policy_id
         collector = file.user_id or policy.collector_id or letter.generated_by_id
         lawyer_user = policy.legal_user_id
-        bank = self._payment_bank(letter)
+        bank = self._payment_bank(letter, cache)
 
         def money(value):
             return format_decimal(value, format=f"#,##0.{'0' * currency.decimal_places}" if currency.decimal_places
@@ -532,7 +642,8 @@ class CollectionLetterEngine(models.AbstractModel):
                 "deadline_days": (letter.deadline - letter.date).days if letter.deadline else 0,
                 "language": lang,
                 # the debtor's own page (court documents go to the court: no link)
-                "portal_url": "" if letter.kind in COURT_KINDS else file.sudo().collection_portal_link(letter.name),
+                "portal_url": "" if letter.kind in COURT_KINDS else (
+                    cache.get("portal_urls", {}).get(letter.id) or file.sudo().collection_portal_link(letter.name)),
                 "portal_qr": "",    # the renderer puts the QR code of portal_url here (tools/docx_render.py)
             },
             "invoices": [{
@@ -564,15 +675,19 @@ class CollectionLetterEngine(models.AbstractModel):
         }
 
     @api.model
-    def _payment_bank(self, letter):
+    def _payment_bank(self, letter, cache=None):
         """The account the letter asks payment to: the one its invoices name, else the company's bank journal's,
-        else the first of the company's own bank accounts."""
+        else the first of the company's own bank accounts (looked up once per company in a `cache`)."""
         bank = letter.line_ids.move_id.partner_bank_id[:1]
-        if not bank:
-            bank = self.env["account.journal"].sudo().search([
-                ("type", "=", "bank"), ("company_id", "=", letter.company_id.id), ("bank_account_id", "!=", False),
-            ], order="sequence, id", limit=1).bank_account_id
-        return bank or letter.company_id.partner_id.bank_ids[:1]
+        if bank:
+            return bank
+        cache = {} if cache is None else cache
+        company = letter.company_id
+        if ("bank", company.id) not in cache:
+            cache["bank", company.id] = self.env["account.journal"].sudo().search([
+                ("type", "=", "bank"), ("company_id", "=", company.id), ("bank_account_id", "!=", False),
+            ], order="sequence, id", limit=1).bank_account_id or company.partner_id.bank_ids[:1]
+        return cache["bank", company.id]
 
     @api.model
     def _customer_account(self, partner):
@@ -591,6 +706,7 @@ class CollectionLetterEngine(models.AbstractModel):
         """A PDF of each letter with LibreOffice (`soffice --headless --convert-to pdf`), when it is installed;
         otherwise the letter says so."""
         soffice = self._soffice()
+        letters._ensure_rendered()
         for letter in letters.with_context(bin_size=False):
             if not soffice:
                 letter.pdf_note = self.env._("No PDF: LibreOffice (soffice) is not installed on the server.")
@@ -625,10 +741,13 @@ class CollectionLetterEngine(models.AbstractModel):
 
     # === Background batches === #
     @api.model
-    def _cron_generate_letters(self, batch_size=20):
+    def _cron_generate_letters(self, batch_size=200):
         """One slice of work per call: the calendar's letters first, then the queued batches; the runner commits
         and calls again while work remains. Done work is excluded by its selection (a history row has its letter,
-        a batch customer its letter of the day), so a rerun continues where it stopped."""
+        a batch customer its letter of the day), so a rerun continues where it stopped.
+
+        The letters are only queued here, their figures frozen, a few queries a slice; the render job's worker
+        slots (_cron_render_letters) are woken to write their .docx."""
         runner = self.env["collection.batch.runner"]
         rows = self._pending_calendar_rows(limit=batch_size)
         if rows:
@@ -636,6 +755,7 @@ class CollectionLetterEngine(models.AbstractModel):
             runner._run(rows, self._draft_calendar_letters, LETTER_CRON,
                         on_error=lambda row, _exc: row._set_delivery({"state": "cancelled"}),
                         thread_of=lambda row: row.customer_id)
+            self._wake_render_job()
             remaining = len(self._pending_calendar_rows()) + self.env["collection.letter.batch"].search_count(
                 [("state", "in", ("queued", "running"))])
             self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
@@ -654,16 +774,44 @@ class CollectionLetterEngine(models.AbstractModel):
             # batch still ends
             runner._run(
                 chunk, lambda files: engine._generate(files, batch.kind, day=batch.date, options=batch._options(),
-                                                      trigger="batch", batch=batch),
+                                                      trigger="batch", batch=batch, lazy=True),
                 LETTER_CRON, on_error=lambda file, _exc: batch.write({"customer_ids": [Command.unlink(file.id)]}),
                 thread_of=lambda _file: batch,
             )
+            self._wake_render_job()
         remaining = len(todo) - len(chunk)
         if not remaining:
             batch._done()
         more = self.env["collection.letter.batch"].search_count([("state", "in", ("queued", "running"))])
         self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining + (more if not remaining else 0))
         return len(chunk)
+
+    @api.model
+    def _wake_render_job(self):
+        """Have every worker slot of the render job run as soon as this transaction is committed."""
+        for xmlid in RENDER_CRONS:
+            if cron := self.env.ref(xmlid, raise_if_not_found=False):
+                cron.sudo()._trigger()
+
+    @api.model
+    def _cron_render_letters(self, batch_size=50):
+        """The render job, one slice per call: the queued letters this worker slot claims (FOR UPDATE SKIP LOCKED,
+        so that the other slots take other letters), rendered together. A letter whose template cannot render is
+        marked failed with the reason; the user sees it and renders it again once the template is mended."""
+        runner = self.env["collection.batch.runner"]
+        letters = runner._claim("collection.letter", QUEUED_SQL, batch_size)
+        if letters:
+            runner._run(letters, self._render_documents, RENDER_CRONS[0],
+                        on_error=lambda letter, exc: letter.with_context(collection_letter_regenerate=True).write({
+                            "render_state": "failed", "render_error": runner._error_text(exc)}))
+        self.env["ir.cron"]._notify_progress(done=len(letters), remaining=self._queued_count())
+        return len(letters)
+
+    @api.model
+    def _queued_count(self):
+        self.env["collection.letter"].flush_model(["render_state", "state"])
+        self.env.cr.execute(SQL("SELECT count(*) FROM collection_letter WHERE %s", QUEUED_SQL))
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _letters_done_sql(self, file_ids, kind, day):
@@ -685,6 +833,8 @@ class CollectionLetterEngine(models.AbstractModel):
         escalation, which drafted the calendar's letters)."""
         today = self.env["collection.escalation"]._today()
         while self._cron_generate_letters():     # the letters the first escalation's calendar asked for
+            pass
+        while self._cron_render_letters():
             pass
         letters = self.env["collection.letter"].search([("state", "=", "draft")], order="id")
         files = self.env["collection.customer"].search([("overdue_count", ">", 0)], order="days_overdue desc")

@@ -58,13 +58,22 @@ class CollectionPortalToken(models.Model):
     def _issue(self, customer, purpose=None):
         """A new link token for a customer file: returns the raw token, which is shown once and never stored."""
         customer.ensure_one()
-        raw = new_token()
-        days = customer._work_policies()[customer.id].portal_link_days or 30
-        self.sudo().create({
+        return self._issue_many([(customer, purpose)])[0]
+
+    @api.model
+    def _issue_many(self, requests):
+        """New link tokens for [(customer file, purpose)], created in one batch: the raw tokens, in order."""
+        if not requests:
+            return []
+        files = self.env["collection.customer"].union(*(customer for customer, _purpose in requests))
+        policies = files._work_policies()
+        now = fields.Datetime.now()
+        raws = [new_token() for _request in requests]
+        self.sudo().create([{
             "customer_id": customer.id, "token_hash": hash_token(raw), "purpose": purpose,
-            "expires_at": fields.Datetime.now() + timedelta(days=days),
-        })
-        return raw
+            "expires_at": now + timedelta(days=policies[customer.id].portal_link_days or 30),
+        } for (customer, purpose), raw in zip(requests, raws, strict=True)])
+        return raws
 
     @api.model
     def _resolve(self, raw):

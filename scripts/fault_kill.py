@@ -1,5 +1,5 @@
-"""Kill a real worker with SIGKILL in the middle of the escalation and of a letter batch, rerun, and check that
-nothing was done twice or lost, while a user edits a customer file the run holds.
+"""Kill a real worker with SIGKILL in the middle of the escalation, of a letter batch and of the letter render
+job, rerun, and check that nothing was done twice or lost, while a user edits a customer file the run holds.
 
 The Odoo suite runs in one transaction that is never committed, so a killed process cannot be tested there;
 this script works on a database of its own, committed batch by batch like the cron runner does:
@@ -70,6 +70,16 @@ while engine._cron_generate_letters(batch_size=5):
 env.cr.commit()
 print("WORKER DONE")
 """
+# The render job's worker slot: renders the queued letters, a slice per committed call.
+RENDER = """
+import time
+engine = env["collection.letter.engine"]
+while engine._cron_render_letters(batch_size=5):
+    env.cr.commit()
+    time.sleep({pause})
+env.cr.commit()
+print("WORKER DONE")
+"""
 # As the web client saves a form: through the RPC layer's `retrying`, which replays the request on a
 # serialization failure (the run updated the same row meanwhile) instead of showing an error.
 USER_EDIT = """
@@ -95,6 +105,8 @@ DUPLICATES = {
     "email": "SELECT msg.res_id FROM mail_mail mail JOIN mail_message msg ON msg.id = mail.mail_message_id "
              "WHERE msg.model = 'collection.customer' GROUP BY msg.res_id, msg.subject HAVING count(*) > 1",
     "journal entry": "SELECT ref FROM account_move WHERE ref LIKE 'Write-off %%' GROUP BY ref HAVING count(*) > 1",
+    "letter document": "SELECT res_id FROM ir_attachment WHERE res_model = 'collection.letter' "
+                       "AND res_field = 'document_file' GROUP BY res_id HAVING count(*) > 1",
 }
 
 
@@ -193,6 +205,17 @@ def main():
         check("letter rerun finishes", "WORKER DONE" in output)
         made = query(args.db, letters)[0][0]
         check("one letter per customer", made == total, f"{made} letters for {total} customers")
+
+        # 3. render job: kill -9 after a few rendered letters, rerun
+        rendered = f"{letters} AND l.render_state = 'rendered'"
+        check("the letters wait for the render job", query(args.db, rendered)[0][0] == 0)
+        worker = shell(args.db, RENDER.replace("{pause}", "0.5"), background=True)
+        killed_at = kill_when(args.db, worker, rendered, 5)
+        check("render job killed mid-run", 0 < killed_at < total, f"{killed_at} of {total} letters rendered")
+        output = shell(args.db, RENDER.replace("{pause}", "0"))
+        check("render rerun finishes", "WORKER DONE" in output)
+        done = query(args.db, rendered)[0][0]
+        check("every letter rendered", done == total, f"{done} of {total}")
 
         for label, sql in DUPLICATES.items():
             twice = query(args.db, sql)

@@ -42,3 +42,4 @@ from . import test_night_side_effects
 from . import test_zh_cn
 from . import test_write_off_accounts
 from . import test_ui_write_off
+from . import test_letter_render

@@ -390,6 +390,10 @@ class TestLetters(CollectionCommon):
         self.assertEqual(letter.trigger, "calendar")
         self.assertEqual(letter.state, "draft", "in the review queue")
         self.assertEqual(letter.template_id, self.env.ref(f"{MODULE}.letter_template_zh_cn_reminder_1"))
+        self.assertEqual(letter.render_state, "queued", "its figures are frozen, its document waits")
+        self.assertFalse(letter.document_file)
+        self.engine._cron_render_letters()
+        self.assertEqual(letter.render_state, "rendered")
         self.assertIn("付款提醒函", letter_text(letter))
         self.assertFalse(self.env["mail.activity"].search([
             ("res_model", "=", "collection.customer"), ("res_id", "=", file.id),

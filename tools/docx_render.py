@@ -24,12 +24,14 @@ No Odoo import: the fast tests run this without a database.
 
 import html
 import re
+import struct
 import time
 import traceback
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from itertools import chain
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.runtime import markup_join, str_join
@@ -164,6 +166,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+QR_MASK = 0
+QR_BOX_PIXELS = 8
+QR_COLOURS = [255, 0] + [0] * 254       # module value (1: dark) to pixel (0: black)
+# Content types (ends) of the parts docxtpl renders or python-docx needs to; footnotes are rendered from bytes.
+PARSED_PARTS = ("document.main+xml", "template.main+xml", "macroEnabled.main+xml", "header+xml", "footer+xml",
+                "core-properties+xml")
 
 
 class TemplateProblem(Exception):
@@ -240,8 +248,22 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         self.tests = {name: func for name, func in self.tests.items()
                       if name in {"defined", "undefined", "none", "number", "string", "even", "odd", "divisibleby",
                                   "eq", "ne", "lt", "le", "gt", "ge", "==", "!=", "<", "<=", ">", ">=", "in"}}
-        self.deadline = time.monotonic() + time_limit
+        self.time_limit = time_limit
+        self.compiled = {}      # source: template, for a renderer that renders many letters from one template
+        self.restart()
+
+    def restart(self):
+        """A new render: its own time and loop budget."""
+        self.deadline = time.monotonic() + self.time_limit
         self.iterations = 0
+
+    def from_string(self, source, globals=None, template_class=None):   # noqa: A002 - Jinja's signature
+        """A part compiled once per renderer: every letter of a template renders the same cleaned XML."""
+        if globals or template_class:
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
 
     # --- parsing: loops and `~` go through the bounded helpers --- #
     def _parse(self, source, name, filename):
@@ -369,12 +391,45 @@ def plain(value, path="context"):
     raise TypeError(f"{path}: {type(value).__name__} is not plain data")
 
 
-def _docx_template(data):
+def _docx_template(data, patched=None, reader=None):
+    """A docxtpl template of the bytes; with a `patched` dict, docxtpl's tag cleaning of a part (regular
+    expressions over the whole XML) is done once for all the documents rendered from the same bytes, and with
+    the file's `reader` (a python-docx PackageReader) the file is not read again (see _load_document)."""
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(BytesIO(data))
-    tpl.init_docx()
+    if reader is None:
+        tpl.init_docx()
+    else:
+        tpl.docx = _load_document(reader)
+    if patched is not None:
+        clean = tpl.patch_xml
+
+        def patch_xml(src_xml):
+            if src_xml not in patched:
+                patched[src_xml] = clean(src_xml)
+            return patched[src_xml]
+
+        tpl.patch_xml = patch_xml
     return tpl
+
+
+def _load_document(reader):
+    """A python-docx Document from a read package in which only the parts a rendering reads or changes are
+    parsed (PARSED_PARTS, images); the others (styles, theme, settings, fonts, numbering: most of the bytes of a
+    file) stay bytes, neither parsed nor serialized again for each letter."""
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import Part, PartFactory
+    from docx.package import Package
+
+    def part_factory(partname, content_type, reltype, blob, package):
+        if content_type.endswith(PARSED_PARTS) or content_type.startswith("image/"):
+            return PartFactory(partname, content_type, reltype, blob, package)
+        return Part(partname, content_type, blob, package)
+
+    package = Package()
+    Unmarshaller.unmarshal(reader, package, part_factory)
+    return package.main_document_part.document
 
 
 def _part_name(partname):
@@ -524,22 +579,114 @@ def _render_where(tpl, exc):
 
 def render_docx(template, context, time_limit=RENDER_SECONDS):
     """Render a docxtpl template (bytes) with a plain-data context in the sandbox; the .docx as bytes."""
-    context = plain(context)
-    try:
-        with zipfile.ZipFile(BytesIO(template)) as archive:
-            _check_relationships(archive)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise TemplateProblem("corrupt", error=str(exc)) from exc
-    try:
-        tpl = _docx_template(template)
-    except Exception as exc:  # see validate_docx
-        raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
-    try:
-        tpl.render(_with_images(tpl, context), jinja_env=LetterSandbox(time_limit), autoescape=True)
-    except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
-        raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
+    return LetterRenderer(template, time_limit).render(context)
+
+
+class LetterRenderer:
+    """Renders any number of documents from one template (bytes): the template's links are checked, its parts
+    cleaned and compiled once, so each document costs only a fresh copy of the file, the rendering of the
+    compiled parts and the zip. Each render has its own time and loop budget."""
+
+    def __init__(self, template, time_limit=RENDER_SECONDS):
+        try:
+            with zipfile.ZipFile(BytesIO(template)) as archive:
+                _check_relationships(archive)
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+            raise TemplateProblem("corrupt", error=str(exc)) from exc
+        from docx.opc.pkgreader import PackageReader
+
+        try:
+            self.reader = PackageReader.from_file(BytesIO(template))
+        except Exception as exc:  # see validate_docx
+            raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
+        self.template = template
+        self.env = LetterSandbox(time_limit)
+        self.patched = {}
+        self.compressed = _compressed_entries(template)
+        self.content_types = {}     # the parts' names and types: their [Content_Types].xml
+
+    def render(self, context):
+        """The .docx (bytes) of a plain-data context."""
+        context = plain(context)
+        try:
+            tpl = _docx_template(self.template, self.patched, self.reader)
+        except Exception as exc:  # see validate_docx
+            raise TemplateProblem("corrupt", error=str(exc) or type(exc).__name__) from exc
+        self.env.restart()
+        try:
+            tpl.render(_with_images(tpl, context), jinja_env=self.env, autoescape=True)
+        except (TemplateError, TypeError, ValueError, RecursionError, ArithmeticError) as exc:
+            raise TemplateProblem("render", _render_where(tpl, exc), error=str(exc) or type(exc).__name__) from exc
+        return _save_package(tpl.docx.part.package, self.compressed, self.content_types)
+
+
+def _compressed_entries(data):
+    """{member name: (ZipInfo, its data as compressed in the file)} of the deflated members of a .docx."""
+    entries = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:     # encrypted: not copied
+                continue
+            name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+            start = info.header_offset + 30 + name_length + extra_length
+            entries[info.filename] = (info, data[start:start + info.compress_size])
+    return entries
+
+
+class _PartWriter:
+    """The python-docx package writer's interface (write, close) over a zip, copying the members the rendering
+    left as the template holds them (their compressed data, byte for byte) and deflating the others."""
+
+    def __init__(self, archive, compressed, blobs):
+        self.archive = archive
+        self.compressed = compressed
+        self.blobs = blobs      # {member name: the template's bytes of it, as python-docx read them}
+
+    # python-docx's writer interface, not a model's write
+    def write(self, pack_uri, blob):  # pylint: disable=method-required-super
+        name = pack_uri.membername
+        if name in self.compressed and self.blobs.get(name) is blob:
+            source, data = self.compressed[name]
+            info = zipfile.ZipInfo(name, date_time=source.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.CRC, info.compress_size, info.file_size = source.CRC, source.compress_size, source.file_size
+            info.external_attr = source.external_attr
+            archive = self.archive
+            archive._writecheck(info)
+            info.header_offset = archive.fp.tell()
+            archive.fp.write(info.FileHeader())
+            archive.fp.write(data)
+            archive.filelist.append(info)
+            archive.NameToInfo[name] = info
+            archive.start_dir = archive.fp.tell()
+            archive._didModify = True
+        else:
+            self.archive.writestr(name, blob)
+
+    def close(self):
+        self.archive.close()
+
+
+def _save_package(package, compressed, content_types):
+    """The .docx bytes of a rendered package. The parts the rendering did not touch (styles, theme, settings...:
+    most of the file) are copied compressed from the template: deflating them again took most of a letter's
+    time; the content types of the same parts are written once per renderer (`content_types`, a cache)."""
+    from docx.opc.packuri import CONTENT_TYPES_URI
+    from docx.opc.pkgwriter import PackageWriter, _ContentTypesItem
+
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    blobs = {part.partname.membername: part._blob for part in parts if type(part).__name__ == "Part"}
     output = BytesIO()
-    tpl.save(output)
+    writer = _PartWriter(zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED), compressed, blobs)
+    key = tuple((str(part.partname), part.content_type) for part in parts)
+    if key not in content_types:
+        content_types[key] = _ContentTypesItem.from_parts(parts).blob
+    writer.write(CONTENT_TYPES_URI, content_types[key])
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
     return output.getvalue()
 
 
@@ -551,19 +698,34 @@ class _QrImage:
     __slots__ = ("_image",)
 
     def __init__(self, tpl, url):
-        import qrcode
         from docx.shared import Mm
         from docxtpl import InlineImage
 
-        png = BytesIO()
-        qrcode.make(url, box_size=8, border=2).save(png, format="PNG")
-        png.seek(0)
-        self._image = InlineImage(tpl, png, width=Mm(28))
+        self._image = InlineImage(tpl, BytesIO(qr_png(url)), width=Mm(28))
 
     def __html__(self):
         return self._image.__html__()
 
     __str__ = __html__
+
+
+def qr_png(url):
+    """The QR code of a url as a PNG image. A fixed mask (any mask scans; trying the eight to pick the best took
+    most of a letter's time) and the modules drawn as one image scaled up, not square by square."""
+    import qrcode
+    from PIL import Image
+
+    code = qrcode.QRCode(border=2, mask_pattern=QR_MASK)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    modules = Image.frombytes("L", (size, size), bytes(chain.from_iterable(matrix)))    # 1 dark, 0 light
+    image = modules.point(QR_COLOURS, "1").resize((size * QR_BOX_PIXELS, size * QR_BOX_PIXELS),
+                                                  Image.Resampling.NEAREST)
+    png = BytesIO()
+    image.save(png, format="PNG")
+    return png.getvalue()
 
 
 def _with_images(tpl, context):
