@@ -3,14 +3,14 @@ from collections import defaultdict
 from odoo import api, fields, models
 
 # Statuses on which new quotations are blocked (Sales' partner warning), in the order the message names them.
-BLOCKING_STATUSES = ("litigation", "blacklisted", "hold")
+BLOCKING_STATUSES = ("litigation", "written_off", "blacklisted", "hold")
 
 
 class CollectionSaleBlock(models.Model):
     """A customer whose quotations the collection status blocks, and the Sales warning it had before.
 
     Without making Sales a dependency: when the Sales app is installed (res.partner has `sale_warn`), a customer
-    on credit hold, blacklisted or in litigation in any company gets a blocking warning on new quotations; the
+    on credit hold, blacklisted, written off or in litigation in any company gets a blocking warning on new quotations; the
     warning it had is kept here and given back when the status clears (unless someone changed it meanwhile)."""
 
     _name = "collection.sale.block"
