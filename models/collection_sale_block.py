@@ -10,8 +10,9 @@ class CollectionSaleBlock(models.Model):
     """A customer whose quotations the collection status blocks, and the Sales warning it had before.
 
     Without making Sales a dependency: when the Sales app is installed (res.partner has `sale_warn`), a customer
-    on credit hold, blacklisted, written off or in litigation in any company gets a blocking warning on new quotations; the
-    warning it had is kept here and given back when the status clears (unless someone changed it meanwhile)."""
+    on credit hold, blacklisted, written off or in litigation in any company gets a blocking warning on new
+    quotations; the warning it had is kept here and given back when the status clears (unless someone changed it
+    meanwhile)."""
 
     _name = "collection.sale.block"
     _description = "Collection: Blocked Quotations"
