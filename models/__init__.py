@@ -73,3 +73,4 @@ from . import collection_legal_explanation
 from . import collection_case_restriction
 from . import collection_case_asset_search
 from . import collection_small_claims_threshold
+from . import collection_case_lawyer
