@@ -105,6 +105,7 @@
         "views/collection_portal_views.xml",
         "views/portal_templates.xml",
         "views/account_collection_litigation_menus.xml",
+        "views/collection_case_legal_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",
