@@ -40,3 +40,4 @@ from . import test_approvals
 from . import test_legal_calendar
 from . import test_night_side_effects
 from . import test_legal_user_day
+from . import test_ui_legal
