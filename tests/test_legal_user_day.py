@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import TODAY
-from .legal_common import LegalCommon
+from .legal_common import MODULE, LegalCommon
 
 JUDGMENT_DEADLINES = ("appeal_deadline", "effective_date", "performance_due", "enforcement_deadline")
 DEADLINE_ACTIVITY = "account_collection_litigation.mail_activity_type_legal_deadline"
@@ -170,4 +170,4 @@ class TestLegalUserDay(LegalCommon):
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers), 1)
         server_action = self.env.ref("account_collection_litigation.collection_case_action_run_legal_deadlines")
-        self.assertEqual(server_action.groups_id, self.env.ref("account_collection_litigation.group_litigation_manager"))
+        self.assertEqual(server_action.groups_id, self.env.ref(f"{MODULE}.group_litigation_manager"))

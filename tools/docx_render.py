@@ -87,8 +87,9 @@ SAMPLE_CONTEXT = {
     "currency": {"name": "CNY", "symbol": "¥"},
     "collector": {"name": "Chen Jing", "function": "Accounts receivable", "phone": "+86 21 0000 0001",
                   "email": "collector@example.com"},
-    "lawyer": {"name": "Liu Yang", "firm": "Example Law Firm", "licence": "14403200000000000", "phone": "+86 755 0000 0000",
-               "email": "lawyer@law.example.com", "address": "8 Example Avenue, Shenzhen 518000, China"},
+    "lawyer": {"name": "Liu Yang", "firm": "Example Law Firm", "licence": "14403200000000000",
+               "phone": "+86 755 0000 0000", "email": "lawyer@law.example.com",
+               "address": "8 Example Avenue, Shenzhen 518000, China"},
     "case": {
         "reference": "CASE/2026/0001", "court_case_number": "(2026)沪0115民初1234号", "procedure": "Ordinary procedure",
         "jurisdiction": "prc", "filing_date": "2 March 2026",
