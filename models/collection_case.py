@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import court_fees, evidence_pack
@@ -528,25 +528,6 @@ class CollectionCase(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "collection.pause", "res_id": self.pause_id.id,
                 "view_mode": "form", "name": self.env._("Litigation Pause")}
-
-    @api.model
-    def action_run_legal_deadlines(self):
-        """Start the legal job now, in the background (a legal manager's button): the deadline alerts due today
-        and the lawyers' progress reports, as the nightly run would raise them."""
-        if not self.env.user.has_group(LEGAL_MANAGER):
-            raise AccessError(self.env._("Only a legal manager may run the legal deadline check."))
-        cron = self.env.ref("account_collection_litigation.ir_cron_collection_case_deadlines").sudo()
-        cron._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": self.env._("Legal deadline check started"),
-                "message": self.env._("The scheduled action %(cron)s runs in the background: the deadline "
-                                      "activities due today appear within a few minutes.", cron=cron.name),
-            },
-        }
 
     # === Cron === #
     @api.model

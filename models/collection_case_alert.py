@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools import legal_deadlines as legal
 from ..tools.legal_deadlines import DEADLINE_KINDS
@@ -51,6 +52,25 @@ class CollectionCaseAlert(models.Model):
             return []
         raised = set(self.search([("key", "in", [c["key"] for c in candidates])]).mapped("key"))
         return sorted((c for c in candidates if c["key"] not in raised), key=lambda c: (c["deadline"], c["key"]))
+
+    @api.model
+    def action_run_legal_deadlines(self):
+        """Start the legal job now, in the background (a legal manager's button): the deadline alerts due today
+        and the lawyers' progress reports, as the nightly run would raise them."""
+        if not self.env.user.has_group("account_collection_litigation.group_litigation_manager"):
+            raise AccessError(self.env._("Only a legal manager may run the legal deadline check."))
+        cron = self.env.ref("account_collection_litigation.ir_cron_collection_case_deadlines").sudo()
+        cron._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Legal deadline check started"),
+                "message": self.env._("The scheduled action %(cron)s runs in the background: the deadline "
+                                      "activities due today appear within a few minutes.", cron=cron.name),
+            },
+        }
 
     @api.model
     def _raise_computed(self, sources):

@@ -165,8 +165,8 @@ class TestLegalUserDay(LegalCommon):
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_case_deadlines")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         with self.assertRaises(AccessError):
-            self.env["collection.case"].with_user(self.legal_user).action_run_legal_deadlines()
-        action = self.env["collection.case"].with_user(self.legal_manager).action_run_legal_deadlines()
+            self.env["collection.case.alert"].with_user(self.legal_user).action_run_legal_deadlines()
+        action = self.env["collection.case.alert"].with_user(self.legal_manager).action_run_legal_deadlines()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(len(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers), 1)
         server_action = self.env.ref("account_collection_litigation.collection_case_action_run_legal_deadlines")
