@@ -107,6 +107,7 @@
         "views/portal_templates.xml",
         "views/account_collection_litigation_menus.xml",
         "views/res_config_settings_views.xml",
+        "views/collection_case_legal_views.xml",
     ],
     "demo": [
         "demo/collection_demo.xml",

@@ -74,3 +74,4 @@ from . import collection_case_restriction
 from . import collection_case_asset_search
 from . import collection_small_claims_threshold
 from . import res_config_settings
+from . import collection_case_lawyer

@@ -399,6 +399,8 @@ class CollectionCase(models.Model):
                 super(CollectionCase, reopening).write({"closed_on": False})
         if "stage_id" in vals:
             self._sync_litigation_pause()
+        if {"procedure", "jurisdiction", "debtor_abroad"} & set(vals):
+            self.env["collection.case.alert"]._raise_computed(self.sudo().judgment_ids)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -520,6 +522,8 @@ class CollectionCase(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "account_collection_litigation.collection_case_deadline_action")
         action["domain"] = [("case_id", "in", self.ids)]
+        # a case's few deadlines read best as a list; the calendar is for all cases
+        action["views"] = sorted(action["views"], key=lambda view: view[1] != "list")
         return action
 
     def action_open_pause(self):

@@ -2,12 +2,16 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools import legal_deadlines as legal
 from ..tools.legal_deadlines import DEADLINE_KINDS
 
-# The deadlines of the deadline list, but the debtor's own performance deadline: nothing for us to do by then.
-ALERT_KINDS = [kind for kind in DEADLINE_KINDS if kind[0] != "performance"]
+# The deadlines of a court decision: an activity each as soon as the decision is saved (the debtor's performance
+# deadline too: enforcement is applied for once it passes unpaid).
+COMPUTED_KINDS = ("appeal", "performance", "enforcement_apply")
+# The key of the alert raised when a deadline is computed: no threshold, the record's deadline as it stands.
+COMPUTED_SUFFIX = "computed"
 
 
 class CollectionCaseAlert(models.Model):
@@ -29,7 +33,7 @@ class CollectionCaseAlert(models.Model):
                               readonly=True, index="btree_not_null", ondelete="cascade")
     move_id = fields.Many2one("account.move", check_company=True,
                               readonly=True, index="btree_not_null", ondelete="cascade")
-    kind = fields.Selection(ALERT_KINDS, required=True, readonly=True)
+    kind = fields.Selection(DEADLINE_KINDS, required=True, readonly=True)
     deadline = fields.Date(required=True, readonly=True)
     threshold = fields.Integer(string="Days Before", readonly=True)
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
@@ -48,6 +52,61 @@ class CollectionCaseAlert(models.Model):
             return []
         raised = set(self.search([("key", "in", [c["key"] for c in candidates])]).mapped("key"))
         return sorted((c for c in candidates if c["key"] not in raised), key=lambda c: (c["deadline"], c["key"]))
+
+    @api.model
+    def action_run_legal_deadlines(self):
+        """Start the legal job now, in the background (a legal manager's button): the deadline alerts due today
+        and the lawyers' progress reports, as the nightly run would raise them."""
+        if not self.env.user.has_group("account_collection_litigation.group_litigation_manager"):
+            raise AccessError(self.env._("Only a legal manager may run the legal deadline check."))
+        cron = self.env.ref("account_collection_litigation.ir_cron_collection_case_deadlines").sudo()
+        cron._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Legal deadline check started"),
+                "message": self.env._("The scheduled action %(cron)s runs in the background: the deadline "
+                                      "activities due today appear within a few minutes.", cron=cron.name),
+            },
+        }
+
+    @api.model
+    def _raise_computed(self, sources):
+        """An activity for each deadline of these records (court decisions) the moment it is computed, for the case's
+        responsible: once per deadline and date. A deadline that moved or went away (an appeal lodged) leaves no
+        open activity behind; its new date gets one of its own."""
+        if not sources:
+            return self.browse()
+        self = self.sudo()
+        deadline_model = self.env["collection.case.deadline"].sudo()
+        # rows of the SQL view keep their ids when a date moves: what an earlier call read is stale in the cache
+        deadline_model.invalidate_model()
+        deadlines = deadline_model.search([
+            ("res_model", "=", sources._name), ("res_id", "in", sources.ids), ("kind", "in", COMPUTED_KINDS),
+        ])
+        escalation = self.env["collection.escalation"]
+        candidates = []
+        for deadline in deadlines:
+            today = escalation._today(deadline.company_id)
+            if deadline.date < today:
+                continue
+            case = deadline.case_id
+            candidates.append({
+                "key": f"{deadline.kind}:{deadline.res_model}:{deadline.res_id}:{deadline.date}:{COMPUTED_SUFFIX}",
+                "kind": deadline.kind, "deadline": deadline.date, "threshold": (deadline.date - today).days,
+                "case": case, "rules": legal.preset(case.jurisdiction or "prc"),
+                "company_id": case.company_id.id, "what": deadline.name or "",
+            })
+        current = {candidate["key"] for candidate in candidates}
+        source_ids = {str(res_id) for res_id in sources.ids}
+        earlier = self.search([
+            ("case_id", "in", sources.case_id.ids), ("key", "=like", f"%:{sources._name}:%:{COMPUTED_SUFFIX}"),
+        ]).filtered(lambda alert: alert.key.split(":")[2] in source_ids)
+        earlier.filtered(lambda alert: alert.key not in current).activity_id.unlink()
+        done = set(earlier.mapped("key"))
+        return self._raise_alerts([candidate for candidate in candidates if candidate["key"] not in done])
 
     @api.model
     def _horizon(self):

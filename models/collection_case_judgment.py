@@ -12,6 +12,9 @@ DECISION_KINDS = [
     ("mediation", "Mediation statement"),
     ("award", "Arbitral award"),
 ]
+# What the deadlines are computed from: writing one of them may move a deadline and its activity.
+DEADLINE_INPUTS = {"kind", "service_date", "debtor_service_date", "appealed", "performance_days", "performance_date",
+                   "name"}
 INSTANCES = [
     ("first", "First instance"),
     ("second", "Second instance"),
@@ -52,7 +55,9 @@ class CollectionCaseJudgment(models.Model):
     # === Fields: deadlines (tools/legal_deadlines.py) === #
     appeal_deadline = fields.Date(string="Our Appeal Deadline", compute="_compute_deadlines", store=True)
     debtor_appeal_deadline = fields.Date(compute="_compute_deadlines", store=True)
-    effective_date = fields.Date(compute="_compute_deadlines", store=True, readonly=False,
+    # Its own compute: a value given for it (the form sends it, being editable) protects only it, not the
+    # deadlines computed with it.
+    effective_date = fields.Date(compute="_compute_effective_date", store=True, readonly=False,
                                  help="The day after the last appeal window closes; at service for a final "
                                  "decision. Set it by hand when the jurisdiction preset has no appeal figures.")
     performance_due = fields.Date(string="Performance Deadline", compute="_compute_deadlines", store=True)
@@ -85,9 +90,14 @@ class CollectionCaseJudgment(models.Model):
         for decision, result in self._legal_results().items():
             decision.appeal_deadline = result.appeal_deadline
             decision.debtor_appeal_deadline = result.debtor_appeal_deadline
-            decision.effective_date = result.effective_date
             decision.performance_due = result.performance_due
             decision.enforcement_deadline = result.enforcement_deadline
+
+    @api.depends("kind", "service_date", "debtor_service_date", "appealed", "case_id.procedure",
+                 "case_id.debtor_abroad", "case_id.jurisdiction")
+    def _compute_effective_date(self):
+        for decision, result in self._legal_results().items():
+            decision.effective_date = result.effective_date
 
     @api.depends("appeal_deadline", "debtor_appeal_deadline", "effective_date", "performance_due",
                  "enforcement_deadline")
@@ -171,4 +181,11 @@ class CollectionCaseJudgment(models.Model):
     def create(self, vals_list):
         decisions = super().create(vals_list)
         decisions.case_id._advance_to("judgment")
+        self.env["collection.case.alert"]._raise_computed(decisions)
         return decisions
+
+    def write(self, vals):
+        result = super().write(vals)
+        if DEADLINE_INPUTS.intersection(vals):
+            self.env["collection.case.alert"]._raise_computed(self)
+        return result

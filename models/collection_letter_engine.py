@@ -39,6 +39,8 @@ DEMAND_KINDS = ("reminder_1", "reminder_2", "reminder_3", "formal_demand", "fina
 # Kinds that list every open invoice, not only the overdue ones.
 ALL_OPEN_KINDS = {"balance_confirmation", "payment_plan", "settlement"}
 CURRENCY_PREFIX_ZH = {"CNY": "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港币", "GBP": "英镑", "JPY": "日元"}
+# The lawyer of a letter's context (tools/docx_render.py CONTEXT_KEYS).
+LAWYER_KEYS = ("name", "firm", "licence", "phone", "email", "address")
 PDF_TIMEOUT = 120
 LETTER_CRON = "account_collection_litigation.ir_cron_collection_letter_batch"
 # The render job's worker slots: one scheduled action each, the same code, each claiming its own letters.
@@ -68,6 +70,12 @@ class CollectionLetterEngine(models.AbstractModel):
         otherwise they are rendered at once."""
         day = day or self.env["collection.escalation"]._today()   # the day the calendar counts
         options = options or {}
+        if kind == "lawyer":
+            # the engaged lawyer writes about the invoices the case claims (paused for litigation)
+            claimed = self.env["account.move"].union(
+                *(case.line_ids.move_id for case in self.env["collection.case"]._engaged_lawyer_cases(files).values()))
+            moves = claimed if moves is None else moves & claimed
+            self = self.with_context(collection_letter_include_paused=True)
         groups = self._group_invoices(files, kind, day, moves)
         letters = self.env["collection.letter"]
         if not groups:
@@ -602,7 +610,6 @@ class CollectionLetterEngine(models.AbstractModel):
         file = letter.customer_id
         policy = file.policy_id
         collector = file.user_id or policy.collector_id or letter.generated_by_id
-        lawyer_user = policy.legal_user_id
         bank = self._payment_bank(letter, cache)
 
         def money(value):
@@ -665,14 +672,20 @@ class CollectionLetterEngine(models.AbstractModel):
             "collector": {"name": collector.name or "", "function": collector.partner_id.function or "",
                           "phone": collector.partner_id.phone or collector.partner_id.mobile or "",
                           "email": collector.email or ""},
-            "lawyer": {"name": options.get("lawyer_name") or lawyer_user.name or "",
-                       "firm": options.get("lawyer_firm") or "",
-                       "phone": options.get("lawyer_phone") or lawyer_user.partner_id.phone or "",
-                       "email": options.get("lawyer_email") or lawyer_user.email or ""},
+            "lawyer": self._lawyer_context(letter),
             "case": self._case_context(letter, money, day),
             "plan": {"instalments": [{"number": index, "date": day(when), "amount": money(amount)}
                                      for index, (when, amount) in enumerate(instalments, start=1)]},
         }
+
+    @api.model
+    def _lawyer_context(self, letter):
+        """The lawyer who signs: for a lawyer letter, the lawyer engaged on the customer's case (refused without
+        one); for any other letter, no lawyer."""
+        if letter.kind != "lawyer":
+            return dict.fromkeys(LAWYER_KEYS, "")
+        cases = self.env["collection.case"]._engaged_lawyer_cases(letter.customer_id)
+        return cases[letter.customer_id]._lawyer_letter_context()
 
     @api.model
     def _payment_bank(self, letter, cache=None):
@@ -840,10 +853,7 @@ class CollectionLetterEngine(models.AbstractModel):
         files = self.env["collection.customer"].search([("overdue_count", ">", 0)], order="days_overdue desc")
         if not files:
             return
-        zh_lawyer = self.env.ref("account_collection_litigation.letter_template_zh_cn_lawyer",
-                                 raise_if_not_found=False)
-        letters |= self._generate(files[:1], "lawyer", template=zh_lawyer, options={
-            "lawyer_firm": "上海示例律师事务所", "lawyer_name": "李律师", "lawyer_phone": "+86 21 5555 0100"})
+        # (the lawyer letter comes with the demo case and its engaged lawyer: collection.case._demo_lawyer_letter)
         letters |= self._generate(files[1:2], "balance_confirmation")
         letters |= self._generate(files[2:3], "formal_demand")
         # reminders whatever the calendar did (on a weekend the first escalation carries out nothing)

@@ -96,6 +96,36 @@ COMMON = {
     },
 }
 
+# === A lawyer letter comes from the engaged lawyer and firm: their letterhead, contact, seal and signature === #
+LAWYER = {
+    "en_US": {
+        "letterhead": "{{ lawyer.firm }}",
+        "letterhead_line": ("{{ lawyer.address }}{% if lawyer.phone %} | {{ lawyer.phone }}{% endif %}"
+                            "{% if lawyer.email %} | {{ lawyer.email }}{% endif %}"),
+        "contact": ("Your contact: {{ lawyer.name }}, {{ lawyer.firm }}{% if lawyer.phone %}, telephone "
+                    "{{ lawyer.phone }}{% endif %}{% if lawyer.email %}, email {{ lawyer.email }}{% endif %}"
+                    "{% if lawyer.address %}, {{ lawyer.address }}{% endif %}."),
+        "seal": "(law firm seal)",
+        "signature": "Lawyer: {{ lawyer.name }}    Licence number: {{ lawyer.licence or '______________' }}",
+        "sign": "Signature: ______________________",
+        "slip_return": ("Please sign, seal and return this slip to {{ lawyer.firm }}, {{ lawyer.address }}, "
+                        "or send a scan to {{ lawyer.email }}."),
+    },
+    "zh_CN": {
+        "letterhead": "{{ lawyer.firm }}",
+        "letterhead_line": ("{{ lawyer.address }}{% if lawyer.phone %} | 电话：{{ lawyer.phone }}{% endif %}"
+                            "{% if lawyer.email %} | 电子邮箱：{{ lawyer.email }}{% endif %}"),
+        "contact": ("联系人：{{ lawyer.name }}律师（{{ lawyer.firm }}）{% if lawyer.phone %}，电话：{{ lawyer.phone }}"
+                    "{% endif %}{% if lawyer.email %}，电子邮箱：{{ lawyer.email }}{% endif %}"
+                    "{% if lawyer.address %}，地址：{{ lawyer.address }}{% endif %}。"),
+        "seal": "（律师事务所盖章）",
+        "signature": "承办律师：{{ lawyer.name }}    执业证号：{{ lawyer.licence or '______________' }}",
+        "sign": "律师签名：______________________",
+        "slip_return": ("请签字盖章后将本回执寄回{{ lawyer.firm }}（地址：{{ lawyer.address }}），"
+                        "或扫描发送至{{ lawyer.email }}。"),
+    },
+}
+
 # === What each kind says, per language: title, opening paragraphs, consequences, closing === #
 TEXTS = {
     "en_US": {
@@ -144,10 +174,9 @@ TEXTS = {
         },
         "lawyer": {
             "title": "Lawyer's letter",
-            "intro": ["{% if lawyer.firm %}{{ lawyer.firm }} acts for {{ company.name }} (\"our client\"), which "
-                      "has instructed us to write to you{% else %}We write on behalf of {{ company.name }} "
-                      "(\"our client\"){% endif %} about the invoices below, which remain unpaid after their "
-                      "due dates and our client's repeated reminders.",
+            "intro": ["{{ lawyer.firm }} acts for {{ company.name }} (\"our client\"), which has instructed us to "
+                      "write to you about the invoices below, which remain unpaid after their due dates and our "
+                      "client's repeated reminders.",
                       "Under the contract and the applicable law you are obliged to pay these amounts. We hereby "
                       "demand payment of the total amount due by the deadline below."],
             "consequences": ["If payment is not received by the deadline, our client intends to start legal "
@@ -216,8 +245,7 @@ TEXTS = {
         },
         "lawyer": {
             "title": "律师函",
-            "intro": ["{% if lawyer.firm %}{{ lawyer.firm }}受{{ company.name }}（以下简称“委托人”）委托，"
-                      "{% else %}我们代表{{ company.name }}（以下简称“委托人”），{% endif %}"
+            "intro": ["{{ lawyer.firm }}受{{ company.name }}（以下简称“委托人”）委托，"
                       "就贵司拖欠委托人下列发票款项一事致函贵司。上述款项已超过付款期限，经委托人多次催告仍未支付。",
                       "依据双方合同及相关法律规定，贵司负有支付上述款项的义务。现正式要求贵司于下述付款期限前支付全部"
                       "应付款项。"],
@@ -432,16 +460,18 @@ def key_value_table(doc, common, rows):
     return table
 
 
-def letterhead(doc, common):
+def letterhead(doc, common, lawyer=None):
+    """The company's letterhead, or the law firm's (`lawyer`: the LAWYER words) on a lawyer letter."""
     section = doc.sections[0]
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
     section.left_margin, section.right_margin = Cm(2.2), Cm(2.2)
     header = section.header
     first = header.paragraphs[0]
-    run = first.add_run("{{ company.name }}")
+    run = first.add_run(lawyer["letterhead"] if lawyer else "{{ company.name }}")
     set_font(run, common, size=15, bold=True, color=(0x1F, 0x3A, 0x5F))
     line = header.add_paragraph()
-    run = line.add_run("{{ company.address }}{% if company.phone %} | {{ company.phone }}{% endif %}"
+    run = line.add_run(lawyer["letterhead_line"] if lawyer else
+                       "{{ company.address }}{% if company.phone %} | {{ company.phone }}{% endif %}"
                        "{% if company.email %} | {{ company.email }}{% endif %}"
                        "{% if company.website %} | {{ company.website }}{% endif %}")
     set_font(run, common, size=8, color=(0x55, 0x55, 0x55))
@@ -569,13 +599,14 @@ HELPERS = SimpleNamespace(
 def build(kind, lang):
     if kind in court_documents.COURT_KINDS:
         return court_documents.build_court(kind, lang, HELPERS)
-    common = COMMON[lang]
+    lawyer = LAWYER[lang] if kind == "lawyer" else None
+    common = {**COMMON[lang], **({key: lawyer[key] for key in ("contact", "seal", "slip_return")} if lawyer else {})}
     text = TEXTS[lang][kind]
     doc = Document()
     style = doc.styles["Normal"]
     set_font(style, common, size=10.5)
     properties(doc, text["title"], lang)
-    letterhead(doc, common)
+    letterhead(doc, common, lawyer)
     recipient_block(doc, common)
     para(doc, text["title"], common, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=10)
     if kind not in AGREEMENTS:
@@ -609,13 +640,11 @@ def build(kind, lang):
     para(doc, common["contact"], common, space_after=10, keep=kind not in AGREEMENTS)
     if kind not in AGREEMENTS:
         para(doc, common["regards"], common, space_after=14, keep=True)
-        signer = ("{{ lawyer.firm or company.name }}" if kind == "lawyer" else "{{ company.name }}")
+        signer = "{{ lawyer.firm }}" if lawyer else "{{ company.name }}"
         para(doc, signer + "  " + common["seal"], common, bold=True, space_after=0, keep=True)
-        if kind == "lawyer":
-            para(doc, "{%p if lawyer.name %}", common, space_after=0)
-            para(doc, "{{ lawyer.name }}{% if lawyer.phone %}, {{ lawyer.phone }}{% endif %}"
-                      "{% if lawyer.email %}, {{ lawyer.email }}{% endif %}", common, space_after=0)
-            para(doc, "{%p endif %}", common, space_after=0)
+        if lawyer:
+            para(doc, lawyer["signature"], common, space_after=0, keep=True)
+            para(doc, lawyer["sign"], common, space_after=0, keep=True)
         para(doc, "{{ letter.date }}", common, space_after=12)
     page_break = doc.add_paragraph().add_run()
     page_break.add_break(WD_BREAK.PAGE)

@@ -43,3 +43,5 @@ from . import test_zh_cn
 from . import test_write_off_accounts
 from . import test_ui_write_off
 from . import test_letter_render
+from . import test_legal_user_day
+from . import test_ui_legal

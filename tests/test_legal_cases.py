@@ -208,9 +208,10 @@ class TestLegalCases(LegalCommon):
         """A lawyer letter of the letters engine, delivered with proof, restarts the limitation of the invoices it
         lists, and is offered as evidence with its proof."""
         inv = self._due_on(date(2023, 3, 31), 9000.0)
+        lawyer = self.env["res.partner"].create({"name": "Liu Yang", "collection_is_lawyer": True})
+        case = self._case(inv, lawyer_id=lawyer.id)
         letter = self.env["collection.letter.engine"]._generate(self._escalate(), "lawyer")
         self.assertIn(inv, letter.line_ids.move_id)
-        case = self._case(inv)
         self.assertEqual(case.line_ids.limitation_deadline, date(2026, 3, 31))
         letter.write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
         letter.action_mark_sent()

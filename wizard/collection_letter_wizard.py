@@ -43,10 +43,6 @@ class CollectionLetterWizard(models.TransientModel):
     customer_ids = fields.Many2many("collection.customer", string="Customers")
     move_ids = fields.Many2many("account.move", string="Invoices",
                                 help="Only these invoices; empty: every chased invoice of the customers.")
-    lawyer_firm = fields.Char(string="Law Firm", help="Empty: the letter is signed by the company's legal staff.")
-    lawyer_name = fields.Char(string="Lawyer")
-    lawyer_phone = fields.Char()
-    lawyer_email = fields.Char()
     plan_count = fields.Integer(string="Instalments", default=0,
                                 help="Payment plan and settlement: the balance in this many equal instalments.")
     plan_first_date = fields.Date(string="First Instalment")
@@ -86,9 +82,7 @@ class CollectionLetterWizard(models.TransientModel):
     # === Business === #
     def _options(self):
         self.ensure_one()
-        options = {"deadline_days": self.deadline_days, "lawyer_firm": self.lawyer_firm,
-                   "lawyer_name": self.lawyer_name, "lawyer_phone": self.lawyer_phone,
-                   "lawyer_email": self.lawyer_email, "instalments": []}
+        options = {"deadline_days": self.deadline_days, "instalments": []}
         if self.kind in ("payment_plan", "settlement") and self.plan_count > 0:
             if len(self.customer_ids) != 1:
                 raise UserError(self.env._("A payment plan is agreed with one customer at a time."))

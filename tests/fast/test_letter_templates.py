@@ -40,6 +40,12 @@ def test_shipped_template_is_accepted_and_renders(name):
         # a court document: the court, the parties, the claim, its total in words and the invoices of the case
         expected = ["Shanghai Pudong New Area People's Court", "Example Trading Co., Ltd.", "Sample Customer Ltd.",
                     "INV/2026/00001", "1,003.20", "One Thousand Three Yuan"]
+    elif kind == "lawyer":
+        # from the engaged lawyer and firm, not the company's collector
+        expected = ["Sample Customer Ltd.", "INV/2026/00001", "1,003.20", "One Thousand Three Yuan",
+                    "12 March 2026", "Liu Yang", "Example Law Firm", "14403200000000000", "lawyer@law.example.com",
+                    "8 Example Avenue"]
+        assert "Chen Jing" not in text
     else:
         expected = ["Sample Customer Ltd.", "INV/2026/00001", "1,003.20", "One Thousand Three Yuan",
                     "12 March 2026", "Chen Jing"]
