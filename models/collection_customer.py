@@ -372,8 +372,11 @@ class CollectionCustomer(models.Model):
     def _compute_ap_contact_id(self):
         for file in self:
             children = file.partner_id.child_ids
-            contact = (children.filtered(lambda c: c.type == "invoice")[:1]
-                       or children.filtered(lambda c: c.type == "contact" and (c.phone or c.mobile))[:1]
+            # a named person before an address: an invoice address often has no name to ask for on the phone
+            contact = (children.filtered(lambda c: c.type == "invoice" and c.name)[:1]
+                       or children.filtered(lambda c: c.type == "contact" and c.name
+                                            and (c.phone or c.mobile or c.email))[:1]
+                       or children.filtered(lambda c: c.type == "invoice")[:1]
                        or file.partner_id)
             file.ap_contact_id = contact
             file.ap_phone = contact.phone or file.partner_id.phone

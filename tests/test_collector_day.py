@@ -315,6 +315,20 @@ class TestWorklist(CollectorDayCommon):
         self.assertEqual(row.action_work_plan()["res_model"], "collection.payment.plan")
         self.assertTrue(row.action_work_letter())
 
+
+    def test_who_to_call_is_a_named_person(self):
+        """An invoice address without a name is no one to ask for: a named contact person comes first."""
+        self.customer.write({"child_ids": [
+            (0, 0, {"type": "invoice", "street": "1 Payables Road", "phone": "+86 21 5555 0100"}),
+            (0, 0, {"name": "Li Na", "type": "contact", "function": "Accounts Payable", "mobile": "+86 139 0000 0102",
+                    "email": "li.na@customer.example"}),
+        ]})
+        self._invoice(40)
+        file = self._escalate()
+        self.assertEqual(file.ap_contact_id.name, "Li Na")
+        self.assertEqual(file.ap_mobile, "+86 139 0000 0102")
+        self.assertEqual(file.ap_email, "li.na@customer.example")
+
     def test_new_customers_go_to_the_lightest_collector_of_their_segment(self):
         other = new_test_user(self.env, login="collector_two", groups=f"{MODULE}.group_collection_collector",
                               company_id=self.company.id)
