@@ -80,8 +80,14 @@ class TestChineseReader(LegalCommon):
                            names=moves.mapped("name"), what="customer file")
         letters_cron = f"{MODULE}.ir_cron_collection_letter_batch"
         self.env["collection.letter.engine"].with_env(self._cron_env(letters_cron))._cron_generate_letters()
+        # the letters job queues them with their figures frozen; the render job writes their Word files
+        render = self.env["collection.letter.engine"].with_env(
+            self._cron_env(f"{MODULE}.ir_cron_collection_letter_render_1"))
+        while render._cron_render_letters():
+            pass
         letters = self.env["collection.letter"].search([("partner_id", "=", self.customer.id)])
         self.assertTrue(letters, "the escalation's calendar drafted a letter")
+        self.assertEqual(set(letters.mapped("render_state")), {"rendered"})
         self.assertChinese(self._chatter(file) + self._activities(file) + self._chatter(letters),
                            names=[*moves.mapped("name"), *letters.mapped("name")], what="file after the letters job")
         for letter in letters:
