@@ -18,6 +18,7 @@ from . import res_company
 from . import res_partner
 from . import collection_case_stage
 from . import collection_evidence_template
+from . import collection_case_deadline_source
 from . import collection_case
 from . import collection_case_line
 from . import collection_case_interruption

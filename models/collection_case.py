@@ -400,7 +400,12 @@ class CollectionCase(models.Model):
         if "stage_id" in vals:
             self._sync_litigation_pause()
         if {"procedure", "jurisdiction", "debtor_abroad"} & set(vals):
-            self.env["collection.case.alert"]._raise_computed(self.sudo().judgment_ids)
+            # the preset moves the deadlines of every record of the case, and their activities with them
+            cases = self.sudo()
+            alerts = self.env["collection.case.alert"]
+            for sources in (cases.judgment_ids, cases.preservation_ids, cases.hearing_ids, cases.enforcement_ids,
+                            cases.restriction_ids):
+                alerts._raise_computed(sources)
         return res
 
     @api.ondelete(at_uninstall=False)

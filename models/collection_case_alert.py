@@ -7,9 +7,11 @@ from odoo.exceptions import AccessError
 from ..tools import legal_deadlines as legal
 from ..tools.legal_deadlines import DEADLINE_KINDS
 
-# The deadlines of a court decision: an activity each as soon as the decision is saved (the debtor's performance
-# deadline too: enforcement is applied for once it passes unpaid).
-COMPUTED_KINDS = ("appeal", "performance", "enforcement_apply")
+# The deadlines that become an activity as soon as they are computed (collection.case.deadline.source): every kind
+# but the limitation of each invoice, which the nightly run raises at its thresholds (one activity per invoice on
+# the day a case opens would flood its lawyer). The debtor's performance deadline too: enforcement is applied for
+# once it passes unpaid.
+COMPUTED_KINDS = tuple(kind for kind, _label in DEADLINE_KINDS if kind != "limitation")
 # The key of the alert raised when a deadline is computed: no threshold, the record's deadline as it stands.
 COMPUTED_SUFFIX = "computed"
 

@@ -31,7 +31,8 @@ class CollectionCaseEnforcement(models.Model):
 
     _name = "collection.case.enforcement"
     _description = "Enforcement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.case.deadline.source"]
+    _deadline_inputs = frozenset({"state", "termination_date", "last_recheck_date", "name"})
     _order = "application_date desc, id desc"
     _check_company_auto = True
 

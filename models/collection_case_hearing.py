@@ -21,7 +21,8 @@ class CollectionCaseHearing(models.Model):
 
     _name = "collection.case.hearing"
     _description = "Court Hearing"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.case.deadline.source"]
+    _deadline_inputs = frozenset({"state", "date", "place"})
     _order = "date desc, id desc"
     _check_company_auto = True
 

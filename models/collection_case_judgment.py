@@ -13,8 +13,8 @@ DECISION_KINDS = [
     ("award", "Arbitral award"),
 ]
 # What the deadlines are computed from: writing one of them may move a deadline and its activity.
-DEADLINE_INPUTS = {"kind", "service_date", "debtor_service_date", "appealed", "performance_days", "performance_date",
-                   "name"}
+DEADLINE_INPUTS = frozenset({"kind", "service_date", "debtor_service_date", "appealed", "performance_days",
+                             "performance_date", "name"})
 INSTANCES = [
     ("first", "First instance"),
     ("second", "Second instance"),
@@ -28,7 +28,8 @@ class CollectionCaseJudgment(models.Model):
 
     _name = "collection.case.judgment"
     _description = "Court Decision"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.case.deadline.source"]
+    _deadline_inputs = DEADLINE_INPUTS
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -181,11 +182,5 @@ class CollectionCaseJudgment(models.Model):
     def create(self, vals_list):
         decisions = super().create(vals_list)
         decisions.case_id._advance_to("judgment")
-        self.env["collection.case.alert"]._raise_computed(decisions)
         return decisions
 
-    def write(self, vals):
-        result = super().write(vals)
-        if DEADLINE_INPUTS.intersection(vals):
-            self.env["collection.case.alert"]._raise_computed(self)
-        return result

@@ -31,7 +31,8 @@ class CollectionCasePreservation(models.Model):
 
     _name = "collection.case.preservation"
     _description = "Preservation Measure"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.case.deadline.source"]
+    _deadline_inputs = frozenset({"state", "expiry_date", "measure_date", "pre_suit", "description"})
     _order = "measure_date desc, id desc"
     _check_company_auto = True
 

@@ -30,7 +30,8 @@ class CollectionCaseRestriction(models.Model):
 
     _name = "collection.case.restriction"
     _description = "Dishonest Listing or Consumption Ban"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.case.deadline.source"]
+    _deadline_inputs = frozenset({"state", "term_end", "listing_date", "kind", "ground", "extra_years"})
     _order = "listing_date desc, id desc"
     _check_company_auto = True
 

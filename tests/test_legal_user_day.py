@@ -161,6 +161,28 @@ class TestLegalUserDay(LegalCommon):
         decision.with_user(self.legal_user).appealed = True
         self.assertFalse(self._deadline_activities(case))
 
+    def test_preservation_and_hearing_deadlines_become_activities_at_once(self):
+        """Not only a court decision's: a pre-suit measure's deadlines and a hearing are activities when saved."""
+        case = self._open_case()
+        self.env["collection.case.preservation"].with_user(self.legal_user).create({
+            "case_id": case.id, "pre_suit": True, "asset_type": "movable", "description": "Stock in warehouse",
+            "application_date": "2026-02-27", "measure_date": "2026-02-27", "state": "in_force"})
+        hearing = self.env["collection.case.hearing"].with_user(self.legal_user).create({
+            "case_id": case.id, "date": "2026-03-20 02:00:00", "place": "Court room 3"})
+        dates = sorted(self._deadline_activities(case).mapped("date_deadline"))
+        deadlines = self.env["collection.case.deadline"].search([
+            ("case_id", "=", case.id), ("kind", "!=", "limitation")])
+        self.assertEqual(set(deadlines.mapped("kind")),
+                         {"preservation_expiry", "preservation_renew", "suit_due", "hearing"})
+        # one activity per deadline, due on it or, when it falls on a day off, on the working day before
+        self.assertEqual(len(dates), len(deadlines))
+        for due, deadline in zip(dates, sorted(deadlines.mapped("date")), strict=True):
+            self.assertTrue(0 <= (deadline - due).days <= 3, f"{due} for a deadline on {deadline}")
+        # saved again: nothing twice; the hearing moved: its activity moves with it
+        hearing.with_user(self.legal_user).write({"place": "Court room 4", "date": "2026-03-24 02:00:00"})
+        self.assertEqual(len(self._deadline_activities(case)), len(dates))
+        self.assertIn(hearing.date.date(), self._deadline_activities(case).mapped("date_deadline"))
+
     def test_legal_manager_runs_the_legal_job_now_others_may_not(self):
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_case_deadlines")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
