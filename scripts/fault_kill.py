@@ -45,41 +45,27 @@ env["collection.escalation"]._sync_customer_files()
 env.cr.commit()
 print("SEEDED", len(partners))
 """
-ESCALATE = """
+# A worker's loop, as the cron runner drives a job: one slice per call, each committed, until no work remains.
+WORKER_LOOP = """
 import time
-escalation = env["collection.escalation"]
-while escalation._run_batch(batch_size=5):
+while {call}:
     env.cr.commit()
     time.sleep({pause})
 env.cr.commit()
 print("WORKER DONE")
 """
+ESCALATE = WORKER_LOOP.replace("{call}", 'env["collection.escalation"]._run_batch(batch_size=5)')
 LETTERS = """
-import time
 from odoo import fields
-engine = env["collection.letter.engine"]
 files = env["collection.customer"].search([("partner_id.name", "like", "Kill Test %")])
 if not env["collection.letter.batch"].search([("kind", "=", "balance_confirmation")]):
     env["collection.letter.batch"].create({"name": "Kill test", "kind": "balance_confirmation",
         "date": fields.Date.context_today(env.user), "company_id": env.company.id,
         "customer_ids": [(6, 0, files.ids)]})
     env.cr.commit()
-while engine._cron_generate_letters(batch_size=5):
-    env.cr.commit()
-    time.sleep({pause})
-env.cr.commit()
-print("WORKER DONE")
-"""
+""" + WORKER_LOOP.replace("{call}", 'env["collection.letter.engine"]._cron_generate_letters(batch_size=5)')
 # The render job's worker slot: renders the queued letters, a slice per committed call.
-RENDER = """
-import time
-engine = env["collection.letter.engine"]
-while engine._cron_render_letters(batch_size=5):
-    env.cr.commit()
-    time.sleep({pause})
-env.cr.commit()
-print("WORKER DONE")
-"""
+RENDER = WORKER_LOOP.replace("{call}", 'env["collection.letter.engine"]._cron_render_letters(batch_size=5)')
 # As the web client saves a form: through the RPC layer's `retrying`, which replays the request on a
 # serialization failure (the run updated the same row meanwhile) instead of showing an error.
 USER_EDIT = """

@@ -89,6 +89,18 @@ class CollectionCommon(AccountTestInvoicingCommon):
         file.with_env(self._cron_env())._escalate(trigger="cron")
         return file
 
+    def _counted(self, call, expected):
+        """Queries of `call` on a cold cache, pinned to at most `expected`; returns them, counted as
+        assertQueryCount counts (its writes flushed)."""
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            before = self.cr.sql_log_count
+            call()
+            self.env.flush_all()
+            self.env.cr.flush()
+            count = self.cr.sql_log_count - before
+        return count
+
     def _cron_env(self, xmlid="account_collection_litigation.ir_cron_collection_escalate"):
         """This environment as ir.cron gives it to a job it runs: what is logged there is by the cron."""
         cron, _progress = self.env.ref(xmlid)._add_progress()

@@ -54,17 +54,6 @@ class TestLetterRender(CollectionCommon):
         self.assertEqual(len(rows), count)
         return rows
 
-    def _counted(self, call, expected):
-        """Queries of `call` on a cold cache, pinned to `expected`, its writes flushed."""
-        self.env.invalidate_all()
-        with self.assertQueryCount(expected):
-            before = self.cr.sql_log_count
-            call()
-            self.env.flush_all()
-            self.env.cr.flush()
-            count = self.cr.sql_log_count - before
-        return count
-
     def test_queueing_costs_the_same_for_20_and_200_customers(self):
         # a first call warms the once-per-process caches (templates, model ids), as in a running cron
         self.engine._draft_calendar_letters(self._calendar_rows(3, "Warm"))

@@ -40,18 +40,6 @@ class TestNightSideEffects(CollectionCommon):
         self.env.invalidate_all()
         return files
 
-    def _counted(self, call, expected):
-        """Queries of `call` on a cold cache, pinned to at most `expected`; returns them, counted as
-        assertQueryCount counts (its writes flushed)."""
-        self.env.invalidate_all()
-        with self.assertQueryCount(expected):
-            before = self.cr.sql_log_count
-            call()
-            self.env.flush_all()
-            self.env.cr.flush()
-            count = self.cr.sql_log_count - before
-        return count
-
     def _notices(self, user):
         return self.env["mail.message"].search([("partner_ids", "in", user.partner_id.ids),
                                                 ("message_type", "=", "user_notification")])
