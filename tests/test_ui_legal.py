@@ -42,7 +42,11 @@ class TestLegalTours(TourCase):
         self.assertEqual(decision.name, JUDGMENT)
         deadlines = [decision.appeal_deadline, decision.performance_due, decision.enforcement_deadline]
         self.assertTrue(all(deadlines), deadlines)
-        activities = case.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(DEADLINE_ACTIVITY))
+        # the decision's own deadline activities (the preservation's and the hearing's have theirs too)
+        alerts = self.env["collection.case.alert"].search([
+            ("case_id", "=", case.id), ("key", "=like", f"%:collection.case.judgment:{decision.id}:%:computed")])
+        activities = alerts.activity_id
+        self.assertEqual(activities.activity_type_id, self.env.ref(DEADLINE_ACTIVITY))
         self.assertEqual(sorted(activities.mapped("date_deadline")), sorted(deadlines))
         self.assertEqual(activities.user_id, self.legal)
         self.assertEqual(case.enforcement_ids.judgment_id, decision)
