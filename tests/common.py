@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -6,8 +7,20 @@ from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import new_test_user
 
+from ..tools.docx_render import docx_paragraphs
+
 # A Monday: the calendar tests count working days from here.
 TODAY = "2026-03-02"
+
+
+def docx_text(data):
+    """The text of a .docx as its reader sees it: the body with its tables, the headers and the footers."""
+    return "\n".join(text for _part, text in docx_paragraphs(data))
+
+
+def letter_text(letter):
+    """The text of a letter's Word file."""
+    return docx_text(base64.b64decode(letter.with_context(bin_size=False).document_file))
 
 
 class CollectionCommon(AccountTestInvoicingCommon):

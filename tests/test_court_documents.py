@@ -9,21 +9,10 @@ from odoo.tests import tagged
 
 from ..models.collection_action import LETTER_KINDS as CALENDAR_LETTER_KINDS
 from ..models.collection_letter_template import COURT_KINDS
-from .common import TODAY
+from .common import TODAY, docx_text
 from .legal_common import LegalCommon
 
 COURT = "Shanghai Pudong New Area People's Court"
-
-
-def docx_text(data):
-    """Every paragraph of the body, its tables and the footer of a .docx, read back with python-docx."""
-    document = Document(BytesIO(data))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        texts += [cell.text for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        texts += [paragraph.text for paragraph in section.footer.paragraphs]
-    return "\n".join(texts)
 
 
 @tagged("post_install", "-at_install")

@@ -2,29 +2,17 @@
 lawyer letters issued in the company's name, deadline reminders only after the nightly job."""
 
 import base64
-from io import BytesIO
 
-from docx import Document
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import TODAY
+from .common import TODAY, docx_text
 from .legal_common import MODULE, LegalCommon
 
 JUDGMENT_DEADLINES = ("appeal_deadline", "effective_date", "performance_due", "enforcement_deadline")
 DEADLINE_ACTIVITY = "account_collection_litigation.mail_activity_type_legal_deadline"
-
-
-def docx_all_text(data):
-    """The text of a .docx: its body, tables, headers and footers (a letterhead is in the header)."""
-    document = Document(BytesIO(data))
-    texts = [paragraph.text for paragraph in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        texts += [paragraph.text for paragraph in section.header.paragraphs + section.footer.paragraphs]
-    return "\n".join(texts)
 
 
 @tagged("post_install", "-at_install")
@@ -127,7 +115,7 @@ class TestLegalUserDay(LegalCommon):
                 letter = self.env["collection.letter"].browse(action["res_id"])
                 self.assertEqual((letter.kind, letter.lang), ("lawyer", lang))
                 self.assertEqual(letter.line_ids.move_id, moves, "the invoices the case claims")
-                text = docx_all_text(base64.b64decode(letter.document_file))
+                text = docx_text(base64.b64decode(letter.document_file))
                 for value in ("Liu Yang", "Shenzhen Zhengyi Law Firm", "14403201010000001", "+86 755 8888 0100",
                               "liu.yang@zhengyi.example", "18 Fuhua Road",
                               "律师事务所盖章" if lang == "zh_CN" else "(law firm seal)"):

@@ -1,4 +1,3 @@
-import base64
 import zipfile
 from io import BytesIO
 from unittest.mock import patch
@@ -10,8 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..tools.docx_render import docx_paragraphs
-from .common import TODAY, CollectionCommon
+from .common import TODAY, CollectionCommon, letter_text
 from .test_faults import InjectedFault
 
 # Queries of the calendar's letters queued in one call (letters and lines created, figures frozen, history rows
@@ -22,11 +20,6 @@ ROW_CHUNK_TABLES = 5
 # Queries of a batch of letters rendered together (contexts read, portal links issued, documents stored),
 # whatever the number of letters.
 RENDER_QUERIES = 39
-
-
-def letter_text(letter):
-    data = base64.b64decode(letter.with_context(bin_size=False).document_file)
-    return "\n".join(text for _part, text in docx_paragraphs(data))
 
 
 @tagged("post_install", "-at_install")

@@ -18,9 +18,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.collection_letter_template import COURT_KINDS
-from ..tools.docx_render import CONTEXT_KEYS, docx_paragraphs, plain
+from ..tools.docx_render import CONTEXT_KEYS, plain
 from ..wizard import collection_letter_wizard
-from .common import TODAY, CollectionCommon
+from .common import TODAY, CollectionCommon, docx_text, letter_text
 
 MODULE = "account_collection_litigation"
 
@@ -36,11 +36,6 @@ def docx_bytes(*paragraphs):
 
 def b64(data):
     return base64.b64encode(data)
-
-
-def letter_text(letter):
-    data = base64.b64decode(letter.with_context(bin_size=False).document_file)
-    return "\n".join(text for _part, text in docx_paragraphs(data))
 
 
 @tagged("post_install", "-at_install")
@@ -484,7 +479,7 @@ class TestLetters(CollectionCommon):
         attachments = {part.get_filename(): part.get_payload(decode=True)
                        for part in message.walk() if part.get_filename()}
         docx_name = next(name for name in attachments if name.endswith(".docx"))
-        received = "\n".join(text for _part, text in docx_paragraphs(attachments[docx_name]))
+        received = docx_text(attachments[docx_name])
         for move in self.moves:
             self.assertIn(move.name, received)
         self.assertIn(letter.amount_words, received)

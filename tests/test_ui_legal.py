@@ -4,7 +4,8 @@ import base64
 
 from odoo.tests import tagged
 
-from .test_legal_user_day import DEADLINE_ACTIVITY, docx_all_text
+from .common import docx_text
+from .test_legal_user_day import DEADLINE_ACTIVITY
 from .test_ui import TOUR_TIMEOUT, TourCase
 
 MODULE = "account_collection_litigation"
@@ -67,8 +68,8 @@ class TestLegalTours(TourCase):
         judgment with its deadlines saved, listed and as activities → enforcement → statement of claim opened →
         case summary printed."""
         _case, statement, lawyer_letter, summary = self._journey()
-        self.assertIn("Liu Yang", docx_all_text(base64.b64decode(lawyer_letter.document_file)))
-        self.assertIn("statement of claim", docx_all_text(base64.b64decode(statement.document_file)).lower())
+        self.assertIn("Liu Yang", docx_text(base64.b64decode(lawyer_letter.document_file)))
+        self.assertIn("statement of claim", docx_text(base64.b64decode(statement.document_file)).lower())
         self.assertIn("Case Summary", summary)
 
     def test_legal_user_journey_in_chinese(self):
@@ -80,9 +81,9 @@ class TestLegalTours(TourCase):
         self.debtor.lang = "zh_CN"
         _case, statement, lawyer_letter, summary = self._journey()
         self.assertEqual((lawyer_letter.lang, statement.lang), ("zh_CN", "zh_CN"))
-        lawyer_text = docx_all_text(base64.b64decode(lawyer_letter.document_file))
+        lawyer_text = docx_text(base64.b64decode(lawyer_letter.document_file))
         for words in ("律师函", "委托人", "执业证号", "律师事务所盖章", "14403201010000001"):
             self.assertIn(words, lawyer_text)
-        self.assertIn("民事起诉状", docx_all_text(base64.b64decode(statement.document_file)))
+        self.assertIn("民事起诉状", docx_text(base64.b64decode(statement.document_file)))
         for label in ("案件摘要", "主张金额合计", "主张的发票"):
             self.assertIn(label, summary)

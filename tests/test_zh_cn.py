@@ -5,15 +5,13 @@ language."""
 
 import base64
 import re
-from io import BytesIO
 
-from docx import Document
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
-from .common import TODAY
+from .common import TODAY, docx_text
 from .legal_common import MODULE, LegalCommon
 
 # Three words or more in a row, each in Latin letters and not all capitals (LPR, PRC, VAT are codes).
@@ -25,12 +23,6 @@ def english_runs(text, names=()):
     for name in sorted(filter(None, names), key=len, reverse=True):
         text = text.replace(name, " ")
     return ENGLISH_RUN.findall(text)
-
-
-def docx_text(data):
-    document = Document(BytesIO(data))
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
 
 
 @tagged("post_install", "-at_install")
