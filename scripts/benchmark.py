@@ -216,14 +216,11 @@ def run_escalation(env, batch_size):
 
 
 def bench_size(odoo, args, customers, invoices):
-    from odoo import SUPERUSER_ID, api, sql_db
+    from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 
     dbname = f"acl_bench_{customers}_{invoices}"
-    with sql_db.db_connect("postgres").cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
-        cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{args.template}"')
+    copy_database(args.template, dbname)
     registry = Registry(dbname)
     today = date.today()
     result = {"customers": customers, "invoices": invoices, "batch_size": args.batch_size}
@@ -250,12 +247,10 @@ def bench_size(odoo, args, customers, invoices):
         result["warm"] = run_escalation(env, args.batch_size)
     for run in ("cold", "warm"):
         result[f"{run}_over_floor"] = round(result[run]["seconds"] / result["floor_seconds"], 1)
-    Registry.delete(dbname)
-    if not args.keep:
-        sql_db.close_db(dbname)
-        with sql_db.db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+    if args.keep:
+        Registry.delete(dbname)
+    else:
+        drop_database(dbname)
     return result
 
 
@@ -645,21 +640,12 @@ def bench_letters(args, count, invoices=20):
     """Letters per second for a letter listing `invoices` invoices: rendering only, and whole generation."""
     from datetime import timedelta
 
-    import odoo
-    from odoo import SUPERUSER_ID, Command, api, sql_db
+    from odoo import SUPERUSER_ID, Command, api
     from odoo.addons.account_collection_litigation.tools.docx_render import render_docx
     from odoo.modules.registry import Registry
 
     dbname = "acl_bench_letters"
-    with sql_db.db_connect("postgres").cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
-        cr.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{args.template}"')
-    # the shipped templates are attachments: the copy needs the template database's files too
-    filestore = odoo.tools.config.filestore
-    shutil.rmtree(filestore(dbname), ignore_errors=True)
-    if os.path.isdir(filestore(args.template)):
-        shutil.copytree(filestore(args.template), filestore(dbname))
+    copy_database(args.template, dbname)
     registry = Registry(dbname)
     today = date.today()
     with registry.cursor() as cr:
@@ -688,12 +674,7 @@ def bench_letters(args, count, invoices=20):
         generate_seconds = time.perf_counter() - start
         lines = len(letter.line_ids)
         cr.rollback()
-    Registry.delete(dbname)
-    sql_db.close_db(dbname)
-    with sql_db.db_connect("postgres").cursor() as cr:
-        cr._cnx.autocommit = True
-        cr.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
-    shutil.rmtree(filestore(dbname), ignore_errors=True)
+    drop_database(dbname)
     return {"letters": count, "invoices_per_letter": lines,
             "rendered_per_second": round(count / render_seconds, 1),
             "generated_per_second": round(count / generate_seconds, 1)}
