@@ -3,6 +3,7 @@ from collections import namedtuple
 
 from markupsafe import Markup
 from psycopg2 import OperationalError
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -15,6 +16,8 @@ MANAGER_GROUP = "account_collection_litigation.group_collection_manager"
 NOTICE_LIMIT = 20
 
 BatchResult = namedtuple("BatchResult", "results failed")
+# What a worker slot claimed, and whether candidates were left out because another worker had just taken them.
+Claim = namedtuple("Claim", "records contended")
 
 
 class CollectionBatchRunner(models.AbstractModel):
@@ -70,14 +73,38 @@ class CollectionBatchRunner(models.AbstractModel):
         """Up to `limit` records of `model_name` whose row matches `where` (an SQL condition on its table) and that
         no other worker holds. They stay locked until this transaction ends, so several cron workers sharing one
         job (one ir.cron per worker slot, same code) never take the same work twice, and a crashed worker's
-        claim is released with its transaction."""
+        claim is released with its transaction.
+
+        Returns a Claim. Rows another worker changed and committed after this transaction began cannot be locked
+        under REPEATABLE READ (a serialization failure): then the candidates are locked one by one, each in a
+        savepoint, those rows are left out and the claim says it was `contended` (the caller's next call, in a
+        fresh transaction, sees them as they are now)."""
         model = self.env[model_name]
         model.flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM %s WHERE %s ORDER BY %s LIMIT %s FOR UPDATE SKIP LOCKED",
-            SQL.identifier(model._table), where, SQL(order), limit,
-        ))
-        return model.browse(row[0] for row in self.env.cr.fetchall())
+        table = SQL.identifier(model._table)
+        candidates = SQL("SELECT id FROM %s WHERE %s ORDER BY %s LIMIT %s", table, where, SQL(order), limit)
+        ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE SKIP LOCKED", candidates))
+        if ids is not None:
+            return Claim(model.browse(ids), False)
+        self.env.cr.execute(candidates)
+        ids = [
+            record_id for (record_id,) in self.env.cr.fetchall()
+            if self._execute_unless_done_concurrently(SQL(
+                "SELECT id FROM %s WHERE id = %s FOR UPDATE SKIP LOCKED", table, record_id))
+        ]
+        return Claim(model.browse(ids), True)
+
+    @api.model
+    def _execute_unless_done_concurrently(self, query):
+        """Run a query in a savepoint and return the first column of its rows, or None when it met rows that a
+        concurrent run changed and committed after this transaction began (REPEATABLE READ): the savepoint is
+        rolled back, nothing is logged, and the caller goes on without them."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()] if self.env.cr.description else []
+        except SerializationFailure:
+            return None
 
     @api.model
     def _error_text(self, exc):

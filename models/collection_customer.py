@@ -2,7 +2,6 @@ from collections import defaultdict
 
 import pytz
 from babel.dates import format_datetime as babel_format_datetime
-from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -539,9 +538,7 @@ class CollectionCustomer(models.Model):
         # First statement of the call: the claim below sees what the other slots committed before it
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", WORKLIST_LOCK_KEY))
         day_steps = self.env.cr.fetchone()[0]
-        files = self._claim_work_batch(batch_size, day_steps)
-        contended = files is None
-        files = files or self.browse()
+        files, contended = self._claim_work_batch(batch_size, day_steps)
         if day_steps:
             self._complete_new_files()
             self._assign_collectors()
@@ -579,20 +576,15 @@ class CollectionCustomer(models.Model):
 
     @api.model
     def _claim_work_batch(self, limit, day_steps=True):
-        """The next files to prioritise that no other worker holds, locked until this call commits. Without the
-        day's steps (another worker holds them), the files those steps write (new, not assigned yet) are left to
-        it: two transactions never write the same row. None when the claim met rows another worker committed in
-        the instant since this call began (its snapshot): the next call takes them."""
+        """The next files to prioritise that no other worker holds, locked until this call commits (a Claim of
+        collection.batch.runner). Without the day's steps (another worker holds them), the files those steps
+        write (new, not assigned yet) are left to it: two transactions never write the same row."""
         where = self._work_to_check_sql()
         if not self.env.su:   # the companies a search would give this user (the cron's user sees them all)
             where = SQL("%s AND company_id = ANY(%s)", where, self.env.companies.ids)
         if not day_steps:
             where = SQL("%s AND importance IS NOT NULL AND (work_assigned OR COALESCE(overdue_count, 0) <= 0)", where)
-        try:
-            with self.env.cr.savepoint(flush=False):
-                return self.env["collection.batch.runner"]._claim(self._name, where, limit)
-        except SerializationFailure:
-            return None
+        return self.env["collection.batch.runner"]._claim(self._name, where, limit)
 
     # === Business: the worklist === #
     @api.model

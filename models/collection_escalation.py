@@ -2,8 +2,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from psycopg2.errors import SerializationFailure
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
@@ -172,7 +170,7 @@ class CollectionEscalation(models.AbstractModel):
         if not self.env.cr.fetchone()[0]:
             return
         self.env["account.move"].flush_model()
-        self._execute_unless_done_concurrently(SQL(
+        self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
             """
             INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
             SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
@@ -200,38 +198,12 @@ class CollectionEscalation(models.AbstractModel):
 
     @api.model
     def _lock_files_to_check(self, limit):
-        """Lock the next batch of files to check: (files, whether some candidates were left to another run).
-
-        Rows a concurrent run holds are skipped (SKIP LOCKED). Rows it committed after this transaction began
-        cannot be locked at all under REPEATABLE READ (a serialization failure): then the candidates are
-        locked one by one, each in its own savepoint, and those are left out, quietly."""
-        self.env["collection.customer"].flush_model()
+        """Lock the next batch of files to check that no other run holds (collection.batch.runner's claim)."""
         where = self._files_to_check_sql()
         if self.env.context.get(LIMITS_ELSEWHERE):   # customers never chased that may start today: not ours
             where = SQL("%s AND NOT (c.chased_since IS NULL AND c.overdue_count > 0)", where)
-        candidates = SQL("SELECT c.id FROM %s ORDER BY c.id LIMIT %s", where, limit)
-        file_ids = self._execute_unless_done_concurrently(SQL("%s FOR UPDATE OF c SKIP LOCKED", candidates))
-        skipped = file_ids is None
-        if skipped:
-            self.env.cr.execute(candidates)
-            file_ids = [
-                file_id for (file_id,) in self.env.cr.fetchall()
-                if self._execute_unless_done_concurrently(SQL(
-                    "SELECT id FROM collection_customer WHERE id = %s FOR UPDATE SKIP LOCKED", file_id))
-            ]
-        return self.env["collection.customer"].browse(file_ids), skipped
-
-    @api.model
-    def _execute_unless_done_concurrently(self, query):
-        """Run a query in a savepoint and return the first column of its rows, or None when it met rows that a
-        concurrent run changed and committed after this transaction began (REPEATABLE READ): the savepoint is
-        rolled back, nothing is logged, and the caller goes on without them."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                return [row[0] for row in self.env.cr.fetchall()] if self.env.cr.description else []
-        except SerializationFailure:
-            return None
+        return self.env["collection.batch.runner"]._claim(
+            "collection.customer", SQL("id IN (SELECT c.id FROM %s)", where), limit)
 
     @api.model
     def _count_files_to_check(self):

@@ -459,7 +459,7 @@ class CollectionHistory(models.Model):
         """Send the SMS held back by quiet hours whose time has come (those a concurrent run is not sending)."""
         due = self.search([("state", "=", "deferred"), ("scheduled_at", "<=", fields.Datetime.now())])
         if due:
-            locked = self.env["collection.escalation"]._execute_unless_done_concurrently(SQL(
+            locked = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
                 "SELECT id FROM collection_history WHERE id IN %s AND state = 'deferred' FOR UPDATE SKIP LOCKED",
                 tuple(due.ids),
             ))

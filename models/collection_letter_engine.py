@@ -812,7 +812,7 @@ class CollectionLetterEngine(models.AbstractModel):
         so that the other slots take other letters), rendered together. A letter whose template cannot render is
         marked failed with the reason; the user sees it and renders it again once the template is mended."""
         runner = self.env["collection.batch.runner"]
-        letters = runner._claim("collection.letter", QUEUED_SQL, batch_size)
+        letters = runner._claim("collection.letter", QUEUED_SQL, batch_size).records
         if letters:
             runner._run(letters, self._render_documents, RENDER_CRONS[0],
                         on_error=lambda letter, exc: letter.with_context(collection_letter_regenerate=True).write({

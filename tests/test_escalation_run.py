@@ -289,7 +289,7 @@ class TestConcurrentRuns(TransactionCase):
             self.assertFalse(set(taken_a.ids) & set(taken_b.ids), "two workers never take the same files")
             # A crashes: its transaction ends, its batch is claimed by the next worker; B's is still held
             cr_a.rollback()
-            claimed = model_c._claim_work_batch(20)
+            claimed = model_c._claim_work_batch(20).records
             self.assertTrue(set(taken_a.ids) <= set(claimed.ids))
             self.assertFalse(set(taken_b.ids) & set(claimed.ids))
         finally:

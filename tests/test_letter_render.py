@@ -158,7 +158,8 @@ class TestRenderWorkers(TransactionCase):
     Works on the demo letters (committed, so visible to both connections), queued again for the test and put
     back as they were."""
 
-    def test_two_workers_never_render_the_same_letter(self):
+    def _queue_demo_letters(self):
+        """Four demo letters queued again (committed); they are put back as they were at the test's end."""
         setup = self.registry.cursor()
         setup.execute("SELECT id FROM collection_letter WHERE render_state = 'rendered' AND state = 'draft' "
                       "ORDER BY id LIMIT 4")
@@ -168,6 +169,36 @@ class TestRenderWorkers(TransactionCase):
             self.skipTest("needs the demo letters")
         setup.execute("UPDATE collection_letter SET render_state = 'queued' WHERE id IN %s", [ids])
         setup.commit()
+
+        def put_back():
+            setup.execute("UPDATE collection_letter SET render_state = 'rendered' WHERE id IN %s", [ids])
+            setup.commit()
+            setup.close()
+
+        self.addCleanup(put_back)
+        return ids
+
+    def test_a_worker_skips_the_letters_another_has_just_committed(self):
+        """Letters another worker changed and committed after this worker's transaction began cannot be locked
+        (REPEATABLE READ): the render job leaves them out and renders the others, it does not fail."""
+        ids = self._queue_demo_letters()
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            cr_b.execute("SELECT count(*) FROM collection_letter")   # B's snapshot: the four letters queued
+            cr_a.execute("UPDATE collection_letter SET write_date = now() at time zone 'UTC' WHERE id IN %s",
+                         [ids[:2]])
+            cr_a.commit()
+            engine_b = api.Environment(cr_b, SUPERUSER_ID, {})["collection.letter.engine"]
+            self.assertEqual(engine_b._cron_render_letters(batch_size=4), 2)
+            cr_b.execute("SELECT id FROM collection_letter WHERE id IN %s AND render_state = 'rendered'", [ids])
+            self.assertEqual({row[0] for row in cr_b.fetchall()}, set(ids[2:]))
+        finally:
+            for cr in (cr_a, cr_b):
+                cr.rollback()
+                cr.close()
+
+    def test_two_workers_never_render_the_same_letter(self):
+        ids = self._queue_demo_letters()
         cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
         try:
             for cr in (cr_a, cr_b):
@@ -189,6 +220,3 @@ class TestRenderWorkers(TransactionCase):
             for cr in (cr_a, cr_b):
                 cr.rollback()
                 cr.close()
-            setup.execute("UPDATE collection_letter SET render_state = 'rendered' WHERE id IN %s", [ids])
-            setup.commit()
-            setup.close()
