@@ -132,10 +132,13 @@ class CollectionAlertRule(models.Model):
                 for user, count in workload if count > self.threshold}
 
     def _credit_limit_crossings(self, company, today):
+        # only customers with a credit limit can cross it: the aging reads their lines, not the whole ledger
+        limited = self.env["res.partner"].sudo().with_company(company).search([("credit_limit", ">", 0)])
+        if not limited:
+            return {}
         balances = {row["partner_id"]: row["total"] for row in self.env["collection.ledger"]._aging_as_of(
-            company, today) if row["partner_id"] and row["total"] > 0}
-        partners = self.env["res.partner"].sudo().with_company(company).search(
-            [("id", "in", list(balances)), ("credit_limit", ">", 0)])
+            company, today, partner_ids=limited.ids) if row["partner_id"] and row["total"] > 0}
+        partners = limited.filtered(lambda partner: partner.id in balances)
         return {
             f"partner:{partner.id}": {"partner_id": partner.id, "value": balances[partner.id],
                                       "limit": partner.credit_limit}
