@@ -591,10 +591,14 @@ class CollectionCustomer(models.Model):
     def _complete_new_files(self):
         """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
         file: its importance and risk, hence whether it needs a management owner."""
-        # set, not tracked: a first run gives thousands of files their importance, not a chatter line each
+        # recomputed, not written: a first run gives thousands of files their importance in a few UPDATEs, not a
+        # write (and a chatter line) each
         new = self.search([("importance", "=", False)]).with_context(tracking_disable=True)
-        new._compute_importance()
-        new._compute_risk_level()
+        fnames = ["importance", "risk_level"]
+        for fname in fnames:
+            self.env.add_to_compute(self._fields[fname], new)
+        new.modified(fnames)   # and what depends on them (the management owner) follows
+        new._recompute_recordset(fnames)
 
     def _timezone(self):
         self.ensure_one()
@@ -689,26 +693,27 @@ class CollectionCustomer(models.Model):
                     [("user_id", "in", members.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
                     ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
                 load[(user.id, company.id)] = (count, claim)
-        by_user = defaultdict(lambda: self.browse())
+        by_user = defaultdict(list)
         for file in new.sorted(lambda f: (-f.claim_amount, f.id)):
             team = next((t for t in teams if t.company_id == file.company_id and t.member_ids
                          and t._matches(file.customer_type, file.partner_id.category_id.ids)), None)
             if not team:
-                by_user[file.user_id.id] |= file
+                by_user[file.user_id.id].append(file.id)
                 continue
             company_load = {user: load.get((user, file.company_id.id), (0, 0.0)) for user in team.member_ids.ids}
             user_id = pick_collector(team.member_ids.ids, company_load)
             count, claim = company_load[user_id]
             load[(user_id, file.company_id.id)] = (count + 1, claim + file.claim_amount)
-            by_user[user_id] |= file
+            by_user[user_id].append(file.id)
         # One UPDATE per collector, no tracking message and no "you have been assigned" mail per file: the
         # collector follows the files in one batch and gets one summary for the day.
         quiet = self.with_context(tracking_disable=True)
-        for user_id, files in by_user.items():
-            quiet.browse(files.ids).write({"user_id": user_id or False, "work_assigned": True})
+        for user_id, file_ids in by_user.items():
+            files = quiet.browse(file_ids)
+            files.write({"user_id": user_id or False, "work_assigned": True})
             if user_id:
                 files.message_subscribe(partner_ids=self.env["res.users"].browse(user_id).partner_id.ids)
-        self._notify_new_files({user_id: len(files) for user_id, files in by_user.items() if user_id})
+        self._notify_new_files({user_id: len(file_ids) for user_id, file_ids in by_user.items() if user_id})
 
     @api.model
     def _notify_new_files(self, counts):

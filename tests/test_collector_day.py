@@ -394,6 +394,7 @@ class TestCollectorDayData(CollectorDayCommon):
         self.assertEqual((file.importance, file.risk_level), ("important", "low"))
         self.assertTrue(file.needs_management_owner, "a key customer gets a management owner")
         self.assertEqual(file.work_checked_on.isoformat(), TODAY)
+        self.assertFalse(file.message_ids.tracking_value_ids, "a first run logs no importance change per file")
 
     @freeze_time(f"{TODAY} 04:00:00")
     def test_other_company_work_is_hidden(self):
