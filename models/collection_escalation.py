@@ -422,20 +422,20 @@ class CollectionEscalation(models.AbstractModel):
         """The batch's one write per table: the invoices and files that changed, the day every file was done
         (which clears an error of an earlier run), the history rows."""
         file_columns = self._escalation_file_columns()
-        file_rows_changed = []
+        # every file of the batch is done for today, past failures behind it: in the same UPDATE as its new
+        # values when it changed (a row written once, not twice), alone otherwise
+        done = {"checked_on": batch["today"], "escalation_error": None, "escalation_failed_on": None}
+        changed, unchanged = [], []
         for file in batch["files"]:
             values = file["_values"]
-            # Most files are as they were yesterday: rewrite only those that changed.
             if any(values[col] != file[col] for col in file_columns):
-                file_rows_changed.append({"id": file["id"], **values})
+                changed.append({"id": file["id"], **values, **done})
+            else:
+                unchanged.append({"id": file["id"], **done})
 
         self._write_rows("account.move", batch["move_rows"])
-        self._write_rows("collection.customer", file_rows_changed)
-        # every file of the batch is done for today, past failures behind it
-        self._write_rows("collection.customer", [
-            {"id": file["id"], "checked_on": batch["today"], "escalation_error": None, "escalation_failed_on": None}
-            for file in batch["files"]
-        ])
+        self._write_rows("collection.customer", changed)
+        self._write_rows("collection.customer", unchanged)
         self.env["collection.history"]._log_rows(batch["history_rows"])
 
     @api.model
