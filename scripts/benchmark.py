@@ -33,6 +33,8 @@ rendering, the letter record with its attachment, chatter and history). `--lette
 """
 
 import argparse
+import contextlib
+import cProfile
 import json
 import os
 import platform
@@ -79,6 +81,8 @@ def parse_args():
     parser.add_argument("--collectors", type=int, default=5, help="collectors of the one team (night)")
     parser.add_argument("--oca-addons", help="a directory holding OCA's account_credit_control 18.0 (night)")
     parser.add_argument("--db-prefix", default="acl_night", help="name prefix of the seeded databases (night)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="write a cProfile file per cron and day of the night to DIR (one worker)")
     parser.add_argument("--workers", type=int, default=1,
                         help="also run the night on a copy of the same ledger with this many cron workers, each a "
                              "process with its own cursor running its slot of every job in parallel (night)")
@@ -309,12 +313,25 @@ def night_jobs(env, day_index):
     return jobs
 
 
-def run_cron(env, cron):
+def run_cron(env, cron, profile_path=None):
     """Run a cron to completion as the cron runner does: a progress record and a commit per call, called again
-    while it reports work done and work remaining. Returns (seconds, queries, calls, error)."""
+    while it reports work done and work remaining. Returns (seconds, queries, calls, error).
+
+    With `profile_path`, the calls run under cProfile and its statistics are written there."""
     cr = env.cr
-    queries, calls, error = cr.sql_log_count, 0, None
+    queries = cr.sql_log_count
+    profiler = cProfile.Profile() if profile_path else contextlib.nullcontext()
     start = wall_clock()
+    with profiler:
+        end, calls, error = _run_cron_calls(env, cron)
+    if profile_path:
+        profiler.dump_stats(profile_path)
+    return end - start, cr.sql_log_count - queries, calls, error
+
+
+def _run_cron_calls(env, cron):
+    """The calls of `run_cron`: (the clock when they ended, calls, error)."""
+    cr, calls, error = env.cr, 0, None
     while True:
         job, progress = cron._add_progress()
         cr.commit()
@@ -329,7 +346,7 @@ def run_cron(env, cron):
         calls += 1
         if not (progress.done and progress.remaining) or calls >= 100_000:
             break
-    return wall_clock() - start, cr.sql_log_count - queries, calls, error
+    return wall_clock(), calls, error
 
 
 def max_ids(cr):
@@ -407,7 +424,9 @@ def bench_night(args, customers, invoices):
             before = max_ids(cr)
             runs = []
             for cron, *_other_slots in night_jobs(env, index):   # alone, a worker runs the first slot
-                seconds, queries, calls, error = run_cron(env, cron)
+                profile_path = args.profile and os.path.join(
+                    args.profile, f"{customers}_{index + 1}_{cron.get_external_id()[cron.id].split('.')[-1]}.prof")
+                seconds, queries, calls, error = run_cron(env, cron, profile_path)
                 runs.append({"cron": cron.cron_name, "seconds": round(seconds, 3), "queries": queries,
                              "calls": calls, "error": error})
             created, _after = created_since(cr, before)
@@ -682,6 +701,8 @@ def bench_letters(args, count, invoices=20):
 
 def main():
     args = parse_args()
+    if args.profile:
+        os.makedirs(args.profile, exist_ok=True)
     sys.path.insert(0, args.odoo)
     import odoo
 
