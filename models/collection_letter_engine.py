@@ -196,13 +196,11 @@ class CollectionLetterEngine(models.AbstractModel):
     @api.model
     def _regenerate(self, letters):
         for letter in letters:
-            if not letter.template_id:
-                raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
-                                           letter=letter.name))
+            template = self._letter_template(letter)
             invoices = letter.line_ids.move_id
             figures = invoices._collection_interest(letter.date, raise_errors=False)
             vals = self._prepare_letter_vals(letter.customer_id, letter.currency_id, invoices, letter.kind,
-                                             letter.date, letter.template_id, figures, {})
+                                             letter.date, template, figures, {})
             letter.line_ids.unlink()
             letter.with_context(collection_letter_regenerate=True).write(vals)
         self._render_documents(letters)
@@ -530,10 +528,7 @@ class CollectionLetterEngine(models.AbstractModel):
         renderers = {}
         documents = []
         for letter in letters:
-            template = letter.template_id
-            if not template:
-                raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
-                                           letter=letter.name))
+            template = self._letter_template(letter)
             try:
                 if template.id not in renderers:
                     renderers[template.id] = LetterRenderer(template._template_bytes())
@@ -546,6 +541,14 @@ class CollectionLetterEngine(models.AbstractModel):
             documents.append((letter, data))
         self._store_documents(documents)
         return True
+
+    @api.model
+    def _letter_template(self, letter):
+        """The template a letter is written from again; a letter whose template was removed cannot be."""
+        if not letter.template_id:
+            raise UserError(self.env._("The template of %(letter)s was removed: generate a new letter.",
+                                       letter=letter.name))
+        return letter.template_id
 
     @api.model
     def _prefetch_render(self, letters):
