@@ -181,26 +181,25 @@ def main():
                                     "WHERE module = 'base' AND name = 'user_admin')")[0][0]
         check("the user's edit is not lost", admin_kept >= 1)
 
+        def kill_and_rerun(job, done_sql, name, unit):
+            """kill -9 the job's worker after 5 committed results, rerun it to the end; what it counts then."""
+            worker = shell(args.db, job.replace("{pause}", "0.5"), background=True)
+            killed_at = kill_when(args.db, worker, done_sql, 5)
+            check(f"{name} killed mid-run", 0 < killed_at < total, f"{killed_at} of {total} {unit}")
+            output = shell(args.db, job.replace("{pause}", "0"))
+            check(f"{name} rerun finishes", "WORKER DONE" in output)
+            return query(args.db, done_sql)[0][0]
+
         # 2. letter batch: kill -9 after a few letters, rerun
         letters = "SELECT count(*) FROM collection_letter l JOIN res_partner p ON p.id = l.partner_id " \
                   "WHERE l.kind = 'balance_confirmation' AND p.name LIKE 'Kill Test %%'"
-        worker = shell(args.db, LETTERS.replace("{pause}", "0.5"), background=True)
-        killed_at = kill_when(args.db, worker, letters, 5)
-        check("letter batch killed mid-run", 0 < killed_at < total, f"{killed_at} of {total} letters")
-        output = shell(args.db, LETTERS.replace("{pause}", "0"))
-        check("letter rerun finishes", "WORKER DONE" in output)
-        made = query(args.db, letters)[0][0]
+        made = kill_and_rerun(LETTERS, letters, "letter batch", "letters")
         check("one letter per customer", made == total, f"{made} letters for {total} customers")
 
         # 3. render job: kill -9 after a few rendered letters, rerun
         rendered = f"{letters} AND l.render_state = 'rendered'"
         check("the letters wait for the render job", query(args.db, rendered)[0][0] == 0)
-        worker = shell(args.db, RENDER.replace("{pause}", "0.5"), background=True)
-        killed_at = kill_when(args.db, worker, rendered, 5)
-        check("render job killed mid-run", 0 < killed_at < total, f"{killed_at} of {total} letters rendered")
-        output = shell(args.db, RENDER.replace("{pause}", "0"))
-        check("render rerun finishes", "WORKER DONE" in output)
-        done = query(args.db, rendered)[0][0]
+        done = kill_and_rerun(RENDER, rendered, "render job", "letters rendered")
         check("every letter rendered", done == total, f"{done} of {total}")
 
         for label, sql in DUPLICATES.items():
