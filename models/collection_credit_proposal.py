@@ -104,9 +104,10 @@ class CollectionCreditProposal(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         todo = self.env.ref("mail.mail_activity_data_todo")
         reviewers = {company: self._reviewer(company) for company in self.company_id}
-        by_reviewer = defaultdict(lambda: self.browse())
+        ids_by_reviewer = defaultdict(list)   # ids, not a union of recordsets per proposal (quadratic)
         for proposal in self.sorted("id"):
-            by_reviewer[reviewers[proposal.company_id]] |= proposal
+            ids_by_reviewer[reviewers[proposal.company_id]].append(proposal.id)
+        by_reviewer = {reviewer: self.browse(ids) for reviewer, ids in ids_by_reviewer.items()}
         open_for = set(self.env["mail.activity"].sudo().search([
             ("res_model", "=", self._name), ("activity_type_id", "=", todo.id), ("automated", "=", True),
             ("user_id", "in", [user.id for user in by_reviewer]),
