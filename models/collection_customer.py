@@ -317,6 +317,8 @@ class CollectionCustomer(models.Model):
     work_checked_on = fields.Date(readonly=True, copy=False, help="Day the priority was last computed.")
     work_assigned = fields.Boolean(readonly=True, copy=False,
                                    help="A collector was given to the customer when it entered collection.")
+    assigned_on = fields.Date(readonly=True, copy=False,
+                              help="Day the customer was given a collector as it entered collection.")
     # === Who to call === #
     ap_contact_id = fields.Many2one(
         "res.partner", string="Accounts Payable Contact", compute="_compute_ap_contact_id",
@@ -679,62 +681,114 @@ class CollectionCustomer(models.Model):
 
     @api.model
     def _assign_collectors(self):
-        """Customers that entered collection get a collector: the first team of their segment, its member with
-        the lightest workload (open customers, then amount claimed). Without a matching team, the collector the
-        escalation gave them (the policy's default) stays. The escalation may call this after a batch."""
+        """Customers that entered collection and that the escalation left without a collector (another worker
+        counted the daily limits) get one (`_pick_collectors`), else keep the one they have; then each collector
+        is told of the day's new customers, once."""
         new = self.search([("work_assigned", "=", False), ("overdue_count", ">", 0)])
-        if not new:
-            return
-        teams = self.env["collection.team"].search([("company_id", "in", new.company_id.ids)])
+        picked = new._pick_collectors({file.id: file.claim_amount for file in new})
+        by_collector = defaultdict(list)
+        for file in new:
+            by_collector[(picked.get(file.id) or file.user_id.id, file.company_id)].append(file.id)
+        # One UPDATE per collector, no tracking message and no "you have been assigned" mail per file: the
+        # collector follows the files in one batch and gets one summary for the day.
+        quiet = self.with_context(tracking_disable=True)
+        for (user_id, company), file_ids in by_collector.items():
+            quiet.browse(file_ids).write({"user_id": user_id or False, "work_assigned": True,
+                                          "assigned_on": self.env["collection.escalation"]._today(company)})
+        self._subscribe_collectors({file_id: user_id for (user_id, _company), file_ids in by_collector.items()
+                                    for file_id in file_ids if user_id})
+        self._notify_new_files()
+
+    def _pick_collectors(self, claims):
+        """{file id: collector id} for these files entering collection, `claims` {file id: amount claimed}: the
+        first team of each one's segment, its member with the lightest workload (open customers, then amount
+        claimed), the largest claims first. Files of no team are left out (they keep the collector they have)."""
+        if not self:
+            return {}
+        teams = self.env["collection.team"].search([("company_id", "in", self.company_id.ids)])
         members = teams.member_ids
+        if not members:
+            return {}
         load = {}
-        if members:
-            for user, company, count, claim in self._read_group(
-                    [("user_id", "in", members.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
-                    ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
-                load[(user.id, company.id)] = (count, claim)
-        by_user = defaultdict(list)
-        for file in new.sorted(lambda f: (-f.claim_amount, f.id)):
-            team = next((t for t in teams if t.company_id == file.company_id and t.member_ids
-                         and t._matches(file.customer_type, file.partner_id.category_id.ids)), None)
+        for user, company, count, claim in self._read_group(
+                [("user_id", "in", members.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
+                ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
+            load[(user.id, company.id)] = (count, claim)
+        picked = {}
+        team_of = {}   # the segment's team, looked up once per segment, not per file
+        for file in self.sorted(lambda f: (-claims[f.id], f.id)):
+            segment = (file.company_id, file.customer_type, tuple(file.partner_id.category_id.ids))
+            if segment not in team_of:
+                team_of[segment] = next((t for t in teams if t.company_id == file.company_id and t.member_ids
+                                         and t._matches(file.customer_type, list(segment[2]))), None)
+            team = team_of[segment]
             if not team:
-                by_user[file.user_id.id].append(file.id)
                 continue
             company_load = {user: load.get((user, file.company_id.id), (0, 0.0)) for user in team.member_ids.ids}
             user_id = pick_collector(team.member_ids.ids, company_load)
             count, claim = company_load[user_id]
-            load[(user_id, file.company_id.id)] = (count + 1, claim + file.claim_amount)
-            by_user[user_id].append(file.id)
-        # One UPDATE per collector, no tracking message and no "you have been assigned" mail per file: the
-        # collector follows the files in one batch and gets one summary for the day.
-        quiet = self.with_context(tracking_disable=True)
-        for user_id, file_ids in by_user.items():
-            files = quiet.browse(file_ids)
-            files.write({"user_id": user_id or False, "work_assigned": True})
-            if user_id:
-                files.message_subscribe(partner_ids=self.env["res.users"].browse(user_id).partner_id.ids)
-        self._notify_new_files({user_id: len(file_ids) for user_id, file_ids in by_user.items() if user_id})
+            load[(user_id, file.company_id.id)] = (count + 1, claim + claims[file.id])
+            picked[file.id] = user_id
+        return picked
 
     @api.model
-    def _notify_new_files(self, counts):
-        """One notice per collector and day: how many new customers they were given (later assignments of the
-        same day are on their worklist, without another mail)."""
+    def _subscribe_collectors(self, collector_of):
+        """Each collector follows the files given to them, {file id: collector id}: one statement per collector."""
+        file_ids = defaultdict(list)
+        for file_id, user_id in collector_of.items():
+            file_ids[user_id].append(file_id)
+        for user_id, ids in file_ids.items():
+            self.browse(ids)._subscribe_in_bulk(self.env["res.users"].browse(user_id).partner_id)
+
+    def _subscribe_in_bulk(self, partner):
+        """message_subscribe of one partner to these files with the default subtypes, an existing subscription
+        left as it is, in one statement: the ORM creates a follower record per file (half a millisecond each,
+        ten seconds for a go-live morning of 20,000 customers)."""
+        default, _internal, external = self.env["mail.message.subtype"].default_subtypes(self._name)
+        self.env["mail.followers"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            WITH added AS (
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                SELECT %(model)s, res_id, %(partner)s FROM unnest(%(ids)s::int[]) AS res_id
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO mail_followers_mail_message_subtype_rel (mail_followers_id, mail_message_subtype_id)
+            SELECT added.id, subtype FROM added, unnest(%(subtypes)s::int[]) AS subtype
+            """,
+            model=self._name, partner=partner.id, ids=self.ids,
+            subtypes=(external if partner.partner_share else default).ids,
+        ))
+        self.env["mail.followers"].invalidate_model()
+        self.invalidate_recordset(["message_follower_ids", "message_partner_ids", "message_is_follower"])
+
+    @api.model
+    def _notify_new_files(self):
+        """One notice per collector and day: how many new customers they were given today, by the escalation or
+        the worklists (later assignments of the same day are on their worklist, without another mail)."""
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_worklists", raise_if_not_found=False)
+        counts = dict(self._read_group(
+            expression.AND([[("user_id", "!=", False)],
+                            self.env["collection.escalation"]._company_day_domain("assigned_on", "=")]),
+            ["user_id"], ["__count"]))
         if not counts or not cron:
             return
-        users = self.env["res.users"].sudo().browse(list(counts)).filtered(lambda user: user.active and not user.share)
+        users = self.env["res.users"].sudo().browse([user.id for user in counts]).filtered(
+            lambda user: user.active and not user.share)
         today = self.env["collection.escalation"]._today(self.env.company)
         subject = self.env._("New customers to collect on %(date)s", date=today)
         told = self.env["mail.message"].sudo().search([
             ("model", "=", "ir.cron"), ("res_id", "=", cron.id), ("subject", "=", subject),
             ("message_type", "=", "user_notification"), ("partner_ids", "in", users.partner_id.ids),
         ]).partner_ids
+        count_of = {user.id: count for user, count in counts.items()}
         for user in users.filtered(lambda user: user.partner_id not in told):
             self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
                 model="ir.cron", res_id=cron.id, partner_ids=user.partner_id.ids, subject=subject,
                 body=self.with_context(lang=user.lang).env._(
                     "You were given %(count)s new customers to collect: they are on your worklist.",
-                    count=counts[user.id]),
+                    count=count_of[user.id]),
             )
 
     # === Business: knowing the debtor === #

@@ -1,3 +1,4 @@
+import json
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -5,7 +6,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
@@ -33,7 +34,8 @@ MOVE_ENGINE_COLUMNS = (
 FILE_ENGINE_COLUMNS = (
     "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
     "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
-    "next_action_id", "next_action_date", "chased_since", "peak_days", "peak_stage_id",
+    "next_action_id", "next_action_date", "chased_since", "peak_days", "peak_stage_id", "work_assigned",
+    "assigned_on",
 )
 
 
@@ -279,14 +281,16 @@ class CollectionEscalation(models.AbstractModel):
     @api.model
     def _escalation_classify(self, batch):
         """Where each invoice and file stands (tools/classification): sets each file's new values on
-        `file["_values"]` and fills the batch's invoice rows to write, history rows, stage changes and the files
-        being chased (file, rules, result)."""
+        `file["_values"]` and fills the batch's invoice rows to write, history rows, stage changes, the files
+        being chased (file, rules, result) and the customers given a collector as they enter collection
+        ({file id: collector id})."""
         company, today = batch["company"], batch["today"]
         policy_of, rules_by_policy, credits = batch["policy_of"], batch["rules_by_policy"], batch["credits"]
         move_columns = self._escalation_move_columns()
         history = self.env["collection.history"]
         move_rows, history_rows, stage_changes, chased = [], [], [], []
         notes = {}
+        classified, assigned_to = [], {}
         for file in batch["files"]:
             partner_id = file["partner_id"]
             rules = rules_by_policy[policy_of[partner_id]]
@@ -294,8 +298,9 @@ class CollectionEscalation(models.AbstractModel):
             chasing_days = (today - first_day).days if first_day else 0
             failed = soft_collection_failed(broken, actions_done, rules.legal_min_actions,
                                             chasing_days=chasing_days, min_days=rules.legal_min_days)
-            lacks = soft_collection_lacks(actions_done, rules.legal_min_actions,
-                                          chasing_days=chasing_days, min_days=rules.legal_min_days)
+            # a date rather than days to go: the note on every invoice of the customer is not rewritten daily
+            lacks = soft_collection_lacks(actions_done, rules.legal_min_actions, chasing_since=first_day,
+                                          today=today, min_days=rules.legal_min_days)
             rows = batch["invoices_by_partner"][partner_id]
             result = classify_customer(
                 [InvoiceRow(inv["id"], inv["due"], inv["residual"], is_open=inv["is_open"],
@@ -305,7 +310,15 @@ class CollectionEscalation(models.AbstractModel):
                 minimum_amount=rules.minimum_amount, pauses=batch["pauses_by_partner"].get(partner_id),
                 rounding=company.currency_id.rounding,
             )
-            collector_id = file["user_id"] or rules.collector_id
+            classified.append((file, rules, result, lacks, rows))
+        collectors = self._collectors_of_new_customers(
+            [(file, result) for file, _rules, result, _lacks, _rows in classified])
+        for file, rules, result, lacks, rows in classified:
+            partner_id = file["partner_id"]
+            assigned = file["id"] in collectors
+            collector_id = collectors.get(file["id"]) or file["user_id"] or rules.collector_id
+            if assigned and collector_id:
+                assigned_to[file["id"]] = collector_id
             for inv, target in zip(rows, result.invoices, strict=True):
                 note = target.blocked and self._stage_note(notes, target.blocked, lacks)
                 values = {
@@ -345,7 +358,8 @@ class CollectionEscalation(models.AbstractModel):
                 "next_action_id": None, "next_action_date": None,
                 "chased_since": file["chased_since"] if in_episode else None,
                 "peak_days": max(file["peak_days"] or 0, result.days) if in_episode else 0,
-                "peak_stage_id": peak_stage_id,
+                "peak_stage_id": peak_stage_id, "work_assigned": file["work_assigned"] or assigned,
+                "assigned_on": today if assigned else file["assigned_on"],
             }
             if stage_id != file["stage_id"]:
                 history_rows.append(history._engine_row(
@@ -357,7 +371,23 @@ class CollectionEscalation(models.AbstractModel):
                     stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
                 stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
 
-        batch.update(move_rows=move_rows, history_rows=history_rows, stage_changes=stage_changes, chased=chased)
+        batch.update(move_rows=move_rows, history_rows=history_rows, stage_changes=stage_changes, chased=chased,
+                     assigned=assigned_to)
+
+    @api.model
+    def _collectors_of_new_customers(self, classified):
+        """{file id: collector id} of the customers entering collection that nobody was given yet, from
+        [(file, result)]: their segment's team member with the lightest load (collection.customer._pick_collectors),
+        else the collector they have. Decided before anything is written, so that their invoices carry that
+        collector from the first night and the going-live cap counts against that collector's day. The worker
+        that counts the daily limits does it (it balances the load); the others leave it to the worklists."""
+        if self.env.context.get(LIMITS_ELSEWHERE):
+            return {}
+        claims = {file["id"]: result.claim_amount for file, result in classified
+                  if not file["work_assigned"] and result.overdue_count > 0}
+        if not claims:
+            return {}
+        return self.env["collection.customer"].browse(list(claims))._pick_collectors(claims)
 
     @api.model
     def _escalation_plan_actions(self, batch):
@@ -443,6 +473,7 @@ class CollectionEscalation(models.AbstractModel):
         """What follows the write: stage changes told, calendar actions carried out, interest invoiced. A bridge
         module adds its own side effect here (super(), then its step on `batch`)."""
         history = self.env["collection.history"]
+        self.env["collection.customer"]._subscribe_collectors(batch["assigned"])
         history._log_stage_changes(batch["stage_changes"], batch["trigger"])
         history._carry_out_actions(batch["planned"], batch["today"])
         self.env["collection.interest.invoice"]._invoice_monthly(batch["chased"], batch["today"])
@@ -603,12 +634,19 @@ class CollectionEscalation(models.AbstractModel):
     @api.model
     def _stage_note(self, notes, blocked, lacks):
         """Why an invoice or customer stays one stage back: the stage it reaches by days, and what soft
-        collection still lacks, (actions, days) (memoised in `notes`: a few sentences serve a whole batch)."""
+        collection still lacks, (actions, days, or the day chasing ends once begun) (memoised in `notes`: a few
+        sentences serve a whole batch)."""
         key = (blocked.id, lacks)
         if key not in notes:
             stage = self.env["collection.stage"].browse(blocked.id)
-            actions, days = lacks
-            if actions and days:
+            actions, days, until = lacks
+            until = until and format_date(self.env, until)
+            if actions and until:
+                what = self.env._(
+                    "%(actions)s more chasing actions and chasing without a payment until %(date)s, or a broken "
+                    "promise or payment plan", actions=actions, date=until,
+                )
+            elif actions and days:
                 what = self.env._(
                     "%(actions)s more chasing actions and %(days)s more days of chasing without a payment, or a "
                     "broken promise or payment plan", actions=actions, days=days,
@@ -617,6 +655,10 @@ class CollectionEscalation(models.AbstractModel):
                 what = self.env._(
                     "%(actions)s more chasing actions without a payment, or a broken promise or payment plan",
                     actions=actions,
+                )
+            elif until:
+                what = self.env._(
+                    "chasing without a payment until %(date)s, or a broken promise or payment plan", date=until,
                 )
             elif days:
                 what = self.env._(
@@ -649,9 +691,9 @@ class CollectionEscalation(models.AbstractModel):
         """Write many rows of a model in one statement; each row is a dict of column values, every row names the
         same columns.
 
-        Without `create`, each row also names the "id" it updates (one UPDATE ... FROM (VALUES ...)). With
-        `create`, the rows are inserted (one INSERT ... SELECT FROM (VALUES ...)) and their ids returned in order;
-        with `skip_existing`, the name of a unique column, rows whose value exists already are skipped and
+        Without `create`, each row also names the "id" it updates (one UPDATE ... FROM json_to_recordset). With
+        `create`, the rows are inserted (one INSERT ... SELECT FROM json_to_recordset) and their ids returned in
+        order; with `skip_existing`, the name of a unique column, rows whose value exists already are skipped and
         {value: id} of the inserted ones is returned. The escalation's bulk path only: what a user does goes
         through the ORM."""
         if not rows:
@@ -660,24 +702,34 @@ class CollectionEscalation(models.AbstractModel):
         columns = [col for col in rows[0] if col != "id"]
         if any(row.keys() != rows[0].keys() for row in rows):
             raise ValueError(f"rows written to {model_name} name different columns")
-        values = SQL(", ").join(
-            # the ORM's False for an empty link or value is SQL's NULL
-            SQL("%s", tuple(None if row[col] is False else row[col] for col in rows[0])) for row in rows
-        )
-        casts = SQL(", ").join(
-            SQL("v.%s::%s", SQL.identifier(col), SQL(model._fields[col].column_type[1])) for col in columns
-        )
+        # The rows go out as one JSON parameter read by json_to_recordset: quoting every value of a go-live batch
+        # as SQL literals cost more Python than the statement cost PostgreSQL.
+        booleans = {col for col in columns if model._fields[col].type == "boolean"}
+        data = json.dumps([
+            # the ORM's False for an empty link or value is SQL's NULL; a boolean's False is false
+            {col: None if value is False and col not in booleans else value for col, value in row.items()}
+            for row in rows
+        ], default=str)
         names = SQL(", ").join(SQL.identifier(col) for col in columns)
+        record = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(col), SQL("int4" if col == "id" else model._fields[col].column_type[1]))
+            for col in rows[0]
+        )
+        source = SQL(
+            "ROWS FROM (json_to_recordset(%s::json) AS (%s)) WITH ORDINALITY AS v(%s, _row)",
+            data, record, SQL(", ").join(SQL.identifier(col) for col in rows[0]),
+        )
         if create:
             self.env.cr.execute(SQL(
                 """
                 INSERT INTO %(table)s (create_uid, write_uid, create_date, write_date, %(names)s)
-                SELECT %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC', %(casts)s
-                  FROM (VALUES %(values)s) AS v(%(names)s)
+                SELECT %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC', %(values)s
+                  FROM %(source)s ORDER BY v._row
                 %(conflict)s
                 RETURNING id%(key)s
                 """,
-                table=SQL.identifier(model._table), names=names, uid=self.env.uid, casts=casts, values=values,
+                table=SQL.identifier(model._table), names=names, uid=self.env.uid, source=source,
+                values=SQL(", ").join(SQL("v.%s", SQL.identifier(col)) for col in columns),
                 conflict=SQL("ON CONFLICT (%s) DO NOTHING", SQL.identifier(skip_existing)) if skip_existing else SQL(),
                 key=SQL(", %s", SQL.identifier(skip_existing)) if skip_existing else SQL(),
             ))
@@ -686,14 +738,9 @@ class CollectionEscalation(models.AbstractModel):
         else:
             self.env.cr.execute(SQL(
                 "UPDATE %(table)s t SET %(sets)s, write_date = now() at time zone 'UTC', write_uid = %(uid)s "
-                "FROM (VALUES %(values)s) AS v(%(names)s) WHERE t.id = v.id",
-                table=SQL.identifier(model._table), uid=self.env.uid, values=values,
-                names=SQL(", ").join(SQL.identifier(col) for col in rows[0]),
-                sets=SQL(", ").join(
-                    SQL("%s = v.%s::%s", SQL.identifier(col), SQL.identifier(col),
-                        SQL(model._fields[col].column_type[1]))
-                    for col in columns
-                ),
+                "FROM %(source)s WHERE t.id = v.id",
+                table=SQL.identifier(model._table), uid=self.env.uid, source=source,
+                sets=SQL(", ").join(SQL("%s = v.%s", SQL.identifier(col), SQL.identifier(col)) for col in columns),
             ))
             result = None
         # The rows changed behind the ORM's back: what it cached of them, and of the lists they belong to, is stale.

@@ -345,8 +345,13 @@ class TestWorklist(CollectorDayCommon):
         owners = [self._file(partner).user_id for partner in problem]
         self.assertEqual(sorted(len([u for u in owners if u == user]) for user in (self.collector, other)), [1, 2])
         self.assertEqual(self._file(general).user_id, self.collector, "no team of its own: the policy's collector")
-        workload = self.env["collection.workload.report"].search([("user_id", "in", (self.collector | other).ids)])
-        self.assertTrue(all(workload.mapped("over_capacity")))
+        # each customer went, as the escalation met it, to the lighter of the two: 1 000 to the collector, 2 000
+        # to the other, 3 000 to the collector again (1 customer each, the smaller claim lighter)
+        self.assertEqual([self._file(partner).user_id for partner in problem], [self.collector, other, self.collector])
+        workload = {row.user_id: row for row in self.env["collection.workload.report"].search(
+            [("user_id", "in", (self.collector | other).ids)])}
+        self.assertTrue(workload[self.collector].over_capacity, "3 customers for a capacity of 1")
+        self.assertFalse(workload[other].over_capacity, "1 customer: at capacity, not over")
         wizard = self.env["collection.reassign.wizard"].with_user(self.supervisor).create({
             "customer_ids": [(6, 0, self._file(general).ids)], "user_id": other.id})
         self.assertIn("over their capacity", wizard.capacity_warning)

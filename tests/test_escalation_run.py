@@ -11,8 +11,9 @@ from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions (the
 # working-day calendar: 2 of them, its public holidays and its adjusted working days; the assignees' activity
-# capacity: 1; the failure marks cleared with the day's check).
-QUERIES_PER_BATCH = 53
+# capacity: 1; the failure marks cleared with the day's check; the teams that new customers' collectors come
+# from: 1).
+QUERIES_PER_BATCH = 54
 
 
 @tagged("post_install", "-at_install")

@@ -71,7 +71,8 @@ class TestGoingLive(CollectionCommon):
                                                         message_type="comment", subtype_xmlid="mail.mt_note")
         self._run_days("2026-04-27", "2026-04-27")
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
-        self.assertIn("1 more chasing actions and 16 more days", file.stage_note)
+        # counted from the first action carried out (04-13): said as the day the 30 days end, the same each day
+        self.assertIn("1 more chasing actions and chasing without a payment until 05/13/2026", file.stage_note)
         with freeze_time("2026-05-13 04:00:00"):
             letters[0].write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
             letters[0].with_user(self.collector).action_mark_sent()

@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import new_test_user, tagged
 
 from ..models.collection_escalation import DAILY_LIMITS_LOCK_KEY
@@ -72,6 +73,32 @@ class TestNightSideEffects(CollectionCommon):
         self.assertEqual(sum(len(self._notices(user)) for user in (self.collector, self.other)), 8)
         self.assertLessEqual(self.env["mail.mail"].search_count([]) - mails_before, 8,
                              "no 'you have been assigned' mail per file")
+
+    def test_the_escalation_gives_new_customers_their_collector_before_writing_their_invoices(self):
+        """Customers entering collection get their team's collector in the escalation itself: their invoices
+        carry that collector from the first night (not rewritten by the next one), the collector follows them,
+        and the worklists tell each collector once how many new customers the day gave them."""
+        partners = [self._customer(f"Newcomer {n}") for n in range(4)]
+        moves = self._invoices([(partner, 10, 1000.0 * (n + 1)) for n, partner in enumerate(partners)])
+        while self.env["collection.escalation"]._run_batch():
+            pass
+        files = moves.collection_customer_id
+        self.assertEqual(len(files), 4)
+        self.assertLessEqual(set(files.user_id.ids), {self.collector.id, self.other.id}, "the team's members")
+        self.assertTrue(all(files.mapped("work_assigned")))
+        self.assertEqual(set(files.mapped("assigned_on")), {fields.Date.to_date(TODAY)})
+        for move in moves:
+            file = move.collection_customer_id
+            self.assertEqual(move.collection_user_id, file.user_id, "the invoice carries the collector at once")
+            self.assertIn(file.user_id.partner_id, file.message_partner_ids, "the collector follows")
+        self.env["collection.customer"]._cron_prepare_worklists()
+        for user in files.user_id:
+            given = self.env["collection.customer"].search_count([("user_id", "=", user.id),
+                                                                  ("assigned_on", "=", TODAY)])
+            self.assertGreaterEqual(given, len(files.filtered(lambda file, user=user: file.user_id == user)))
+            notices = self._notices(user)
+            self.assertEqual(len(notices), 1, "one notice for the day")
+            self.assertIn(f"You were given {given} new customers", notices.body)
 
     def test_regrading_asks_each_reviewer_once_per_batch(self):
         counts, batches = [], []

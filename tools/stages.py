@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,20 @@ def soft_collection_failed(
 def soft_collection_lacks(
     actions_without_payment: int,
     min_actions: int,
-    chasing_days: int = 0,
+    chasing_since: date | None = None,
+    today: date | None = None,
     min_days: int = 0,
-) -> tuple[int | None, int]:
+) -> tuple[int | None, int, date | None]:
     """What soft collection still lacks before it counts as failed without a broken promise: (chasing actions
-    still to carry out, None when their number is no criterion; days of chasing still to go)."""
+    still to carry out, None when their number is no criterion; days of chasing still to go while chasing has
+    not begun; the day they are complete once it has begun, `chasing_since`).
+
+    Once begun, the days are said as a date, not as a count: what is written from them stays the same from one
+    day to the next."""
     if min_actions <= 0:
-        return None, 0
-    return max(0, min_actions - actions_without_payment), max(0, min_days - chasing_days)
+        return None, 0, None
+    actions = max(0, min_actions - actions_without_payment)
+    if chasing_since is None:
+        return actions, min_days, None
+    until = chasing_since + timedelta(days=min_days)
+    return actions, 0, until if until > today else None

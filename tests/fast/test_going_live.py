@@ -83,9 +83,13 @@ def test_soft_collection_needs_chasing_carried_out_over_a_minimum_period():
     assert not soft_collection_failed(0, 3, 3, chasing_days=29, min_days=30)
     assert not soft_collection_failed(0, 2, 3, chasing_days=90, min_days=30)
     assert soft_collection_failed(1, 0, 3, chasing_days=0, min_days=30), "a broken promise is enough"
-    assert soft_collection_lacks(1, 3, chasing_days=12, min_days=30) == (2, 18)
-    assert soft_collection_lacks(5, 3, chasing_days=40, min_days=30) == (0, 0)
-    assert soft_collection_lacks(5, 0) == (None, 0)
+    since = date(2026, 3, 2)
+    assert soft_collection_lacks(0, 3, min_days=30) == (3, 30, None), "not begun: the days as a count"
+    assert soft_collection_lacks(1, 3, since, date(2026, 3, 14), min_days=30) == (2, 0, date(2026, 4, 1))
+    assert soft_collection_lacks(1, 3, since, date(2026, 3, 31), min_days=30) == (2, 0, date(2026, 4, 1)), \
+        "the same words the next days"
+    assert soft_collection_lacks(5, 3, since, date(2026, 4, 11), min_days=30) == (0, 0, None)
+    assert soft_collection_lacks(5, 0) == (None, 0, None)
 
 
 def test_new_customers_are_spread_over_days_per_collector():
