@@ -65,12 +65,20 @@ class CollectionEscalation(models.AbstractModel):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", DAILY_LIMITS_LOCK_KEY))
         escalation = self if self.env.cr.fetchone()[0] else self.with_context(**{LIMITS_ELSEWHERE: True})
         escalation.env["collection.history"]._send_deferred()
-        self._sync_customer_files()
         files, skipped = escalation._lock_files_to_check(batch_size)
+        # Customers without a file are looked for when the day's work runs out (a batch that is not full, or the
+        # last full one), not on every call: the look scans every open invoice not linked yet, and on a go-live
+        # night that is the whole ledger, call after call. Files made then are taken at once or by the next call.
+        synced = len(files) < batch_size and not skipped
+        if synced and self._sync_customer_files():
+            more, skipped = escalation._lock_files_to_check(batch_size - len(files))
+            files |= more
         failed = escalation._escalate(files, trigger="cron", isolate=True)
         if failed:
             _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
+        if not remaining and not synced and self._sync_customer_files():
+            remaining = self._count_files_to_check()
         # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
         return len(files)
@@ -163,16 +171,16 @@ class CollectionEscalation(models.AbstractModel):
     @api.model
     def _sync_customer_files(self):
         """Create the files of customers with open invoices that have none yet (data from before the install,
-        imports in SQL), on every call, whatever else ran today: they are escalated in this same run.
+        imports in SQL), whatever else ran today: they are escalated in this same run. Returns how many.
 
         Only invoices not linked to a file yet are looked at (a partial index holds them: few once the run has
         linked them)."""
         # One runner creates the missing files; a concurrent one skips this step instead of waiting for it.
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
         if not self.env.cr.fetchone()[0]:
-            return
+            return 0
         self.env["account.move"].flush_model()
-        self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
+        created = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
             """
             INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
             SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
@@ -183,9 +191,11 @@ class CollectionEscalation(models.AbstractModel):
                AND NOT EXISTS (SELECT 1 FROM collection_customer c
                                 WHERE c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id)
             ON CONFLICT (partner_id, company_id) DO NOTHING
+            RETURNING id
             """,
             uid=self.env.uid, open=self.env["account.move"]._collection_open_sql("m"),
         ))
+        return len(created or ())
 
     @api.model
     def _files_to_check_sql(self):
