@@ -768,27 +768,25 @@ class CollectionCustomer(models.Model):
         """One notice per collector and day: how many new customers they were given today, by the escalation or
         the worklists (later assignments of the same day are on their worklist, without another mail)."""
         cron = self.env.ref("account_collection_litigation.ir_cron_collection_worklists", raise_if_not_found=False)
-        counts = dict(self._read_group(
+        counts = {user.id: count for user, count in self._read_group(
             expression.AND([[("user_id", "!=", False)],
                             self.env["collection.escalation"]._company_day_domain("assigned_on", "=")]),
-            ["user_id"], ["__count"]))
+            ["user_id"], ["__count"])}
         if not counts or not cron:
             return
-        users = self.env["res.users"].sudo().browse([user.id for user in counts]).filtered(
-            lambda user: user.active and not user.share)
+        users = self.env["res.users"].sudo().browse(list(counts)).filtered(lambda user: user.active and not user.share)
         today = self.env["collection.escalation"]._today(self.env.company)
         subject = self.env._("New customers to collect on %(date)s", date=today)
         told = self.env["mail.message"].sudo().search([
             ("model", "=", "ir.cron"), ("res_id", "=", cron.id), ("subject", "=", subject),
             ("message_type", "=", "user_notification"), ("partner_ids", "in", users.partner_id.ids),
         ]).partner_ids
-        count_of = {user.id: count for user, count in counts.items()}
         for user in users.filtered(lambda user: user.partner_id not in told):
             self.env["mail.thread"].sudo().with_context(lang=user.lang).message_notify(
                 model="ir.cron", res_id=cron.id, partner_ids=user.partner_id.ids, subject=subject,
                 body=self.with_context(lang=user.lang).env._(
                     "You were given %(count)s new customers to collect: they are on your worklist.",
-                    count=count_of[user.id]),
+                    count=counts[user.id]),
             )
 
     # === Business: knowing the debtor === #
