@@ -31,6 +31,7 @@ class CollectionAction(models.Model):
     """One line of a policy's calendar: what to do for a customer inside a window of days overdue."""
 
     _name = "collection.action"
+    _inherit = ["collection.policy.part"]
     _description = "Collection Calendar Action"
     _order = "policy_id, day_from, sequence, id"
     _check_company_auto = True

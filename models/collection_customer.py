@@ -104,6 +104,12 @@ class CollectionCustomer(models.Model):
         help="Salespeople and the legal team are told when the customer enters a stage beyond this one.",
     )
     checked_on = fields.Date(readonly=True, copy=False, help="Day of the last escalation of this file.")
+    next_check_on = fields.Date(
+        string="Next Check", readonly=True, copy=False,
+        help="The next day anything of this file can change by the calendar (an invoice reaching another bucket "
+        "or stage, an action or letter falling due, a pause ending): the escalation looks at it in full again "
+        "then, or sooner after a payment, a new invoice or another change. Meanwhile it only counts its days.",
+    )
     escalation_error = fields.Text(
         readonly=True, copy=False,
         help="Why the scheduled escalation could not escalate this file; cleared when it next succeeds.",

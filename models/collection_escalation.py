@@ -8,10 +8,11 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
-from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_slot_day
+from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_letter_day, next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
 from ..tools.dates import local_today, zone_name
 from ..tools.going_live import NewCustomer, start_today
+from ..tools.next_check import next_check_day
 from ..tools.stages import soft_collection_failed, soft_collection_lacks
 
 _logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ FILE_ENGINE_COLUMNS = (
     "policy_id", "user_id", "stage_id", "stage_date", "credit_hold", "days_overdue", "anchor_date", "overdue_amount",
     "due_amount", "credit_amount", "claim_amount", "overdue_count", "open_count", "not_chased_reason", "stage_note",
     "next_action_id", "next_action_date", "chased_since", "peak_days", "peak_stage_id", "work_assigned",
-    "assigned_on",
+    "assigned_on", "next_check_on",
 )
 
 
@@ -66,18 +67,19 @@ class CollectionEscalation(models.AbstractModel):
         escalation = self if self.env.cr.fetchone()[0] else self.with_context(**{LIMITS_ELSEWHERE: True})
         escalation.env["collection.history"]._send_deferred()
         files, skipped = escalation._lock_files_to_check(batch_size)
-        # Customers without a file are looked for when the day's work runs out (a batch that is not full, or the
-        # last full one), not on every call: the look scans every open invoice not linked yet, and on a go-live
-        # night that is the whole ledger, call after call. Files made then are taken at once or by the next call.
-        synced = len(files) < batch_size and not skipped
-        if synced and self._sync_customer_files():
+        # The day's catching up (customers without a file, files to wake, quiet files aged) is done when its work
+        # runs out (a batch that is not full, or the last full one), not on every call: the look for customers
+        # without a file scans every open invoice not linked yet, and on a go-live night that is the whole
+        # ledger, call after call. Files it makes due are taken at once or by the next call.
+        caught_up = len(files) < batch_size and not skipped
+        if caught_up and self._catch_up():
             more, skipped = escalation._lock_files_to_check(batch_size - len(files))
             files |= more
         failed = escalation._escalate(files, trigger="cron", isolate=True)
         if failed:
             _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
-        if not remaining and not synced and self._sync_customer_files():
+        if not remaining and not caught_up and self._catch_up():
             remaining = self._count_files_to_check()
         # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
         self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
@@ -169,16 +171,24 @@ class CollectionEscalation(models.AbstractModel):
 
     # === SELECTION OF WORK === #
     @api.model
+    def _catch_up(self):
+        """When the day's work runs out: create the files of customers that have none, wake the quiet files an
+        event may have changed, and count the days of the files that stay quiet. Returns how many files it made
+        due today. One runner does it; a concurrent one skips it instead of waiting."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            return 0
+        due = self._sync_customer_files() + self._wake_quiet_files()
+        self._age_quiet_files()
+        return due
+
+    @api.model
     def _sync_customer_files(self):
         """Create the files of customers with open invoices that have none yet (data from before the install,
         imports in SQL), whatever else ran today: they are escalated in this same run. Returns how many.
 
         Only invoices not linked to a file yet are looked at (a partial index holds them: few once the run has
         linked them)."""
-        # One runner creates the missing files; a concurrent one skips this step instead of waiting for it.
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
-        if not self.env.cr.fetchone()[0]:
-            return 0
         self.env["account.move"].flush_model()
         created = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
             """
@@ -198,14 +208,100 @@ class CollectionEscalation(models.AbstractModel):
         return len(created or ())
 
     @api.model
+    def _wake_quiet_files(self):
+        """Queue the quiet files held back by soft collection (a stage note) that a chasing step may have changed
+        since their last check: a history row, a message or a letter sent. Returns how many.
+
+        Only those: soft collection counts for no other file. From the day before the check, so that no time
+        zone hides a step of that day."""
+        self.env["collection.history"].flush_model()
+        self.env["collection.letter"].flush_model()
+        self.env["mail.message"].flush_model()
+        woken = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
+            """
+            UPDATE collection_customer SET checked_on = NULL WHERE id IN (
+                SELECT c.id FROM %(quiet)s AND c.stage_note IS NOT NULL
+                   AND (EXISTS (SELECT 1 FROM collection_history h
+                                 WHERE h.partner_id = c.partner_id AND h.company_id = c.company_id
+                                   AND h.date >= c.checked_on - 1)
+                        OR EXISTS (SELECT 1 FROM mail_message m
+                                    WHERE m.model = 'collection.customer' AND m.res_id = c.id
+                                      AND m.date >= c.checked_on - 1)
+                        OR EXISTS (SELECT 1 FROM collection_letter l
+                                    WHERE l.partner_id = c.partner_id AND l.company_id = c.company_id
+                                      AND l.state IN ('sent', 'delivered') AND l.write_date >= c.checked_on - 1))
+                   FOR UPDATE OF c SKIP LOCKED)
+            RETURNING id
+            """,
+            quiet=self._quiet_files_sql(),
+        ))
+        self.env["collection.customer"].invalidate_model(["checked_on"])
+        return len(woken or ())
+
+    @api.model
+    def _age_quiet_files(self):
+        """The files that stay quiet today are checked as the full escalation would leave them: only their days
+        overdue grow (and a waiting customer's first action moves to tomorrow), in one UPDATE."""
+        self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
+            """
+            UPDATE collection_customer f
+               SET checked_on = q.today,
+                   days_overdue = COALESCE(q.today - f.anchor_date, 0),
+                   peak_days = CASE WHEN f.overdue_count > 0
+                                    THEN GREATEST(f.peak_days, COALESCE(q.today - f.anchor_date, 0)) ELSE 0 END,
+                   next_action_date = CASE WHEN %(waiting)s THEN q.today + 1 ELSE f.next_action_date END
+              FROM (SELECT c.id, d.today FROM %(quiet)s FOR UPDATE OF c SKIP LOCKED) q
+             WHERE f.id = q.id
+            """,
+            quiet=self._quiet_files_sql(), waiting=self._waiting_sql("f"),
+        ))
+        self.env["collection.customer"].invalidate_model(
+            ["checked_on", "days_overdue", "peak_days", "next_action_date"])
+
+    @api.model
+    def _waiting_sql(self, alias="c"):
+        """A customer being chased whose calendar has not started: it waits for room in its collector's day."""
+        alias = SQL.identifier(alias)
+        return SQL("(%s.chased_since IS NULL AND %s.overdue_count > 0 AND %s.stage_id IS NOT NULL)",
+                   alias, alias, alias)
+
+    @api.model
+    def _due_today_sql(self):
+        """Whether a file checked on an earlier day is due today (see tools/next_check): on or after its next
+        check, or waiting for room in a collector's day that has room left (the day's first calls take them,
+        the later ones leave the others quiet)."""
+        return SQL(
+            """(c.next_check_on IS NULL OR c.next_check_on <= d.today
+                OR (%(waiting)s AND c.id NOT IN (
+                    SELECT w.id FROM collection_customer w
+                      JOIN collection_policy p ON p.id = w.policy_id AND p.daily_new_customers > 0
+                      JOIN (SELECT s.company_id, COALESCE(s.user_id, 0) AS user_id, count(*) AS started
+                              FROM collection_customer s JOIN %(days)s ON d.company_id = s.company_id
+                             WHERE s.chased_since = d.today GROUP BY 1, 2) t
+                        ON t.company_id = w.company_id AND t.user_id = COALESCE(w.user_id, 0)
+                     WHERE %(waiting_w)s AND t.started >= p.daily_new_customers)))""",
+            waiting=self._waiting_sql(), waiting_w=self._waiting_sql("w"), days=self._company_days(),
+        )
+
+    @api.model
     def _files_to_check_sql(self):
         """FROM and WHERE of the files still to check today, each on its company's day."""
         return SQL(
             "collection_customer c JOIN %s ON d.company_id = c.company_id "
-            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL))) "
+            "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL) "
+            "AND %s)) "
             # a file that failed today waits for the next day, or for a recheck: never retried call after call
             "AND (c.escalation_failed_on IS NULL OR c.escalation_failed_on < d.today)",
-            self._company_days(),
+            self._company_days(), self._due_today_sql(),
+        )
+
+    @api.model
+    def _quiet_files_sql(self):
+        """FROM and WHERE of the files checked on an earlier day that are not due today."""
+        return SQL(
+            "collection_customer c JOIN %s ON d.company_id = c.company_id "
+            "WHERE c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL) AND NOT %s",
+            self._company_days(), self._due_today_sql(),
         )
 
     @api.model
@@ -245,6 +341,7 @@ class CollectionEscalation(models.AbstractModel):
         batch = self._escalation_read(files, trigger, today)
         self._escalation_classify(batch)
         self._escalation_plan_actions(batch)
+        self._escalation_schedule_checks(batch)
         self._escalation_write(batch)
         self._escalation_side_effects(batch)
 
@@ -273,6 +370,7 @@ class CollectionEscalation(models.AbstractModel):
         pause_model = self.env["collection.pause"]
         pause_model._close_expired(company, partner_ids, today, invoices, policy_of)
         pauses = pause_model._fetch_active(company, partner_ids, today)
+        pause_days = pause_model._next_change_days(company, partner_ids, today)
         credits, last_payment = self._fetch_credits(company, partner_ids)
         soft = self._fetch_soft_collection(company, file_rows, last_payment)
 
@@ -285,7 +383,7 @@ class CollectionEscalation(models.AbstractModel):
         return {
             "company": company, "trigger": trigger, "today": today, "files": file_rows, "policy_of": policy_of,
             "rules_by_policy": rules_by_policy, "invoices_by_partner": invoices_by_partner,
-            "pauses_by_partner": pauses_by_partner, "credits": credits, "soft": soft,
+            "pauses_by_partner": pauses_by_partner, "pause_days": pause_days, "credits": credits, "soft": soft,
         }
 
     @api.model
@@ -320,6 +418,8 @@ class CollectionEscalation(models.AbstractModel):
                 minimum_amount=rules.minimum_amount, pauses=batch["pauses_by_partner"].get(partner_id),
                 rounding=company.currency_id.rounding,
             )
+            # held back by soft collection: it may complete on a day already known
+            file["_soft_until"] = lacks[2] if result.blocked else None
             classified.append((file, rules, result, lacks, rows))
         collectors = self._collectors_of_new_customers(
             [(file, result) for file, _rules, result, _lacks, _rows in classified])
@@ -410,7 +510,7 @@ class CollectionEscalation(models.AbstractModel):
         working_day = company._collection_working_days(today, today)[company.id].is_working(today)
         episodes = self._fetch_episodes(company, [file for file, _rules, _result in chased], today)
         calendars = {}
-        due_by_file, new_customers = {}, []
+        due_by_file, new_customers, waiting_day_off = {}, [], []
         for file, rules, result in chased:
             if rules.id not in calendars:
                 letters = {action_id: rank for rank, action_id in enumerate(rules.letter_ids)}
@@ -421,8 +521,13 @@ class CollectionEscalation(models.AbstractModel):
                 )
             episode = Episode(file["chased_since"], episodes.get(file["id"], {}), file["_values"]["peak_days"])
             due = due_actions(calendars[rules.id], days=result.days, anchor=result.anchor, today=today,
-                              working_day=working_day, episode=episode, letter_spacing=rules.letter_spacing_days)
+                              working_day=True, episode=episode, letter_spacing=rules.letter_spacing_days)
+            if not working_day:   # nothing is done on a day off: what would be waits for a working day
+                waiting_day_off.extend((file, result, action) for action in due)
+                due = []
             due_by_file[file["id"]] = due
+            file["_next_letter"] = next_letter_day(calendars[rules.id], anchor=result.anchor, episode=episode,
+                                                   letter_spacing=rules.letter_spacing_days)
             if not file["chased_since"] and any(action.overdue for action in due):
                 new_customers.append(NewCustomer(file["id"], file["_values"]["user_id"], rules.daily_new_customers,
                                                  result.claim_amount, result.days))
@@ -440,7 +545,9 @@ class CollectionEscalation(models.AbstractModel):
             due = due_by_file[file["id"]]
             review = {action_id: review for action_id, _window, review in rules.windows}
             if file["id"] in waiting:
-                # Going live: this customer's chasing starts on a later day, when its collector has room.
+                # Going live: this customer's chasing starts on a later day, when its collector has room (the
+                # run looks at it on the days its collector has room: see `_due_today_sql`).
+                file["_waiting"] = True
                 waiting_action = next(action for action in due if action.overdue)
                 values.update(next_action_id=waiting_action.action_id, next_action_date=today + timedelta(days=1))
                 due = [action for action in due if not action.overdue]
@@ -455,7 +562,44 @@ class CollectionEscalation(models.AbstractModel):
                     dedup_key=dedup_key(file["partner_id"], company.id, action.action_id, action.key_day, action.slot),
                     state="to_review" if review[action.action_id] else "done",
                 ))
-        batch["planned"] = planned
+        # an action is due on every working day of its period (a run that missed one catches up) and carried out
+        # once: those carried out before are not planned again; the others make the file acted on today
+        planned = history._not_done(planned or [
+            {"customer_id": file["id"], "dedup_key": dedup_key(
+                file["partner_id"], company.id, action.action_id, action.key_day, action.slot)}
+            for file, _result, action in waiting_day_off
+        ])
+        acting = {row["customer_id"] for row in planned}
+        for file, _rules, _result in chased:
+            file["_acts"] = file["id"] in acting
+        batch["planned"] = planned if working_day else []
+
+    @api.model
+    def _escalation_schedule_checks(self, batch):
+        """The day each file is next looked at in full (tools/next_check): its invoices' next bucket or stage,
+        its next calendar action and letter, its pauses, the day soft collection completes, the month's interest;
+        tomorrow when actions were carried out (they count for soft collection and the episode) or wait for the
+        next working day. A waiting customer's first action is not such a day (the run takes it when its
+        collector has room), but a window of its calendar opening or closing is: its first action may change."""
+        today = batch["today"]
+        next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        for file in batch["files"]:
+            values, partner_id = file["_values"], file["partner_id"]
+            rules = batch["rules_by_policy"][batch["policy_of"][partner_id]]
+            if file.get("_waiting"):
+                edge = next((day for day in rules.window_edges if day > values["days_overdue"]), None)
+                calendar_days = (None if edge is None else values["anchor_date"] + timedelta(days=edge),)
+            else:
+                calendar_days = (values["next_action_date"], file.get("_next_letter"))
+            values["next_check_on"] = next_check_day(
+                today, [inv["due"] for inv in batch["invoices_by_partner"][partner_id] if inv["is_open"]],
+                rules.thresholds,
+                other_days=(
+                    *calendar_days, file["_soft_until"], batch["pause_days"].get(partner_id),
+                    next_month if values["stage_id"] and rules.interest_monthly else None,
+                ),
+                tomorrow_anyway=file.get("_acts", False),
+            )
 
     @api.model
     def _escalation_write(self, batch):
@@ -496,6 +640,7 @@ class CollectionEscalation(models.AbstractModel):
         file.sudo().write({
             "escalation_error": self.env["collection.batch.runner"]._error_text(exc),
             "escalation_failed_on": self._today(file.company_id),
+            "next_check_on": False,   # looked at in full the next day
         })
 
     # === READERS: plain rows, one query per batch each === #

@@ -295,17 +295,9 @@ class CollectionHistory(models.Model):
 
     @api.model
     def _carry_out_actions(self, candidates, today):
-        """Log and carry out the calendar actions due today (rows planned by the escalation), once per customer,
-        action and period or episode: the dedup key of a row carried out before is skipped."""
-        if not candidates:
-            return
-        # Most candidates of a rerun were carried out already: look their keys up before building the INSERT.
-        self.env.cr.execute(SQL(
-            "SELECT dedup_key FROM collection_history WHERE dedup_key = ANY(%s)",
-            [row["dedup_key"] for row in candidates],
-        ))
-        done = {key for (key,) in self.env.cr.fetchall()}
-        candidates = [row for row in candidates if row["dedup_key"] not in done]
+        """Log and carry out the calendar actions due today (rows planned by the escalation, which left out those
+        carried out before: see `_not_done`), once per customer, action and period or episode: a row whose dedup
+        key another run has just inserted is skipped."""
         if not candidates:
             return
         inserted = self._log_rows(candidates, skip_existing="dedup_key")
@@ -314,6 +306,19 @@ class CollectionHistory(models.Model):
         actions = self.env["collection.action"].browse(row["action_id"] for row in todo)
         self.browse(inserted[row["dedup_key"]] for row in todo)._execute(
             list(zip(files, actions, strict=True)), today)
+
+    @api.model
+    def _not_done(self, candidates):
+        """The planned rows whose dedup key no row has yet: an action is due on every working day of its period
+        (a run that missed a day catches up), and carried out once."""
+        if not candidates:
+            return candidates
+        self.env.cr.execute(SQL(
+            "SELECT dedup_key FROM collection_history WHERE dedup_key = ANY(%s)",
+            [row["dedup_key"] for row in candidates],
+        ))
+        done = {key for (key,) in self.env.cr.fetchall()}
+        return [row for row in candidates if row["dedup_key"] not in done]
 
     @api.model
     def _create_activities_batch(self, vals_list):

@@ -180,6 +180,21 @@ class CollectionPause(models.Model):
         return active
 
     @api.model
+    def _next_change_days(self, company, partner_ids, today):
+        """{partner_id: the first day after today on which a pause of the customer starts or is past its end},
+        over the pauses in force or to come (the day the escalation has to look at the customer again)."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, LEAST(min(date_from) FILTER (WHERE date_from > %(today)s), min(date_to) + 1)
+              FROM collection_pause
+             WHERE company_id = %(company)s AND partner_id IN %(partners)s AND state = 'active'
+             GROUP BY partner_id
+            """,
+            company=company.id, partners=partner_ids, today=today,
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _close_expired(self, company, partner_ids, today, invoices, policy_of):
         """End the pauses of these customers past their end date (the escalation's first write, before it reads
         the pauses in force): a promise once its grace period (of the customer's policy, `policy_of`) is over,

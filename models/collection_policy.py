@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..tools.calendar_actions import ActionWindow
 from ..tools.instalments import DEFAULT_GRACE_DAYS
+from ..tools.next_check import change_thresholds
 from ..tools.policies import PolicyChain, PolicyRow
 from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 from ..tools.stages import StageRule
@@ -42,6 +43,10 @@ class PolicyRules:
     letter_spacing_days: int = 0
     legal_min_days: int = 0
     daily_new_customers: int = 0
+    # the days overdue on which an invoice changes bucket or stage (tools/next_check), and monthly interest
+    thresholds: tuple[int, ...] = ()
+    window_edges: tuple[int, ...] = ()   # the days overdue on which an action's window opens or has closed
+    interest_monthly: bool = False
 
 
 class CollectionPolicy(models.Model):
@@ -186,10 +191,15 @@ class CollectionPolicy(models.Model):
     # === CRUD === #
     def write(self, vals):
         res = super().write(vals)
-        if {"stage_ids", "minimum_amount", "legal_min_actions", "legal_min_days", "interest_invoicing",
-                "interest_product_id", "interest_account_id"} & set(vals):
-            self.env["collection.customer"].search([("policy_id", "in", self.ids)])._mark_to_recheck()
+        if {"stage_ids", "action_ids", "minimum_amount", "legal_min_actions", "legal_min_days", "letter_spacing_days",
+                "interest_invoicing", "interest_product_id", "interest_account_id"} & set(vals):
+            self._recheck_files()
         return res
+
+    def _recheck_files(self):
+        """The customers of these policies are escalated in full by the next run (their ladder or calendar
+        changed: the day each was due to be looked at again may have too)."""
+        self.env["collection.customer"].sudo().search([("policy_id", "in", self.ids)])._mark_to_recheck()
 
     # === Business === #
     @api.model
@@ -296,6 +306,10 @@ class CollectionPolicy(models.Model):
                 letter_spacing_days=policy.letter_spacing_days,
                 legal_min_days=policy.legal_min_days,
                 daily_new_customers=policy.daily_new_customers,
+                thresholds=change_thresholds(policy.stage_ids.mapped("days_from")),
+                window_edges=tuple(sorted({a.day_from for a in policy.action_ids} | {
+                    a.day_to + 1 for a in policy.action_ids if not a.open_ended})),
+                interest_monthly=policy.interest_invoicing == "monthly",
             )
             for policy in self
         }
@@ -372,3 +386,28 @@ class CollectionPolicy(models.Model):
         return Weights(amount=self.priority_weight_amount, days=self.priority_weight_days,
                        stage=self.priority_weight_stage, risk=self.priority_weight_risk,
                        broken=self.priority_weight_broken)
+
+
+class CollectionPolicyPart(models.AbstractModel):
+    """A rung of a policy's ladder or a line of its calendar: a change has the policy's customers escalated in full
+    by the next run, as a change of the policy itself does."""
+
+    _name = "collection.policy.part"
+    _description = "Collection Policy Part"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        parts = super().create(vals_list)
+        parts.policy_id._recheck_files()
+        return parts
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.policy_id._recheck_files()
+        return res
+
+    def unlink(self):
+        policies = self.policy_id
+        res = super().unlink()
+        policies._recheck_files()
+        return res

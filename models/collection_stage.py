@@ -9,6 +9,7 @@ MAX_DAY = 3650
 
 class CollectionStage(models.Model):
     _name = "collection.stage"
+    _inherit = ["collection.policy.part"]
     _description = "Collection Stage"
     _order = "policy_id, days_from, sequence, id"
     _check_company_auto = True

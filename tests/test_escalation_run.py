@@ -1,4 +1,5 @@
 from contextlib import nullcontext
+from datetime import timedelta
 
 from freezegun import freeze_time
 
@@ -6,14 +7,15 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
 from odoo.exceptions import UserError
 from odoo.tests import RecordCapturer, TransactionCase, tagged
+from odoo.tools import SQL
 
 from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions (the
 # working-day calendar: 2 of them, its public holidays and its adjusted working days; the assignees' activity
 # capacity: 1; the failure marks cleared with the day's check; the teams that new customers' collectors come
-# from: 1).
-QUERIES_PER_BATCH = 54
+# from: 1; the days their pauses start or end: 1).
+QUERIES_PER_BATCH = 55
 
 
 @tagged("post_install", "-at_install")
@@ -194,6 +196,97 @@ class TestEscalationRun(CollectionCommon, CronMixinCase):
         self.assertEqual(counts[2], counts[3])
         self.assertEqual(len(self.env["account.move"].search([("collection_customer_id", "in", big.ids)])), 200)
         self.assertEqual(set(big.mapped("stage_id.name")), {"Friendly reminder"})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(f"{TODAY} 04:00:00")
+class TestQuietFiles(CollectionCommon):
+    """A file is looked at in full only on its next check (or after a change): on every other day, the full
+    escalation would have changed nothing of it but its days, which the run ages in SQL."""
+
+    def _escalation(self):
+        return self.env["collection.escalation"].sudo().with_company(self.company)
+
+    def _what_a_full_run_would_change(self, files, today):
+        """(invoice rows, {file id: columns}, new calendar actions, pauses ended) that escalating every file
+        in full today would write, computed in a savepoint rolled back."""
+        escalation = self._escalation()
+        pauses = self.env["collection.pause"].search([("state", "=", "active")])
+        with self.env.cr.savepoint() as savepoint:
+            batch = escalation._escalation_read(files, "cron", today)
+            escalation._escalation_classify(batch)
+            escalation._escalation_plan_actions(batch)
+            escalation._escalation_schedule_checks(batch)
+            ended = pauses.filtered(lambda pause: pause.state != "active")
+            savepoint.rollback()
+        self.env.invalidate_all()
+        columns = [col for col in escalation._escalation_file_columns() if col != "next_check_on"]
+        changed = {file["id"]: {col: (file[col], file["_values"][col]) for col in columns
+                                if file[col] != file["_values"][col]} for file in batch["files"]}
+        done = set(self.env["collection.history"].search([("customer_id", "in", files.ids)]).mapped("dedup_key"))
+        new_actions = [row for row in batch["planned"] if row["dedup_key"] not in done]
+        return batch["move_rows"], {key: value for key, value in changed.items() if value}, new_actions, ended
+
+    def test_a_quiet_file_is_one_the_full_run_would_not_change(self):
+        self.policy.write({"daily_new_customers": 2, "legal_min_actions": 2, "legal_min_days": 0})
+        ages = (-20, -6, -4, 0, 2, 6, 12, 25, 33, 45, 58, 64, 88, 95, 130, 200)
+        customers = self.env["res.partner"].union(*(self._customer(f"Quiet {days}") for days in ages))
+        moves = self._invoices([(customer, days, 500.0 + days) for customer, days in zip(customers, ages, strict=True)]
+                               + [(customers[9], 3, 80.0), (customers[12], -2, 90.0)])
+        promised = customers[7]
+        self.env["collection.pause"].create({"partner_id": promised.id, "reason": "promise", "promise_amount": 10.0,
+                                             "date_to": fields.Date.today() + timedelta(days=9)})
+        start, escalated = fields.Date.today(), []
+        for offset in range(35):
+            today = start + timedelta(days=offset)
+            with freeze_time(f"{today} 04:00:00"):
+                if offset == 10:
+                    self._pay(moves[5], 300.0)
+                if offset == 12:   # a note on a customer held back by soft collection: a chasing step
+                    held = self.env["collection.customer"].search(
+                        [("partner_id", "in", customers.ids), ("stage_note", "!=", False)], limit=1)
+                    self.assertTrue(held, "a customer waits for soft collection to fail")
+                    held.message_post(body="Called the buyer: no payment before the audit.",
+                                      message_type="comment", subtype_xmlid="mail.mt_note")
+                escalated.append(0)
+                while count := self.env["collection.customer"]._cron_escalate(batch_size=4):
+                    escalated[-1] += count
+                files = self.env["collection.customer"].search([("partner_id", "in", customers.ids)])
+                self.assertEqual(set(files.mapped("checked_on")), {today}, f"every file checked on day {offset}")
+                moves_changed, files_changed, new_actions, ended = self._what_a_full_run_would_change(files, today)
+                self.assertEqual((moves_changed, files_changed, new_actions, ended.ids), ([], {}, [], []),
+                                 f"day {offset} ({today:%a}) left a file that the full run would change")
+        # customers waiting for room in their collector's day, or between two actions, are left quiet
+        self.assertLess(escalated[1], len(ages))
+        self.assertLess(sum(escalated), len(ages) * len(escalated))
+        self.assertTrue(held.chased_since)
+
+    def test_a_payment_a_new_invoice_or_a_policy_change_queues_a_quiet_file(self):
+        first = self._invoice(-20)   # its pre-due stage in 15 days
+        self._escalate()
+        file = self._file()
+        self.assertEqual(file.next_check_on, fields.Date.today() + timedelta(days=15))
+        tomorrow = fields.Date.today() + timedelta(days=1)
+
+        def due_tomorrow():
+            with freeze_time(f"{tomorrow} 04:00:00"):
+                self.env.flush_all()
+                self.env.cr.execute(SQL("SELECT c.id FROM %s",
+                                        self.env["collection.escalation"]._files_to_check_sql()))
+                return file.id in {row[0] for row in self.env.cr.fetchall()}
+
+        self.assertFalse(due_tomorrow(), "nothing changes tomorrow")
+        changes = {
+            "a new invoice": lambda: self._invoice(-10),
+            "a payment": lambda: self._pay(first, 100.0),
+            "a calendar line changed": lambda: self.actions["Visit (week 3)"].write({"day_from": 16}),
+        }
+        for change, make in changes.items():
+            make()
+            self.assertTrue(due_tomorrow(), change)
+            self._escalate()
+            self.assertFalse(due_tomorrow(), change)
+        self.assertEqual(file.next_check_on, fields.Date.today() + timedelta(days=5), "the new invoice's pre-due stage")
 
 
 @tagged("post_install", "-at_install")

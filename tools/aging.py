@@ -11,6 +11,10 @@ AGING_BUCKETS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The first day overdue of each bucket after 'not_due': the days on which an invoice changes bucket.
+BUCKET_STARTS: tuple[int, ...] = (1, 31, 61, 91)
+
+
 def days_overdue(due_date: date, today: date) -> int:
     """Days past the due date: negative before it, 0 on it."""
     return (today - due_date).days

@@ -155,10 +155,28 @@ def due_actions(
             due.append(DueAction(action.id, episode_day, 0, overdue=True))
         else:
             due.append(DueAction(action.id, anchor, slot, overdue=overdue))
+    letter, last_sent = _next_letter(letters, episode)
+    if (letter and days >= letter.window.day_from and episode.fired.get(letter.id) != today
+            and (last_sent is None or (today - last_sent).days >= letter_spacing)):
+        due.append(DueAction(letter.id, episode_day, 0, overdue=True))
+    return due
+
+
+def next_letter_day(
+    actions: Sequence[CalendarAction], *, anchor: date, episode: Episode, letter_spacing: int = 0,
+) -> date | None:
+    """The first day the next letter of the sequence may go (see `due_actions`): its window open for the oldest
+    chased due date `anchor`, and `letter_spacing` days after the previous letter; None when none is left."""
+    letter, last_sent = _next_letter([action for action in actions if action.letter], episode)
+    if not letter:
+        return None
+    day = anchor + timedelta(days=letter.window.day_from)
+    return day if last_sent is None else max(day, last_sent + timedelta(days=letter_spacing))
+
+
+def _next_letter(letters: Sequence[CalendarAction], episode: Episode) -> tuple[CalendarAction | None, date | None]:
+    """The letter after the last one sent this episode (the first when none was), and the day that one went."""
     sent = [index for index, letter in enumerate(letters) if letter.id in episode.fired]
     following = letters[max(sent) + 1:] if sent else letters
-    if following and days >= following[0].window.day_from and episode.fired.get(following[0].id) != today:
-        last_sent = max((episode.fired[letters[index].id] for index in sent), default=None)
-        if last_sent is None or (today - last_sent).days >= letter_spacing:
-            due.append(DueAction(following[0].id, episode_day, 0, overdue=True))
-    return due
+    last_sent = max((episode.fired[letters[index].id] for index in sent), default=None)
+    return (following[0] if following else None), last_sent
