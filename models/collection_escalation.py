@@ -209,31 +209,34 @@ class CollectionEscalation(models.AbstractModel):
 
     @api.model
     def _wake_quiet_files(self):
-        """Queue the quiet files held back by soft collection (a stage note) that a chasing step may have changed
-        since their last check: a history row, a message or a letter sent. Returns how many.
+        """Queue the quiet files held back by soft collection (a stage note) that have a chasing step (what soft
+        collection counts: `_chasing_steps_sql`) on or after the day of their last check. Returns how many.
 
-        Only those: soft collection counts for no other file. From the day before the check, so that no time
-        zone hides a step of that day."""
-        self.env["collection.history"].flush_model()
-        self.env["collection.letter"].flush_model()
-        self.env["mail.message"].flush_model()
+        Only those: soft collection counts for no other file. A file with steps of the run that checked it (emails,
+        SMS) is not quiet: it was acted on."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT c.company_id, c.id, c.partner_id, c.checked_on FROM %s AND c.stage_note IS NOT NULL",
+            self._quiet_files_sql(),
+        ))
+        held = defaultdict(dict)
+        for company_id, file_id, partner_id, checked_on in self.env.cr.fetchall():
+            held[company_id][partner_id] = (file_id, checked_on)
+        woken = []
+        for company_id, files in held.items():
+            self.env.cr.execute(SQL(
+                "SELECT ch.partner_id, max(ch.day) FROM (%s) ch GROUP BY ch.partner_id",
+                self._chasing_steps_sql(self.env["res.company"].browse(company_id),
+                                        [(file_id, partner_id) for partner_id, (file_id, _day) in files.items()]),
+            ))
+            woken += [files[partner_id][0] for partner_id, day in self.env.cr.fetchall()
+                      if day >= files[partner_id][1]]
+        if not woken:
+            return 0
         woken = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
-            """
-            UPDATE collection_customer SET checked_on = NULL WHERE id IN (
-                SELECT c.id FROM %(quiet)s AND c.stage_note IS NOT NULL
-                   AND (EXISTS (SELECT 1 FROM collection_history h
-                                 WHERE h.partner_id = c.partner_id AND h.company_id = c.company_id
-                                   AND h.date >= c.checked_on - 1)
-                        OR EXISTS (SELECT 1 FROM mail_message m
-                                    WHERE m.model = 'collection.customer' AND m.res_id = c.id
-                                      AND m.date >= c.checked_on - 1)
-                        OR EXISTS (SELECT 1 FROM collection_letter l
-                                    WHERE l.partner_id = c.partner_id AND l.company_id = c.company_id
-                                      AND l.state IN ('sent', 'delivered') AND l.write_date >= c.checked_on - 1))
-                   FOR UPDATE OF c SKIP LOCKED)
-            RETURNING id
-            """,
-            quiet=self._quiet_files_sql(),
+            "UPDATE collection_customer SET checked_on = NULL WHERE id IN "
+            "(SELECT id FROM collection_customer WHERE id = ANY(%s) FOR UPDATE SKIP LOCKED) RETURNING id",
+            woken,
         ))
         self.env["collection.customer"].invalidate_model(["checked_on"])
         return len(woken or ())
@@ -708,10 +711,29 @@ class CollectionEscalation(models.AbstractModel):
         A payment's accounting date is compared with the day of each of them on the
         company's clock, never with a UTC timestamp's date."""
         paid = [(partner_id, day) for partner_id, day in last_payment.items() if day]
-        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id   # cached, unlike env.ref's check that it exists
         self.env.cr.execute(SQL(
             """
-            WITH chasing AS (
+            WITH chasing AS (%(chasing)s)
+            SELECT ch.partner_id, count(*) FILTER (WHERE ch.broken), count(*) FILTER (WHERE NOT ch.broken),
+                   min(ch.day) FILTER (WHERE NOT ch.broken)
+              FROM chasing ch
+              LEFT JOIN unnest(%(paid_partners)s::int[], %(paid_days)s::date[]) AS paid(partner_id, day)
+                     ON paid.partner_id = ch.partner_id
+             WHERE paid.day IS NULL OR ch.day > paid.day
+             GROUP BY ch.partner_id
+            """,
+            chasing=self._chasing_steps_sql(company, [(file["id"], file["partner_id"]) for file in file_rows]),
+            paid_partners=[p for p, _d in paid], paid_days=[d for _p, d in paid],
+        ))
+        return {partner_id: (broken, actions, first) for partner_id, broken, actions, first in self.env.cr.fetchall()}
+
+    @api.model
+    def _chasing_steps_sql(self, company, files):
+        """SQL rows (partner_id, day, broken) of the chasing steps of the customers of [(file id, partner id)]
+        (see `_fetch_soft_collection`), each on its day on the company's clock."""
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id   # cached, unlike env.ref's check that it exists
+        return SQL(
+            """
                 SELECT h.partner_id, %(history_day)s AS day,
                        h.event IN ('promise_broken', 'plan_broken') AS broken
                   FROM collection_history h
@@ -732,23 +754,14 @@ class CollectionEscalation(models.AbstractModel):
                  WHERE m.model = 'collection.customer' AND m.res_id IN %(files)s
                    AND ((m.mail_activity_type_id IS NOT NULL AND m.mail_activity_type_id != %(legal_review)s)
                         OR (m.message_type = 'comment' AND m.author_id != %(bot)s))
-            )
-            SELECT ch.partner_id, count(*) FILTER (WHERE ch.broken), count(*) FILTER (WHERE NOT ch.broken),
-                   min(ch.day) FILTER (WHERE NOT ch.broken)
-              FROM chasing ch
-              LEFT JOIN unnest(%(paid_partners)s::int[], %(paid_days)s::date[]) AS paid(partner_id, day)
-                     ON paid.partner_id = ch.partner_id
-             WHERE paid.day IS NULL OR ch.day > paid.day
-             GROUP BY ch.partner_id
             """,
             history_day=self._company_date_sql(company, SQL("h.date")),
             message_day=self._company_date_sql(company, SQL("m.date")), company=company.id,
-            partners=tuple(file["partner_id"] for file in file_rows), files=tuple(file["id"] for file in file_rows),
+            partners=tuple(partner_id for _file_id, partner_id in files),
+            files=tuple(file_id for file_id, _partner_id in files),
             legal_review=xmlid_to_id("account_collection_litigation.mail_activity_type_legal_review"),
             bot=xmlid_to_id("base.partner_root"),
-            paid_partners=[p for p, _d in paid], paid_days=[d for _p, d in paid],
-        ))
-        return {partner_id: (broken, actions, first) for partner_id, broken, actions, first in self.env.cr.fetchall()}
+        )
 
     @api.model
     def _fetch_episodes(self, company, file_rows, today):

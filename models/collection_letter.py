@@ -447,6 +447,8 @@ class CollectionLetter(models.Model):
             self -= court
             if not self:
                 return
+        if what in ("sent", "delivered"):
+            self.customer_id._mark_to_recheck()   # soft collection counts it, whatever day it was sent on
         texts = {
             "drafted": lambda letter: letter.env._("%(kind)s %(letter)s drafted for review.",
                                                    kind=letter._kind_label(), letter=letter.name),

@@ -228,11 +228,15 @@ class TestQuietFiles(CollectionCommon):
         return batch["move_rows"], {key: value for key, value in changed.items() if value}, new_actions, ended
 
     def test_a_quiet_file_is_one_the_full_run_would_not_change(self):
-        self.policy.write({"daily_new_customers": 2, "legal_min_actions": 2, "legal_min_days": 0})
+        self.policy.write({"daily_new_customers": 1, "legal_min_actions": 1, "legal_min_days": 0})
         ages = (-20, -6, -4, 0, 2, 6, 12, 25, 33, 45, 58, 64, 88, 95, 130, 200)
         customers = self.env["res.partner"].union(*(self._customer(f"Quiet {days}") for days in ages))
         moves = self._invoices([(customer, days, 500.0 + days) for customer, days in zip(customers, ages, strict=True)]
                                + [(customers[9], 3, 80.0), (customers[12], -2, 90.0)])
+        # the smallest claim: it waits for its collector's room for days, held back by soft collection from Legal
+        held = self._customer("Quiet Held")
+        self._invoices([(held, 100, 50.0)])
+        customers |= held
         promised = customers[7]
         self.env["collection.pause"].create({"partner_id": promised.id, "reason": "promise", "promise_amount": 10.0,
                                              "date_to": fields.Date.today() + timedelta(days=9)})
@@ -242,11 +246,12 @@ class TestQuietFiles(CollectionCommon):
             with freeze_time(f"{today} 04:00:00"):
                 if offset == 10:
                     self._pay(moves[5], 300.0)
-                if offset == 12:   # a note on a customer held back by soft collection: a chasing step
-                    held = self.env["collection.customer"].search(
-                        [("partner_id", "in", customers.ids), ("stage_note", "!=", False)], limit=1)
-                    self.assertTrue(held, "a customer waits for soft collection to fail")
-                    held.message_post(body="Called the buyer: no payment before the audit.",
+                if offset == 4:   # a note on the held customer: the chasing step soft collection lacked
+                    file = self._file(held)
+                    self.assertEqual((file.stage_id, file.chased_since), (self.stages["Intensified"], False))
+                    self.assertTrue(file.stage_note)
+                    self.assertGreater(file.next_check_on, today, "quiet today")
+                    file.message_post(body="Called the buyer: no payment before the audit.",
                                       message_type="comment", subtype_xmlid="mail.mt_note")
                 escalated.append(0)
                 while count := self.env["collection.customer"]._cron_escalate(batch_size=4):
@@ -256,10 +261,11 @@ class TestQuietFiles(CollectionCommon):
                 moves_changed, files_changed, new_actions, ended = self._what_a_full_run_would_change(files, today)
                 self.assertEqual((moves_changed, files_changed, new_actions, ended.ids), ([], {}, [], []),
                                  f"day {offset} ({today:%a}) left a file that the full run would change")
+                if offset == 4:
+                    self.assertEqual(self._file(held).stage_id, self.stages["Legal"], "woken by the note")
         # customers waiting for room in their collector's day, or between two actions, are left quiet
-        self.assertLess(escalated[1], len(ages))
-        self.assertLess(sum(escalated), len(ages) * len(escalated))
-        self.assertTrue(held.chased_since)
+        self.assertLess(escalated[1], len(customers))
+        self.assertLess(sum(escalated), len(customers) * len(escalated))
 
     def test_a_payment_a_new_invoice_or_a_policy_change_queues_a_quiet_file(self):
         first = self._invoice(-20)   # its pre-due stage in 15 days
