@@ -357,6 +357,13 @@ class TestWorklist(CollectorDayCommon):
         self.assertIn("over their capacity", wizard.capacity_warning)
         wizard.action_confirm()
         self.assertEqual(self._file(general).user_id, other)
+        # a team of a customer tag takes the customers that carry it
+        tag = self.env["res.partner.category"].create({"name": "Key accounts"})
+        self.env["collection.team"].create({"name": "Key accounts", "category_ids": [(6, 0, tag.ids)],
+                                            "member_ids": [(6, 0, other.ids)]})
+        key = self._customer("Key One", collection_customer_type="general", category_id=[(6, 0, tag.ids)])
+        self._invoice(40, partner=key)
+        self.assertEqual(self._escalate(key).user_id, other)
 
     def test_collectors_land_on_their_worklist(self):
         action = self.env.ref(f"{MODULE}.collection_worklist_action_my")
