@@ -32,6 +32,8 @@ class CollectionAction(models.Model):
 
     _name = "collection.action"
     _inherit = ["collection.policy.part"]
+    _recheck_fields = frozenset({"policy_id", "sequence", "active", "day_from", "day_to", "open_ended",
+                                 "repeat_every", "action_type", "email_review"})
     _description = "Collection Calendar Action"
     _order = "policy_id, day_from, sequence, id"
     _check_company_auto = True

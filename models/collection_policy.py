@@ -394,6 +394,8 @@ class CollectionPolicyPart(models.AbstractModel):
 
     _name = "collection.policy.part"
     _description = "Collection Policy Part"
+    # the fields the escalation reads (PolicyRules): a change of another (a name, a colour) queues nobody
+    _recheck_fields = frozenset({"policy_id", "sequence"})
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -402,8 +404,10 @@ class CollectionPolicyPart(models.AbstractModel):
         return parts
 
     def write(self, vals):
+        policies = self.policy_id
         res = super().write(vals)
-        self.policy_id._recheck_files()
+        if self._recheck_fields & set(vals):
+            (policies | self.policy_id)._recheck_files()
         return res
 
     def unlink(self):

@@ -10,6 +10,8 @@ MAX_DAY = 3650
 class CollectionStage(models.Model):
     _name = "collection.stage"
     _inherit = ["collection.policy.part"]
+    _recheck_fields = frozenset({"policy_id", "sequence", "days_from", "requires_failed_soft_collection",
+                                 "credit_hold"})
     _description = "Collection Stage"
     _order = "policy_id, days_from, sequence, id"
     _check_company_auto = True

@@ -293,6 +293,9 @@ class TestQuietFiles(CollectionCommon):
             self._escalate()
             self.assertFalse(due_tomorrow(), change)
         self.assertEqual(file.next_check_on, fields.Date.today() + timedelta(days=5), "the new invoice's pre-due stage")
+        self.actions["Visit (week 3)"].write({"name": "Visit the buyer"})
+        self.stages["Legal"].write({"fold": True})
+        self.assertFalse(due_tomorrow(), "a name or a kanban fold changes nothing of the calendar")
 
 
 @tagged("post_install", "-at_install")
