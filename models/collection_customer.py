@@ -158,6 +158,12 @@ class CollectionCustomer(models.Model):
     def _unlink_except_collection_history(self):
         self.env["collection.retention"]._check_no_history(self, "customer_id")
 
+    def write(self, vals):
+        if vals.get("user_id") and "work_assigned" not in vals:
+            # a collector given by a person is kept: the run picks one only for customers nobody gave one
+            vals = {**vals, "work_assigned": True}
+        return super().write(vals)
+
     # === Actions === #
     def action_escalate_now(self):
         """Escalate the chosen customers at once, inside the user's request (the only action that does)."""

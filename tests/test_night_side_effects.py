@@ -100,6 +100,17 @@ class TestNightSideEffects(CollectionCommon):
             self.assertEqual(len(notices), 1, "one notice for the day")
             self.assertIn(f"You were given {given} new customers", notices.body)
 
+    def test_a_collector_given_by_a_person_is_kept_by_the_run(self):
+        """A supervisor chooses the collector of a customer not yet escalated: the run keeps that choice instead of
+        picking the team member with the lightest load."""
+        files = self._new_files(1)
+        files.with_user(self.supervisor).write({"user_id": self.manager.id})
+        self._invoice(10, partner=files.partner_id)
+        while self.env["collection.escalation"]._run_batch():
+            pass
+        self.assertEqual(files.user_id, self.manager)
+        self.assertTrue(files.work_assigned)
+
     def test_regrading_asks_each_reviewer_once_per_batch(self):
         counts, batches = [], []
         for count in (5, 5, 20, 200):   # the first two warm the once-per-process caches
