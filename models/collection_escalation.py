@@ -269,10 +269,10 @@ class CollectionEscalation(models.AbstractModel):
                    alias, alias, alias)
 
     @api.model
-    def _due_today_sql(self):
+    def _due_today_sql(self, days):
         """Whether a file checked on an earlier day is due today (see tools/next_check): on or after its next
         check, or waiting for room in a collector's day that has room left (the day's first calls take them,
-        the later ones leave the others quiet)."""
+        the later ones leave the others quiet). `days` is `_company_days()` of the enclosing query."""
         return SQL(
             """(c.next_check_on IS NULL OR c.next_check_on <= d.today
                 OR (%(waiting)s AND c.id NOT IN (
@@ -283,28 +283,30 @@ class CollectionEscalation(models.AbstractModel):
                              WHERE s.chased_since = d.today GROUP BY 1, 2) t
                         ON t.company_id = w.company_id AND t.user_id = COALESCE(w.user_id, 0)
                      WHERE %(waiting_w)s AND t.started >= p.daily_new_customers)))""",
-            waiting=self._waiting_sql(), waiting_w=self._waiting_sql("w"), days=self._company_days(),
+            waiting=self._waiting_sql(), waiting_w=self._waiting_sql("w"), days=days,
         )
 
     @api.model
     def _files_to_check_sql(self):
         """FROM and WHERE of the files still to check today, each on its company's day."""
+        days = self._company_days()
         return SQL(
             "collection_customer c JOIN %s ON d.company_id = c.company_id "
             "WHERE (c.checked_on IS NULL OR (c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL) "
             "AND %s)) "
             # a file that failed today waits for the next day, or for a recheck: never retried call after call
             "AND (c.escalation_failed_on IS NULL OR c.escalation_failed_on < d.today)",
-            self._company_days(), self._due_today_sql(),
+            days, self._due_today_sql(days),
         )
 
     @api.model
     def _quiet_files_sql(self):
         """FROM and WHERE of the files checked on an earlier day that are not due today."""
+        days = self._company_days()
         return SQL(
             "collection_customer c JOIN %s ON d.company_id = c.company_id "
             "WHERE c.checked_on < d.today AND (c.open_count > 0 OR c.stage_id IS NOT NULL) AND NOT %s",
-            self._company_days(), self._due_today_sql(),
+            days, self._due_today_sql(days),
         )
 
     @api.model
