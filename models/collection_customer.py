@@ -26,6 +26,9 @@ MATRIX_STRATEGIES = [
 SUPERVISOR_GROUP = "account_collection_litigation.group_collection_supervisor"
 # Advisory lock of the worklist call that makes the day's assignments (any constant unique to this addon).
 WORKLIST_LOCK_KEY = 7_310_019
+# What only the daily escalation writes: when it last looked at a file and when it looks again. Written by anyone
+# else (an RPC call, an import), a date could keep a customer out of the run.
+RUN_FIELDS = frozenset({"checked_on", "next_check_on", "escalation_failed_on", "escalation_error"})
 CONTACT_WIZARD_ACTION = "account_collection_litigation.collection_contact_wizard_action"
 LEGAL_USER = "account_collection_litigation.group_litigation_user"
 
@@ -158,11 +161,24 @@ class CollectionCustomer(models.Model):
     def _unlink_except_collection_history(self):
         self.env["collection.retention"]._check_no_history(self, "customer_id")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_run_fields(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_run_fields([vals])
         if vals.get("user_id") and "work_assigned" not in vals:
             # a collector given by a person is kept: the run picks one only for customers nobody gave one
             vals = {**vals, "work_assigned": True}
         return super().write(vals)
+
+    @api.model
+    def _check_run_fields(self, vals_list):
+        if not self.env.su and any(RUN_FIELDS & set(vals) for vals in vals_list):
+            raise AccessError(self.env._(
+                "Only the daily escalation sets when a customer file is checked: use Escalate Now or Run "
+                "Escalation Now to have it looked at again."))
 
     # === Actions === #
     def action_escalate_now(self):

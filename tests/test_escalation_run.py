@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.base.tests.test_ir_cron import CronMixinCase
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import RecordCapturer, TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -296,6 +296,26 @@ class TestQuietFiles(CollectionCommon):
         self.actions["Visit (week 3)"].write({"name": "Visit the buyer"})
         self.stages["Legal"].write({"fold": True})
         self.assertFalse(due_tomorrow(), "a name or a kanban fold changes nothing of the calendar")
+
+    def test_only_the_run_sets_when_a_file_is_checked(self):
+        """A date written by RPC or an import could keep a customer out of the run: refused, whoever writes it."""
+        self._invoice(20)
+        file = self._escalate()
+        later = fields.Date.today() + timedelta(days=365)
+        for user in (self.collector, self.manager):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    file.with_user(user).write({"next_check_on": later})
+                with self.assertRaises(AccessError):
+                    file.with_user(user).write({"checked_on": later})
+                with self.assertRaises(AccessError):
+                    self.env["collection.customer"].with_user(user).create({
+                        "partner_id": self._customer(f"Imported {user.login}").id, "checked_on": later})
+        result = self.env["collection.customer"].with_user(self.manager).load(
+            [".id", "next_check_on"], [[str(file.id), str(later)]])
+        self.assertTrue(result["messages"], "the import is refused with a message")
+        self.assertFalse(result["ids"])
+        self.assertNotEqual(file.next_check_on, later)
 
 
 @tagged("post_install", "-at_install")
