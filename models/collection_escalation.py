@@ -864,8 +864,8 @@ class CollectionEscalation(models.AbstractModel):
         Without `create`, each row also names the "id" it updates (one UPDATE ... FROM json_to_recordset). With
         `create`, the rows are inserted (one INSERT ... SELECT FROM json_to_recordset) and their ids returned in
         order; with `skip_existing`, the name of a unique column, rows whose value exists already are skipped and
-        {value: id} of the inserted ones is returned. The escalation's bulk path only: what a user does goes
-        through the ORM."""
+        {value: id} of the inserted ones is returned. The bulk path of the escalation and of the letters' frozen
+        lines only: what a user edits goes through the ORM."""
         if not rows:
             return {} if skip_existing else []
         model = self.env[model_name]
