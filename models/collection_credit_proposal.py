@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 PROPOSAL_STATES = [
     ("proposed", "Proposed"),
@@ -103,11 +104,16 @@ class CollectionCreditProposal(models.Model):
             return
         model_id = self.env["ir.model"]._get_id(self._name)
         todo = self.env.ref("mail.mail_activity_data_todo")
-        reviewers = {company: self._reviewer(company) for company in self.company_id}
-        ids_by_reviewer = defaultdict(list)   # ids, not a union of recordsets per proposal (quadratic)
-        for proposal in self.sorted("id"):
-            ids_by_reviewer[reviewers[proposal.company_id]].append(proposal.id)
-        by_reviewer = {reviewer: self.browse(ids) for reviewer, ids in ids_by_reviewer.items()}
+        # the ids by company in one query: thousands of proposals are not read one by one
+        self.flush_recordset(["company_id"])
+        self.env.cr.execute(SQL(
+            "SELECT company_id, array_agg(id ORDER BY id) FROM collection_credit_proposal WHERE id IN %s GROUP BY 1",
+            tuple(self.ids),
+        ))
+        ids_by_reviewer = defaultdict(list)
+        for company_id, ids in self.env.cr.fetchall():
+            ids_by_reviewer[self._reviewer(self.env["res.company"].browse(company_id))].extend(ids)
+        by_reviewer = {reviewer: self.browse(sorted(ids)) for reviewer, ids in ids_by_reviewer.items()}
         open_for = set(self.env["mail.activity"].sudo().search([
             ("res_model", "=", self._name), ("activity_type_id", "=", todo.id), ("automated", "=", True),
             ("user_id", "in", [user.id for user in by_reviewer]),

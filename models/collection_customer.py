@@ -621,14 +621,25 @@ class CollectionCustomer(models.Model):
     def _complete_new_files(self):
         """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
         file: its importance and risk, hence whether it needs a management owner."""
-        # recomputed, not written: a first run gives thousands of files their importance in a few UPDATEs, not a
-        # write (and a chatter line) each
-        new = self.search([("importance", "=", False)]).with_context(tracking_disable=True)
-        fnames = ["importance", "risk_level"]
-        for fname in fnames:
-            self.env.add_to_compute(self._fields[fname], new)
-        new.modified(fnames)   # and what depends on them (the management owner) follows
-        new._recompute_recordset(fnames)
+        # One UPDATE with the rules of _compute_importance, _compute_risk_level and
+        # _compute_needs_management_owner: through the ORM a first run read every column of 20,000 partners and
+        # wrote the files 100 a statement, seconds of the go-live night; no tracking line either way.
+        self.flush_model(["importance", "debtor_class", "management_owner_id"])
+        self.env["res.partner"].flush_model(["collection_customer_type", "collection_blacklisted"])
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_customer c
+               SET importance = CASE WHEN p.collection_customer_type = 'core' THEN 'important' ELSE 'ordinary' END,
+                   risk_level = CASE WHEN c.debtor_class = 'hard' OR p.collection_blacklisted THEN 'high'
+                                     ELSE 'low' END,
+                   needs_management_owner = c.management_owner_id IS NULL AND (
+                       p.collection_customer_type = 'core' OR c.debtor_class = 'hard'
+                       OR COALESCE(p.collection_blacklisted, false))
+              FROM res_partner p
+             WHERE p.id = c.partner_id AND c.importance IS NULL
+            """,
+        ))
+        self.invalidate_model(["importance", "risk_level", "needs_management_owner"])
 
     def _timezone(self):
         self.ensure_one()
