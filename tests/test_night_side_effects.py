@@ -1,3 +1,5 @@
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo import fields
@@ -189,6 +191,33 @@ class TestActivityCapacity(CollectionCommon):
         self.assertTrue(waiting.activity_id)
         self.assertEqual(len(files.activity_ids.filtered(lambda a: a.user_id == self.collector)), 3)
 
+    def _second_worker_run(self):
+        """The escalation as a worker runs it while another worker holds the daily limits."""
+        other_worker = self.registry.cursor()   # a connection of its own: the worker holding the limits
+        try:
+            other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LIMITS_LOCK_KEY])
+            while self.env["collection.escalation"]._run_batch():
+                pass
+        finally:
+            other_worker.rollback()
+            other_worker.close()
+
+    def test_without_a_cap_a_second_worker_starts_new_customers_too(self):
+        """No policy limits the customers started a day: there is nothing to count, so both workers share a
+        go-live night; the second gives the new customers their team's collector, their activities wait."""
+        self.env["collection.policy"].with_context(active_test=False).search([]).daily_new_customers = 0
+        self.env["collection.team"].create({"name": "Shared", "member_ids": [(6, 0, self.collector.ids)]})
+        partner = self._customer("Uncapped")
+        self._invoices([(partner, 2, 100.0)])
+        self._second_worker_run()
+        file = self._file(partner)
+        self.assertEqual((file.checked_on, file.chased_since), (date.fromisoformat(TODAY),) * 2)
+        self.assertEqual(file.user_id, self.collector, "its team's collector, given by the second worker")
+        self.assertEqual(set(file.move_ids.collection_user_id), {self.collector})
+        row = self.env["collection.history"].search([("customer_id", "=", file.id),
+                                                     ("action_id", "=", self.actions["Phone call (week 1)"].id)])
+        self.assertEqual(row.state, "waiting", "the activity is the worklist's to give, within capacity")
+
     def test_a_second_escalation_worker_leaves_the_daily_limits_to_the_first(self):
         """Two escalation workers at once cannot both count a person's daily limits (neither sees what the other
         has not committed): the one holding the limits lock starts new customers and gives activities; the other
@@ -196,17 +225,7 @@ class TestActivityCapacity(CollectionCommon):
         partner = self._customer("Second Worker")
         self._invoices([(partner, 2, 100.0)])
         call = self.actions["Phone call (week 1)"]
-
-        def second_worker_run():
-            other_worker = self.registry.cursor()   # a connection of its own: the worker holding the limits
-            try:
-                other_worker.execute("SELECT pg_advisory_xact_lock(%s)", [DAILY_LIMITS_LOCK_KEY])
-                while self.env["collection.escalation"]._run_batch():
-                    pass
-            finally:
-                other_worker.rollback()
-                other_worker.close()
-
+        second_worker_run = self._second_worker_run
         second_worker_run()
         file = self._file(partner)
         self.assertTrue(file, "its file is made by whichever worker runs")
