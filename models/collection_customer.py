@@ -654,23 +654,29 @@ class CollectionCustomer(models.Model):
         """{file id: policy} for the collector's day: the file's policy, else its company's default, else the
         policy defaults (a new record, never saved)."""
         defaults = {}
-        result = {}
-        for file in self:
-            policy = file.policy_id or file.company_id.collection_policy_id
-            if not policy:
-                policy = defaults.setdefault(file.company_id.id, self.env["collection.policy"].new({}))
-            result[file.id] = policy
-        return result
+        return {file.id: self._work_policy(file.policy_id, file.company_id, defaults) for file in self}
+
+    @api.model
+    def _work_policy(self, policy, company, defaults):
+        """A file's policy for the collector's day: its own, else its company's default, else the policy defaults
+        (a new record, never saved, one per company kept in `defaults`)."""
+        return policy or company.collection_policy_id or defaults.setdefault(
+            company.id, self.env["collection.policy"].new({}))
 
     def _compute_work_priorities(self, today=None):
         """The priority of these files, set-based: one read of what it weighs, one UPDATE."""
         if not self:
             return
-        if today is None:   # each company on its own day
-            for company, files in self.grouped("company_id").items():
-                files._compute_work_priorities(self.env["collection.escalation"]._today(company))
-            return
         self.flush_model()
+        if today is None:   # each company on its own day (a day's batch is thousands of files: grouped in SQL)
+            self.env.cr.execute(SQL(
+                "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY 1",
+                tuple(self.ids),
+            ))
+            for company_id, file_ids in self.env.cr.fetchall():
+                company = self.env["res.company"].browse(company_id)
+                self.browse(file_ids)._compute_work_priorities(self.env["collection.escalation"]._today(company))
+            return
         self.env.cr.execute(SQL(
             """
             WITH top AS (
@@ -698,13 +704,17 @@ class CollectionCustomer(models.Model):
             ids=tuple(self.ids), since=fields.Date.subtract(today, days=365),
         ))
         rows = self.env.cr.fetchall()
-        policies = self._work_policies()
-        weights = {file_id: policy._priority_weights() for file_id, policy in policies.items()}
+        # the weights of each policy once, from the rows' own policy and company (not every file read again)
+        weights, defaults = {}, {}
+        policies, companies = self.env["collection.policy"], self.env["res.company"]
         values = []
-        for (file_id, claim, top, days, rank, size, _policy, _company, blacklisted, debtor_class, willingness,
+        for (file_id, claim, top, days, rank, size, policy_id, company_id, blacklisted, debtor_class, willingness,
              customer_type, broken) in rows:
+            if (policy_id, company_id) not in weights:
+                weights[policy_id, company_id] = self._work_policy(
+                    policies.browse(policy_id), companies.browse(company_id), defaults)._priority_weights()
             score = priority(
-                weights[file_id], (claim or 0.0) / top if top else 0.0, days or 0,
+                weights[policy_id, company_id], (claim or 0.0) / top if top else 0.0, days or 0,
                 (rank or 0) / size if size else 0.0,
                 customer_risk(blacklisted, debtor_class, willingness, customer_type), broken,
             )

@@ -61,8 +61,9 @@ class CollectionEscalation(models.AbstractModel):
         rows it escalated after this call began (the next call, in a fresh transaction, sees them done)."""
         # The first statement of the call, so that its snapshot holds all that was committed before the lock was
         # free: one worker slot at a time applies the daily limits per person (neither worker would see what the
-        # other has not committed). The others start no capped new customer (under a cap they leave those files
-        # to it) and give no new activity (theirs wait for the worklist, which one worker runs, in the morning).
+        # other has not committed). The others classify every customer but start no capped new one (it waits for
+        # a later day with room in its collector's day) and give no new activity (theirs wait for the worklist,
+        # which one worker runs, in the morning).
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", DAILY_LIMITS_LOCK_KEY))
         escalation = self if self.env.cr.fetchone()[0] else self.with_context(**{LIMITS_ELSEWHERE: True})
         escalation.env["collection.history"]._send_deferred()
@@ -312,25 +313,8 @@ class CollectionEscalation(models.AbstractModel):
     @api.model
     def _lock_files_to_check(self, limit):
         """Lock the next batch of files to check that no other run holds (collection.batch.runner's claim)."""
-        where = self._files_to_check_sql()
-        if capped := self._new_customers_counted_elsewhere():   # never chased, may start today: not ours
-            where = SQL("%s AND NOT (c.chased_since IS NULL AND c.overdue_count > 0 AND c.company_id = ANY(%s))",
-                        where, capped.ids)
         return self.env["collection.batch.runner"]._claim(
-            "collection.customer", SQL("id IN (SELECT c.id FROM %s)", where), limit)
-
-    @api.model
-    def _new_customers_counted_elsewhere(self):
-        """The companies whose customers never chased are another worker's to start: it holds the daily limits,
-        and a policy of the company or of a parent it may use limits the customers started a day (a count two
-        workers cannot share). Without such a cap there is nothing to count: every worker starts them, and a
-        go-live night is shared."""
-        companies = self.env["res.company"]
-        if not self.env.context.get(LIMITS_ELSEWHERE):
-            return companies
-        capping = self.env["collection.policy"].sudo().with_context(active_test=False).search(
-            [("daily_new_customers", ">", 0)]).company_id
-        return companies.sudo().search([]).filtered(lambda company: company.parent_ids & capping)
+            "collection.customer", SQL("id IN (SELECT c.id FROM %s)", self._files_to_check_sql()), limit)
 
     @api.model
     def _count_files_to_check(self):
@@ -508,10 +492,8 @@ class CollectionEscalation(models.AbstractModel):
         """{file id: collector id} of the customers entering collection that nobody was given yet, from
         [(file, result)]: their segment's team member with the lightest load (collection.customer._pick_collectors),
         else the collector they have. Decided before anything is written, so that their invoices carry that
-        collector from the first night and the going-live cap counts against that collector's day. Under a cap,
-        the worker that counts the daily limits does it; the others leave it to the worklists."""
-        if self.env.company in self._new_customers_counted_elsewhere():
-            return {}
+        collector from the first night and the going-live cap counts against that collector's day. Every worker
+        picks for its own files: each balances the load it sees, so that two workers share a go-live night."""
         claims = {file["id"]: result.claim_amount for file, result in classified
                   if not file["work_assigned"] and result.overdue_count > 0}
         if not claims:
@@ -550,8 +532,7 @@ class CollectionEscalation(models.AbstractModel):
             if not file["chased_since"] and any(action.overdue for action in due):
                 new_customers.append(NewCustomer(file["id"], file["_values"]["user_id"], rules.daily_new_customers,
                                                  result.claim_amount, result.days))
-        # a capped customer is started by the worker counting the caps (the others leave it waiting: rare, as
-        # they do not take the never-chased overdue files)
+        # a capped customer is started by the worker counting the caps (the others leave it waiting)
         startable = [customer for customer in new_customers
                      if not (customer.cap and self.env.context.get(LIMITS_ELSEWHERE))]
         started = start_today(startable, self._count_started_today(company, today)) if startable else set()

@@ -203,8 +203,8 @@ class TestActivityCapacity(CollectionCommon):
             other_worker.close()
 
     def test_without_a_cap_a_second_worker_starts_new_customers_too(self):
-        """No policy limits the customers started a day: there is nothing to count, so both workers share a
-        go-live night; the second gives the new customers their team's collector, their activities wait."""
+        """No policy limits the customers started a day: there is nothing to count, so the second worker starts
+        new customers too, with their team's collector; their activities wait for the worklist."""
         self.env["collection.policy"].with_context(active_test=False).search([]).daily_new_customers = 0
         self.env["collection.team"].create({"name": "Shared", "member_ids": [(6, 0, self.collector.ids)]})
         partner = self._customer("Uncapped")
@@ -220,8 +220,9 @@ class TestActivityCapacity(CollectionCommon):
 
     def test_a_second_escalation_worker_leaves_the_daily_limits_to_the_first(self):
         """Two escalation workers at once cannot both count a person's daily limits (neither sees what the other
-        has not committed): the one holding the limits lock starts new customers and gives activities; the other
-        leaves never-chased customers to it, and its follow-ups wait for the worklist, which one worker runs."""
+        has not committed): the one holding the limits lock starts capped new customers and gives activities; the
+        other classifies every customer but leaves those starts to it, and its follow-ups wait for the worklist,
+        which one worker runs."""
         partner = self._customer("Second Worker")
         self._invoices([(partner, 2, 100.0)])
         call = self.actions["Phone call (week 1)"]
@@ -229,11 +230,13 @@ class TestActivityCapacity(CollectionCommon):
         second_worker_run()
         file = self._file(partner)
         self.assertTrue(file, "its file is made by whichever worker runs")
-        self.assertFalse(file.checked_on, "a customer never chased is left to the worker counting the caps")
-        # a customer already chased is the second worker's too: its follow-up waits for the worklist
+        self.assertEqual(file.checked_on, date.fromisoformat(TODAY), "classified by the second worker")
+        self.assertFalse(file.chased_since, "but not started: a capped start is counted by the other worker")
+        self.assertEqual(file.next_action_date, date.fromisoformat("2026-03-03"), "it waits for a later day")
+        # a customer already chased, due today: its follow-up waits for the worklist
         self.env.flush_all()
-        self.env.cr.execute("UPDATE collection_customer SET chased_since = %s::date - 1 WHERE id = %s",
-                            [TODAY, file.id])
+        self.env.cr.execute("UPDATE collection_customer SET chased_since = %s::date - 1, checked_on = NULL "
+                            "WHERE id = %s", [TODAY, file.id])
         self.env.invalidate_all()
         second_worker_run()
         row = self.env["collection.history"].search([("customer_id", "=", file.id), ("action_id", "=", call.id)])
