@@ -73,18 +73,26 @@ class CollectionEscalation(models.AbstractModel):
         # without a file scans every open invoice not linked yet, and on a go-live night that is the whole
         # ledger, call after call. Files it makes due are taken at once or by the next call.
         caught_up = len(files) < batch_size and not skipped
-        if caught_up and self._catch_up():
+        due = caught_up and self._catch_up()
+        if due:
             more, skipped = escalation._lock_files_to_check(batch_size - len(files))
             files |= more
         failed = escalation._escalate(files, trigger="cron", isolate=True)
         if failed:
             _logger.warning("Escalation: %s of %s customer files skipped on error", len(failed), len(files))
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
-        if not remaining and not caught_up and self._catch_up():
-            remaining = self._count_files_to_check()
+        if not remaining and not caught_up:
+            due = self._catch_up()
+            remaining = due and self._count_files_to_check()
+        done = len(files)
+        if due is None:
+            # Another runner was catching up (on a go-live night it made every file) and has committed since: what
+            # it made due is for the next call, in a fresh snapshot. The catch-up waited for counts as this call's
+            # work, as a call that reports nothing done ends the job and would leave the night to the other.
+            done, remaining = done or 1, max(remaining, 1)
         # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
-        self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
-        return len(files)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     @api.model
     def _escalate(self, files, trigger="cron", today=None, isolate=False):
@@ -175,10 +183,12 @@ class CollectionEscalation(models.AbstractModel):
     def _catch_up(self):
         """When the day's work runs out: create the files of customers that have none, wake the quiet files an
         event may have changed, and count the days of the files that stay quiet. Returns how many files it made
-        due today. One runner does it; a concurrent one skips it instead of waiting."""
+        due today. One runner does it; a concurrent one waits until that runner commits and returns None: the
+        files it made (on a go-live night, every file) are seen by the next call, in a fresh snapshot."""
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
         if not self.env.cr.fetchone()[0]:
-            return 0
+            self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", SYNC_LOCK_KEY))
+            return None
         due = self._sync_customer_files() + self._wake_quiet_files()
         self._age_quiet_files()
         return due
