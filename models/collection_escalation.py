@@ -83,7 +83,7 @@ class CollectionEscalation(models.AbstractModel):
         remaining = self._count_files_to_check() if len(files) == batch_size or skipped else 0
         if not remaining and not caught_up:
             due = self._catch_up()
-            remaining = due and self._count_files_to_check()
+            remaining = self._count_files_to_check() if due else 0
         done = len(files)
         if due is None:
             # Another runner was catching up (on a go-live night it made every file) and has committed since: what

@@ -125,7 +125,7 @@ class CollectionLetterEngine(models.AbstractModel):
     @api.model
     def _create_letters(self, letters, vals_list):
         """Create the letters, then all their invoice lines in one INSERT: a calendar queues thousands of letters
-        of about twenty lines each, which the ORM inserted and then updated again for their stored company."""
+        of a few invoices each, whose lines the ORM inserted and then updated again for their stored company."""
         commands = [vals.pop("line_ids") for vals in vals_list]
         self.env["collection.letter.line"].check_access("create")
         created = letters.create(vals_list)

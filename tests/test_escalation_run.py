@@ -1,3 +1,4 @@
+import threading
 from contextlib import nullcontext
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import RecordCapturer, TransactionCase, tagged
 from odoo.tools import SQL
 
+from ..models.collection_escalation import SYNC_LOCK_KEY
 from .common import TODAY, CollectionCommon
 
 # Queries of one batch of four customers on a working day, with their stage changes and calendar actions (the
@@ -388,6 +390,28 @@ class TestConcurrentRuns(TransactionCase):
                 cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id = %s", [checked_on, file_id])
             cr_a.commit()
             cr_a.close()
+
+    @freeze_time("2030-01-07 04:00:00")
+    def test_a_worker_waits_for_another_catching_up_and_asks_to_be_called_again(self):
+        """B has nothing to take while A catches up (on a go-live night A makes every file then): B waits for A's
+        commit and reports work done and remaining, so that the cron runner calls it again in a fresh snapshot,
+        which sees A's files, instead of ending B's night."""
+        today = fields.Date.today()
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            cr_b.execute("SET lock_timeout = '10s'")   # a wait that never ended would fail here, not hang
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            cr_b.execute("UPDATE collection_customer SET checked_on = %s", [today])   # B: nothing left to take
+            cr_a.execute("SELECT pg_advisory_xact_lock(%s)", [SYNC_LOCK_KEY])        # A: catching up
+            threading.Timer(0.5, cr_a.rollback).start()                              # A's commit, soon
+            self.assertEqual(env_b["collection.customer"]._cron_escalate(batch_size=3), 1,
+                             "the catch-up waited for counts as work done: the runner calls again")
+            self.assertEqual(env_b["collection.customer"]._cron_escalate(batch_size=3), 0,
+                             "the next call catches up itself and finds nothing: the night ends")
+        finally:
+            for cr in (cr_a, cr_b):
+                cr.rollback()
+                cr.close()
 
     @freeze_time("2030-01-07 04:00:00")
     def test_two_worklist_slots_take_separate_slices(self):
