@@ -85,10 +85,11 @@ class CollectionEscalation(models.AbstractModel):
             due = self._catch_up()
             remaining = self._count_files_to_check() if due else 0
         done = len(files)
-        if due is None:
-            # Another runner was catching up (on a go-live night it made every file) and has committed since: what
-            # it made due is for the next call, in a fresh snapshot. The catch-up waited for counts as this call's
-            # work, as a call that reports nothing done ends the job and would leave the night to the other.
+        if due is None or skipped:
+            # Another runner was ahead of this call: it caught up (on a go-live night it made every file) or took
+            # rows after this call's snapshot began, and has committed since. What is left is for the next call,
+            # in a fresh snapshot; this call counts as work done, as one that reports nothing done ends the job
+            # and would leave the rest of the night to the other runner.
             done, remaining = done or 1, max(remaining, 1)
         # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
