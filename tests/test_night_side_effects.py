@@ -226,8 +226,7 @@ class TestActivityCapacity(CollectionCommon):
         partner = self._customer("Second Worker")
         self._invoices([(partner, 2, 100.0)])
         call = self.actions["Phone call (week 1)"]
-        second_worker_run = self._second_worker_run
-        second_worker_run()
+        self._second_worker_run()
         file = self._file(partner)
         self.assertTrue(file, "its file is made by whichever worker runs")
         self.assertEqual(file.checked_on, date.fromisoformat(TODAY), "classified by the second worker")
@@ -238,7 +237,7 @@ class TestActivityCapacity(CollectionCommon):
         self.env.cr.execute("UPDATE collection_customer SET chased_since = %s::date - 1, checked_on = NULL "
                             "WHERE id = %s", [TODAY, file.id])
         self.env.invalidate_all()
-        second_worker_run()
+        self._second_worker_run()
         row = self.env["collection.history"].search([("customer_id", "=", file.id), ("action_id", "=", call.id)])
         self.assertEqual(row.state, "waiting")
         self.assertFalse(row.activity_id)
