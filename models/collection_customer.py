@@ -9,8 +9,8 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import babel_locale_parse
 
+from ..tools import debtor
 from ..tools.call_windows import local_now, window_status, windows_label
-from ..tools.debtor import matrix_strategy
 from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, customer_timezone, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
@@ -460,24 +460,23 @@ class CollectionCustomer(models.Model):
     @api.depends("partner_id.collection_customer_type")
     def _compute_importance(self):
         for file in self:
-            file.importance = "important" if file.partner_id.collection_customer_type == "core" else "ordinary"
+            file.importance = debtor.importance(file.partner_id.collection_customer_type)
 
     @api.depends("debtor_class", "partner_id.collection_blacklisted")
     def _compute_risk_level(self):
         for file in self:
-            file.risk_level = "high" if file.debtor_class == "hard" or file.partner_id.collection_blacklisted \
-                else "low"
+            file.risk_level = debtor.risk_level(file.debtor_class, file.partner_id.collection_blacklisted)
 
     @api.depends("importance", "risk_level")
     def _compute_matrix_strategy(self):
         for file in self:
-            file.matrix_strategy = matrix_strategy(file.importance == "important", file.risk_level == "high")
+            file.matrix_strategy = debtor.matrix_strategy(file.importance == "important", file.risk_level == "high")
 
     @api.depends("importance", "risk_level", "management_owner_id")
     def _compute_needs_management_owner(self):
         for file in self:
-            file.needs_management_owner = not file.management_owner_id and (
-                file.importance == "important" or file.risk_level == "high")
+            file.needs_management_owner = debtor.needs_management_owner(
+                bool(file.management_owner_id), file.importance, file.risk_level)
 
     # === Actions: the worklist's one-click buttons === #
     def action_work_call(self):
@@ -621,25 +620,27 @@ class CollectionCustomer(models.Model):
     def _complete_new_files(self):
         """Files the escalation created in bulk SQL (not through the ORM) miss what this module stores on a new
         file: its importance and risk, hence whether it needs a management owner."""
-        # One UPDATE with the rules of _compute_importance, _compute_risk_level and
-        # _compute_needs_management_owner: through the ORM a first run read every column of 20,000 partners and
-        # wrote the files 100 a statement, seconds of the go-live night; no tracking line either way.
+        # Plain rows in one query and one UPDATE, with the rules the computes use (tools/debtor): through the ORM
+        # a first run read every column of 20,000 partners and wrote the files 100 a statement, seconds of the
+        # go-live night; no tracking line either way.
         self.flush_model(["importance", "debtor_class", "management_owner_id"])
         self.env["res.partner"].flush_model(["collection_customer_type", "collection_blacklisted"])
         self.env.cr.execute(SQL(
             """
-            UPDATE collection_customer c
-               SET importance = CASE WHEN p.collection_customer_type = 'core' THEN 'important' ELSE 'ordinary' END,
-                   risk_level = CASE WHEN c.debtor_class = 'hard' OR p.collection_blacklisted THEN 'high'
-                                     ELSE 'low' END,
-                   needs_management_owner = c.management_owner_id IS NULL AND (
-                       p.collection_customer_type = 'core' OR c.debtor_class = 'hard'
-                       OR COALESCE(p.collection_blacklisted, false))
-              FROM res_partner p
-             WHERE p.id = c.partner_id AND c.importance IS NULL
+            SELECT c.id, p.collection_customer_type, COALESCE(p.collection_blacklisted, false), c.debtor_class,
+                   c.management_owner_id IS NOT NULL
+              FROM collection_customer c JOIN res_partner p ON p.id = c.partner_id
+             WHERE c.importance IS NULL
             """,
         ))
-        self.invalidate_model(["importance", "risk_level", "needs_management_owner"])
+        rows = []
+        for file_id, customer_type, blacklisted, debtor_class, has_owner in self.env.cr.fetchall():
+            file_importance = debtor.importance(customer_type)
+            file_risk = debtor.risk_level(debtor_class, blacklisted)
+            rows.append({"id": file_id, "importance": file_importance, "risk_level": file_risk,
+                         "needs_management_owner": debtor.needs_management_owner(has_owner, file_importance,
+                                                                                 file_risk)})
+        self.env["collection.escalation"]._write_rows(self._name, rows)
 
     def _timezone(self):
         self.ensure_one()
@@ -663,19 +664,25 @@ class CollectionCustomer(models.Model):
         return policy or company.collection_policy_id or defaults.setdefault(
             company.id, self.env["collection.policy"].new({}))
 
+    def _by_company(self):
+        """[(company, its files)] of these files, grouped in one query: the night's batches are thousands of files,
+        which `grouped("company_id")` would read record by record."""
+        self.flush_model(["company_id"])
+        self.env.cr.execute(SQL(
+            "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY company_id",
+            tuple(self.ids),
+        ))
+        return [(self.env["res.company"].browse(company_id), self.browse(file_ids))
+                for company_id, file_ids in self.env.cr.fetchall()]
+
     def _compute_work_priorities(self, today=None):
         """The priority of these files, set-based: one read of what it weighs, one UPDATE."""
         if not self:
             return
         self.flush_model()
-        if today is None:   # each company on its own day (a day's batch is thousands of files: grouped in SQL)
-            self.env.cr.execute(SQL(
-                "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY 1",
-                tuple(self.ids),
-            ))
-            for company_id, file_ids in self.env.cr.fetchall():
-                company = self.env["res.company"].browse(company_id)
-                self.browse(file_ids)._compute_work_priorities(self.env["collection.escalation"]._today(company))
+        if today is None:   # each company on its own day
+            for company, files in self._by_company():
+                files._compute_work_priorities(self.env["collection.escalation"]._today(company))
             return
         self.env.cr.execute(SQL(
             """

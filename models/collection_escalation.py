@@ -109,16 +109,11 @@ class CollectionEscalation(models.AbstractModel):
         if trigger == "manual":
             self._lock_for_manual_run(files)
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "SELECT company_id, array_agg(id ORDER BY id) FROM collection_customer WHERE id IN %s GROUP BY company_id",
-            tuple(files.ids),
-        ))
         runner = self.env["collection.batch.runner"]
-        for company_id, file_ids in self.env.cr.fetchall():
-            company = self.env["res.company"].browse(company_id)
+        for company, company_files in files.sudo()._by_company():
             # What the run writes (chatter, activities, stage notes) is read by the company's team: its language.
             escalation = self.sudo().with_company(company).with_context(lang=company.partner_id.lang or self.env.lang)
-            company_files, day = files.sudo().browse(file_ids), today or self._today(company)
+            day = today or self._today(company)
             if isolate:
                 failed |= runner._run(
                     company_files, lambda batch, escalation=escalation, day=day: escalation._escalate_company(

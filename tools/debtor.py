@@ -35,3 +35,18 @@ MATRIX = {
 
 def matrix_strategy(important: bool, high_risk: bool) -> str:
     return MATRIX[(bool(important), bool(high_risk))]
+
+
+def importance(customer_type: str | None) -> str:
+    """A customer file's importance: core customers are important by default."""
+    return "important" if customer_type == "core" else "ordinary"
+
+
+def risk_level(debtor_class: str | None, blacklisted: bool) -> str:
+    """High for hard overdue (bad faith, evasion, insolvency) or a blacklisted customer."""
+    return "high" if debtor_class == "hard" or blacklisted else "low"
+
+
+def needs_management_owner(has_owner: bool, file_importance: str, file_risk: str) -> bool:
+    """Key and high-risk customers get a member of management who owns their dedicated plan."""
+    return not has_owner and (file_importance == "important" or file_risk == "high")

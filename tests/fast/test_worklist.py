@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from tools.call_windows import window_status, windows_label
-from tools.debtor import classify, matrix_strategy
+from tools.debtor import classify, importance, matrix_strategy, needs_management_owner, risk_level
 from tools.worklist import Weights, best_script, customer_risk, pick_collector, priority
 
 
@@ -53,3 +53,15 @@ def test_ability_and_willingness():
     assert classify("temporary", "bad_faith") == ("hard", "legal")
     assert matrix_strategy(True, True) == "management"
     assert matrix_strategy(False, True) == "strict"
+
+
+def test_importance_risk_and_management_owner():
+    assert importance("core") == "important"
+    assert importance(None) == "ordinary"
+    assert risk_level("hard", False) == "high"
+    assert risk_level("soft", True) == "high"
+    assert risk_level(None, False) == "low"
+    assert needs_management_owner(False, "important", "low")
+    assert needs_management_owner(False, "ordinary", "high")
+    assert not needs_management_owner(True, "important", "high")
+    assert not needs_management_owner(False, "ordinary", "low")
