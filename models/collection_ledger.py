@@ -32,34 +32,52 @@ class CollectionLedger(models.AbstractModel):
         return SQL("%s.type IN %s", SQL.identifier(alias), CASH_JOURNAL_TYPES)
 
     @api.model
-    def _lines_as_of_sql(self, company, as_of, partner_ids=None):
-        """One row per receivable journal item dated up to `as_of` that was open at the end of that day:
-        line_id, move_id, partner_id (commercial), due, residual (company currency; negative for a credit).
+    def _lines_as_of_sql(self, company, days, partner_ids=None):
+        """One row per day of `days` and receivable journal item dated up to that day that was open at its end:
+        day, line_id, move_id, partner_id (commercial), due, residual (company currency; negative for a credit).
 
-        The residual as of a day is the balance less what was reconciled up to that day (a partial counts from
-        the later of its two items' dates); an item fully reconciled by then is left out.
-
-        The reconciled amounts are lateral joins, not subqueries of the residual: the callers use the residual
-        in many sums, and each use of a subquery is a subplan of its own (dozens per query, whose cost made
-        PostgreSQL spend seconds compiling it with JIT on a large ledger)."""
+        The residual as of a day is the item's residual now with the partials dated after that day added back (a
+        partial counts from the later of its two items' dates, its max_date): the items open now, and those
+        settled since. Summing every item's partials up to the day instead looked up the partials of every item
+        of the ledger, twice, when almost none are dated after the day (none at all for today)."""
+        days = list(days)
         partner_filter = SQL(" AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        item = SQL(
+            """
+            SELECT d.day, l.id AS line_id, l.move_id, COALESCE(p.commercial_partner_id, l.partner_id) AS partner_id,
+                   COALESCE(l.date_maturity, l.date) AS due, l.amount_residual + COALESCE(later.amount, 0) AS residual
+            """
+        )
+        where = SQL("%s AND l.company_id = %s AND l.date <= d.day %s",
+                    self._receivable_sql(), company.id, partner_filter)
         return SQL(
             """
-            SELECT l.id AS line_id, l.move_id, COALESCE(p.commercial_partner_id, l.partner_id) AS partner_id,
-                   COALESCE(l.date_maturity, l.date) AS due,
-                   l.balance - COALESCE(debit_side.amount, 0) + COALESCE(credit_side.amount, 0) AS residual
-              FROM account_move_line l
+            WITH days AS (SELECT unnest(%(days)s::date[]) AS day),
+            later AS (
+                SELECT d.day, x.line_id, SUM(x.amount) AS amount
+                  FROM (SELECT debit_move_id AS line_id, amount, max_date FROM account_partial_reconcile
+                         WHERE max_date > %(first)s
+                         UNION ALL
+                        SELECT credit_move_id, -amount, max_date FROM account_partial_reconcile
+                         WHERE max_date > %(first)s) x
+                  JOIN days d ON x.max_date > d.day
+                 GROUP BY d.day, x.line_id
+            )
+            %(item)s
+              FROM days d
+              JOIN account_move_line l ON l.reconciled IS NOT TRUE
+              LEFT JOIN later ON later.day = d.day AND later.line_id = l.id
               LEFT JOIN res_partner p ON p.id = l.partner_id
-              LEFT JOIN LATERAL (SELECT SUM(pr.amount) AS amount FROM account_partial_reconcile pr
-                                  WHERE pr.debit_move_id = l.id AND pr.max_date <= %(as_of)s) debit_side ON TRUE
-              LEFT JOIN LATERAL (SELECT SUM(pr.amount) AS amount FROM account_partial_reconcile pr
-                                  WHERE pr.credit_move_id = l.id AND pr.max_date <= %(as_of)s) credit_side ON TRUE
-             WHERE %(receivable)s AND l.company_id = %(company)s AND l.date <= %(as_of)s %(partners)s
-               AND (NOT l.reconciled OR EXISTS (
-                        SELECT 1 FROM account_partial_reconcile pr
-                         WHERE (pr.debit_move_id = l.id OR pr.credit_move_id = l.id) AND pr.max_date > %(as_of)s))
+             WHERE %(where)s
+             UNION ALL
+            %(item)s
+              FROM later
+              JOIN days d ON d.day = later.day
+              JOIN account_move_line l ON l.id = later.line_id AND l.reconciled
+              LEFT JOIN res_partner p ON p.id = l.partner_id
+             WHERE %(where)s
             """,
-            as_of=as_of, company=company.id, receivable=self._receivable_sql(), partners=partner_filter,
+            days=days, first=min(days), item=item, where=where,
         )
 
     @api.model
@@ -88,7 +106,7 @@ class CollectionLedger(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(SQL(
             "SELECT r.partner_id, %(sums)s FROM (%(lines)s) r WHERE r.residual != 0 GROUP BY r.partner_id",
-            sums=self._bucket_sums_sql(as_of), lines=self._lines_as_of_sql(company, as_of, partner_ids),
+            sums=self._bucket_sums_sql(as_of), lines=self._lines_as_of_sql(company, [as_of], partner_ids),
         ))
         return self.env.cr.dictfetchall()
 
@@ -115,25 +133,13 @@ class CollectionLedger(models.AbstractModel):
         self.env.cr.execute(SQL(
             """
             SELECT d.day,
-                   COALESCE(SUM(x.residual) FILTER (WHERE x.residual > 0), 0),
-                   COALESCE(SUM(x.residual) FILTER (WHERE x.residual > 0 AND x.due < d.day), 0)
-              FROM unnest(%(days)s::date[]) AS d(day)
-              LEFT JOIN LATERAL (
-                    SELECT COALESCE(l.date_maturity, l.date) AS due,
-                           l.balance
-                           - COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                        WHERE pr.debit_move_id = l.id AND pr.max_date <= d.day), 0)
-                           + COALESCE((SELECT SUM(pr.amount) FROM account_partial_reconcile pr
-                                        WHERE pr.credit_move_id = l.id AND pr.max_date <= d.day), 0) AS residual
-                      FROM account_move_line l
-                     WHERE %(receivable)s AND l.company_id = %(company)s AND l.date <= d.day AND l.balance > 0
-                       AND (NOT l.reconciled OR EXISTS (
-                                SELECT 1 FROM account_partial_reconcile pr
-                                 WHERE pr.debit_move_id = l.id AND pr.max_date > d.day))
-              ) x ON TRUE
+                   COALESCE(SUM(r.residual) FILTER (WHERE r.residual > 0), 0),
+                   COALESCE(SUM(r.residual) FILTER (WHERE r.residual > 0 AND r.due < d.day), 0)
+              FROM unnest(%s::date[]) AS d(day)
+              LEFT JOIN (%s) r ON r.day = d.day
              GROUP BY d.day
             """,
-            days=list(days), receivable=self._receivable_sql(), company=company.id,
+            list(days), self._lines_as_of_sql(company, days),
         ))
         return {day: (gross, overdue) for day, gross, overdue in self.env.cr.fetchall()}
 
