@@ -6,7 +6,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 from odoo.tools.misc import babel_locale_parse
 
 from ..tools import debtor
@@ -133,6 +133,15 @@ class CollectionCustomer(models.Model):
     _sql_constraints = [
         ("partner_company_unique", "UNIQUE(partner_id, company_id)", "A customer has one collection file per company."),
     ]
+
+    def init(self):
+        res = super().init()
+        # Each call of the worklists looks for new files (not completed, not assigned yet): few among all files.
+        create_index(self.env.cr, "collection_customer_incomplete_idx", self._table, ["id"], where="importance IS NULL")
+        # the predicate as the ORM writes the domain [("work_assigned", "=", False), ("overdue_count", ">", 0)]
+        create_index(self.env.cr, "collection_customer_unassigned_idx", self._table, ["id"],
+                     where="(work_assigned IS NULL OR work_assigned = false) AND overdue_count > 0")
+        return res
 
     # === Compute === #
     @api.depends("partner_id.display_name")
@@ -345,7 +354,7 @@ class CollectionCustomer(models.Model):
     work_checked_on = fields.Date(readonly=True, copy=False, help="Day the priority was last computed.")
     work_assigned = fields.Boolean(readonly=True, copy=False,
                                    help="A collector was given to the customer when it entered collection.")
-    assigned_on = fields.Date(readonly=True, copy=False,
+    assigned_on = fields.Date(readonly=True, copy=False, index="btree_not_null",
                               help="Day the customer was given a collector as it entered collection.")
     # === Who to call === #
     ap_contact_id = fields.Many2one(

@@ -105,6 +105,8 @@ class CollectionHistory(models.Model):
         # The letter job looks for calendar rows still waiting for their letter, however old, in a large history.
         create_index(self.env.cr, "collection_history_letter_pending_idx", self._table, ["id"],
                      where="event = 'action' AND letter_id IS NULL AND state IN ('done', 'to_review')")
+        # Each call of the worklists looks for follow-ups waiting for their assignee's capacity: few.
+        create_index(self.env.cr, "collection_history_waiting_idx", self._table, ["id"], where="state = 'waiting'")
         return res
 
     # === CRUD === #
