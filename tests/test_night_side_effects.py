@@ -1,11 +1,12 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
-from ..models.collection_escalation import DAILY_LIMITS_LOCK_KEY
+from ..models.collection_escalation import DAILY_LIMITS_LOCK_KEY, LIMITS_ELSEWHERE
 from .common import TODAY, CollectionCommon
 
 MODULE = "account_collection_litigation"
@@ -217,6 +218,36 @@ class TestActivityCapacity(CollectionCommon):
         row = self.env["collection.history"].search([("customer_id", "=", file.id),
                                                      ("action_id", "=", self.actions["Phone call (week 1)"].id)])
         self.assertEqual(row.state, "waiting", "the activity is the worklist's to give, within capacity")
+
+    def test_a_second_worker_leaves_the_next_days_waiting_customers_to_the_first(self):
+        """On a following day, a customer still waiting for room in its collector's day is due to the worker
+        that counts the daily limits only: the other would check it again just to leave it waiting, and count
+        it as work left. Without a cap there is nothing to count, and both take it."""
+        partner = self._customer("Still Waiting")
+        self._invoices([(partner, 2, 100.0)])
+        self._second_worker_run()
+        file = self._file(partner)
+        self.assertFalse(file.chased_since)
+        # the next morning: checked yesterday, still waiting
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_customer SET checked_on = %s::date - 1 WHERE id = %s", [TODAY, file.id])
+        self.env.invalidate_all()
+        escalation = self.env["collection.escalation"]
+
+        def due(worker):
+            self.env.flush_all()
+            self.env.cr.execute(SQL("SELECT c.id FROM %s", worker._files_to_check_sql()))
+            return file.id in {row[0] for row in self.env.cr.fetchall()}
+
+        self.assertTrue(due(escalation), "the worker that counts the daily limits may start it")
+        self.assertFalse(due(escalation.with_context(**{LIMITS_ELSEWHERE: True})))
+        self._second_worker_run()
+        self.assertEqual(file.checked_on, date.fromisoformat(TODAY) - timedelta(days=1), "not checked again")
+        file.policy_id.daily_new_customers = 0
+        self.assertTrue(due(escalation.with_context(**{LIMITS_ELSEWHERE: True})), "no cap: any worker starts it")
+        while escalation._run_batch():
+            pass
+        self.assertEqual((file.checked_on, file.chased_since), (date.fromisoformat(TODAY),) * 2)
 
     def test_a_second_escalation_worker_leaves_the_daily_limits_to_the_first(self):
         """Two escalation workers at once cannot both count a person's daily limits (neither sees what the other
