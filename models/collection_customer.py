@@ -600,8 +600,10 @@ class CollectionCustomer(models.Model):
         if len(files) == batch_size or contended:
             self.env.cr.execute(SQL("SELECT count(*) FROM collection_customer WHERE %s", self._work_to_check_sql()))
             remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(files), remaining=remaining)
-        return len(files)
+        # a contended claim took nothing: it counts as work done, or the runner would end this worker's job
+        done = len(files) or int(contended and remaining > 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     @api.model
     def _work_to_check_sql(self):

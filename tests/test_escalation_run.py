@@ -360,7 +360,8 @@ class TestConcurrentRuns(TransactionCase):
     @freeze_time("2030-01-07 04:00:00")
     def test_rows_another_run_committed_meanwhile_are_skipped(self):
         """B's transaction began before A committed its batch (REPEATABLE READ): locking A's rows fails with a
-        serialization failure. B leaves them out quietly and escalates the others."""
+        serialization failure. B's call takes nothing, quietly, and asks to be called again; its next call, in a
+        fresh snapshot, escalates the others."""
         today = fields.Date.today()
         cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
@@ -377,7 +378,10 @@ class TestConcurrentRuns(TransactionCase):
             cr_a.execute("UPDATE collection_customer SET checked_on = %s WHERE id IN %s", [today, tuple(done_by_a)])
             cr_a.commit()
             with self.assertNoLogs("odoo.sql_db", "ERROR"):
-                done = model_b._cron_escalate(batch_size=5)
+                self.assertEqual(model_b._cron_escalate(batch_size=5), 1, "nothing taken, called again")
+            self.assertFalse(model_b.search_count([("checked_on", "=", today), ("id", "not in", list(done_by_a))]))
+            cr_b.rollback()   # the runner's next call: a fresh snapshot, which sees A's commit
+            done = model_b._cron_escalate(batch_size=5)
             self.assertGreater(done, 0)
             done_by_b = model_b.search([("checked_on", "=", today), ("id", "not in", list(done_by_a))])
             self.assertEqual(len(done_by_b), done)
@@ -408,6 +412,33 @@ class TestConcurrentRuns(TransactionCase):
                              "the catch-up waited for counts as work done: the runner calls again")
             self.assertEqual(env_b["collection.customer"]._cron_escalate(batch_size=3), 0,
                              "the next call catches up itself and finds nothing: the night ends")
+        finally:
+            for cr in (cr_a, cr_b):
+                cr.rollback()
+                cr.close()
+
+    @freeze_time("2030-01-07 04:00:00")
+    def test_a_claim_that_meets_another_workers_commit_takes_nothing(self):
+        """Files another worker changed and committed after this transaction began cannot be locked (REPEATABLE
+        READ): the claim takes nothing and says it was contended, in one query, not three per candidate; the
+        next call's claim, in a fresh snapshot, takes them."""
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            model_a, model_b = (api.Environment(cr, SUPERUSER_ID, {})["collection.customer"] for cr in (cr_a, cr_b))
+            cr_a.execute(SQL("SELECT id FROM collection_customer WHERE %s", model_a._work_to_check_sql()))
+            ids = tuple(row[0] for row in cr_a.fetchall())
+            if len(ids) < 3:
+                self.skipTest("needs the demo customers")
+            cr_b.execute("SELECT 1")   # B's transaction, and its snapshot, begin here
+            cr_a.execute("UPDATE collection_customer SET write_date = write_date WHERE id IN %s", [ids])  # no change
+            cr_a.commit()
+            queries = cr_b.sql_log_count
+            claim = model_b._claim_work_batch(len(ids))
+            self.assertEqual((claim.records.ids, claim.contended), ([], True))
+            self.assertLessEqual(cr_b.sql_log_count - queries, 8, "its query in a savepoint, not three per file")
+            cr_b.rollback()   # the next call
+            claim = model_b._claim_work_batch(len(ids))
+            self.assertEqual((sorted(claim.records.ids), claim.contended), (sorted(ids), False))
         finally:
             for cr in (cr_a, cr_b):
                 cr.rollback()
