@@ -369,13 +369,15 @@ class CollectionHistory(models.Model):
         ))
         open_activity = {(cid, aid): act for cid, aid, act in self.env.cr.fetchall()}
         model_id = self.env["ir.model"]._get_id("collection.customer")
+        todo_type = None   # looked up once, when an action has no type: each env.ref is a query (exists())
         to_create, created_for, reused = [], [], defaultdict(list)
         for row, file, action in activity_rows:
             existing = open_activity.get((file.id, action.id))
             if existing:
                 reused[existing].append(row)
                 continue
-            activity_type = action.activity_type_id or self.env.ref("mail.mail_activity_data_todo")
+            if not (activity_type := action.activity_type_id):
+                activity_type = todo_type = todo_type or self.env.ref("mail.mail_activity_data_todo")
             to_create.append({
                 "res_model_id": model_id, "res_id": file.id, "activity_type_id": activity_type.id,
                 "user_id": file._responsible_user(action.assignee).id, "date_deadline": today,
