@@ -88,6 +88,15 @@ class CollectionBatchRunner(models.AbstractModel):
         return Claim(model.browse(ids or ()), ids is None)
 
     @api.model
+    def _notify_claim_progress(self, claim, done, remaining):
+        """Report the progress of a call that claimed its work (`_claim`); returns the work reported done. A
+        contended claim that took nothing counts as work done while work remains: a call that reports nothing
+        done ends the worker's job, and would leave the rest of the day to the other workers."""
+        done = done or int(claim.contended and remaining > 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
     def _execute_unless_done_concurrently(self, query):
         """Run a query in a savepoint and return the first column of its rows, or None when it met rows that a
         concurrent run changed and committed after this transaction began (REPEATABLE READ): the savepoint is

@@ -576,7 +576,8 @@ class CollectionCustomer(models.Model):
         # First statement of the call: the claim below sees what the other slots committed before it
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", WORKLIST_LOCK_KEY))
         day_steps = self.env.cr.fetchone()[0]
-        files, contended = self._claim_work_batch(batch_size, day_steps)
+        claim = self._claim_work_batch(batch_size, day_steps)
+        files = claim.records
         if day_steps:
             self._complete_new_files()
             self._assign_collectors()
@@ -597,13 +598,10 @@ class CollectionCustomer(models.Model):
                 {"work_checked_on": self.env["collection.escalation"]._today(file.company_id)}),
         )
         remaining = 0
-        if len(files) == batch_size or contended:
+        if len(files) == batch_size or claim.contended:
             self.env.cr.execute(SQL("SELECT count(*) FROM collection_customer WHERE %s", self._work_to_check_sql()))
             remaining = self.env.cr.fetchone()[0]
-        # a contended claim took nothing: it counts as work done, or the runner would end this worker's job
-        done = len(files) or int(contended and remaining > 0)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+        return self.env["collection.batch.runner"]._notify_claim_progress(claim, len(files), remaining)
 
     @api.model
     def _work_to_check_sql(self):

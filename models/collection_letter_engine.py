@@ -829,16 +829,13 @@ class CollectionLetterEngine(models.AbstractModel):
         so that the other slots take other letters), rendered together. A letter whose template cannot render is
         marked failed with the reason; the user sees it and renders it again once the template is mended."""
         runner = self.env["collection.batch.runner"]
-        letters, contended = runner._claim("collection.letter", QUEUED_SQL, batch_size)
+        claim = runner._claim("collection.letter", QUEUED_SQL, batch_size)
+        letters = claim.records
         if letters:
             runner._run(letters, self._render_documents, RENDER_CRONS[0],
                         on_error=lambda letter, exc: letter.with_context(collection_letter_regenerate=True).write({
                             "render_state": "failed", "render_error": runner._error_text(exc)}))
-        remaining = self._queued_count()
-        # a contended claim took nothing: it counts as work done, or the runner would end this worker's job
-        done = len(letters) or int(contended and remaining > 0)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return done
+        return runner._notify_claim_progress(claim, len(letters), self._queued_count())
 
     @api.model
     def _queued_count(self):
