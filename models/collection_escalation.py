@@ -286,24 +286,21 @@ class CollectionEscalation(models.AbstractModel):
         again to leave it waiting, and count it as work left (at 100k, two workers checked the 20,000 files on a
         following day instead of the 2,800 due)."""
         if self.env.context.get(LIMITS_ELSEWHERE):
-            return SQL(
-                """(c.next_check_on IS NULL OR c.next_check_on <= d.today
-                    OR (%s AND NOT EXISTS (SELECT 1 FROM collection_policy p
-                                            WHERE p.id = c.policy_id AND p.daily_new_customers > 0)))""",
-                self._waiting_sql(),
-            )
-        return SQL(
-            """(c.next_check_on IS NULL OR c.next_check_on <= d.today
-                OR (%(waiting)s AND c.id NOT IN (
+            room = SQL("NOT EXISTS (SELECT 1 FROM collection_policy p "
+                       "WHERE p.id = c.policy_id AND p.daily_new_customers > 0)")
+        else:
+            room = SQL(
+                """c.id NOT IN (
                     SELECT w.id FROM collection_customer w
                       JOIN collection_policy p ON p.id = w.policy_id AND p.daily_new_customers > 0
                       JOIN (SELECT s.company_id, COALESCE(s.user_id, 0) AS user_id, count(*) AS started
-                              FROM collection_customer s JOIN %(days)s ON d.company_id = s.company_id
+                              FROM collection_customer s JOIN %s ON d.company_id = s.company_id
                              WHERE s.chased_since = d.today GROUP BY 1, 2) t
                         ON t.company_id = w.company_id AND t.user_id = COALESCE(w.user_id, 0)
-                     WHERE %(waiting_w)s AND t.started >= p.daily_new_customers)))""",
-            waiting=self._waiting_sql(), waiting_w=self._waiting_sql("w"), days=days,
-        )
+                     WHERE %s AND t.started >= p.daily_new_customers)""",
+                days, self._waiting_sql("w"),
+            )
+        return SQL("(c.next_check_on IS NULL OR c.next_check_on <= d.today OR (%s AND %s))", self._waiting_sql(), room)
 
     @api.model
     def _files_to_check_sql(self):
