@@ -212,6 +212,15 @@ class AccountMove(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_collection_history(self):
         self.env["collection.retention"]._check_no_history(self, "move_id")
+        # an invoice the escalation found overdue starts in its stage without a history row of its own: its stage
+        # is the record that it was in collection
+        staged = self.sudo().filtered("collection_stage_id")
+        if staged:
+            raise UserError(self.env._(
+                "%(invoices)s is in collection (%(stage)s): it is evidence of the chasing and cannot be deleted. "
+                "Cancel it instead.",
+                invoices=", ".join(staged.mapped("display_name")),
+                stage=", ".join(staged.collection_stage_id.mapped("name"))))
 
     def write(self, vals):
         if ENGINE_FIELDS & set(vals) and not self.env.su and not self.env.user.has_group(

@@ -460,7 +460,12 @@ class CollectionEscalation(models.AbstractModel):
                 values["collection_stage_date"] = today if stage_changed else inv["collection_stage_date"]
                 if any(values[col] != inv[col] for col in move_columns):
                     move_rows.append({"id": inv["id"], **values})
-                if stage_changed:
+                # An invoice the escalation has not seen before (not linked to its file yet, no stage set by hand)
+                # starts in the stage it is found in: the stage and its date are on the invoice, the customer's
+                # row and note say when. Its history begins with its first change, so that going live on a ledger
+                # logs a row per customer, not one per invoice, and the stage success counts invoices that
+                # entered a stage, not the ledger found at going live.
+                if stage_changed and (inv["collection_customer_id"] or inv["collection_stage_id"]):
                     history_rows.append(history._engine_row(
                         company, file, "stage", paid=target.invoice.paid, move_id=inv["id"],
                         stage_from_id=inv["collection_stage_id"], stage_to_id=target.stage_id,

@@ -99,7 +99,9 @@ class TestHistoryApi(ArrangementCommon):
         file = self._file()
         self.assertStamped(self._rows("stage", file), cron.user_id, "cron")
         self.assertStamped(self._rows("action", file), cron.user_id, "cron")
-        self.assertEqual(move.collection_history_ids.stage_to_id, self.stages["Formal notice"])
+        # found overdue, the invoice starts in its stage: the customer's row says when
+        self.assertEqual((move.collection_stage_id, move.collection_history_ids), (self.stages["Formal notice"],
+                                                                                  self.env["collection.history"]))
         # a person's Escalate Now: their name, 'manual'; a payment that ends the stage: 'payment'
         self._pay(move, 1000.0)
         file.with_user(self.collector).action_escalate_now()

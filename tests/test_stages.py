@@ -88,12 +88,33 @@ class TestStages(CollectionCommon):
 
     def test_stage_change_is_logged_in_history_and_chatter(self):
         move = self._invoice(35)
+        with freeze_time(fields.Date.from_string(TODAY) - timedelta(days=40)):
+            self._escalate()   # the run saw the invoice before it fell due
+        self.assertFalse(move.collection_history_ids)
         file = self._escalate()
         history = move.collection_history_ids
         self.assertEqual(len(history), 1)
         self.assertEqual((history.event, history.trigger, history.stage_to_id),
                          ("stage", "cron", self.stages["Formal notice"]))
         self.assertIn("Formal notice", file.message_ids[0].body)
+
+    def test_an_invoice_found_overdue_starts_in_its_stage(self):
+        """Going live (or an invoice posted already overdue): the invoice starts in the stage it is found in, on the
+        invoice and in its customer's row and note; its own history begins with its first change."""
+        moves = self._invoices([(self.customer, 35, 100.0), (self.customer, 70, 200.0)])
+        file = self._escalate()
+        self.assertEqual(moves.mapped("collection_stage_id.name"), ["Formal notice", "Intensified"])
+        self.assertEqual(set(moves.mapped("collection_stage_date")), {fields.Date.from_string(TODAY)})
+        self.assertFalse(moves.collection_history_ids)
+        customer_row = self.env["collection.history"].search([("customer_id", "=", file.id), ("event", "=", "stage")])
+        self.assertEqual((customer_row.move_id.id, customer_row.stage_to_id), (False, self.stages["Intensified"]))
+        self.assertIn("Intensified", file.message_ids[0].body)
+        self._pay(moves[0], 100.0)
+        self._escalate()
+        row = moves[0].collection_history_ids
+        self.assertEqual((row.trigger, row.stage_from_id, row.stage_to_id.id),
+                         ("payment", self.stages["Formal notice"], False))
+        self.assertFalse(moves[1].collection_history_ids)
 
     def test_manual_stage_sticks_until_escalated_again(self):
         move = self._invoice(10)
@@ -108,8 +129,9 @@ class TestStages(CollectionCommon):
         self.assertEqual(move.collection_stage_id, self.stages["Intensified"])
         move.with_user(self.collector).action_collection_escalate()
         self.assertEqual(move.collection_stage_id, self.stages["Friendly reminder"])
+        # found overdue by the first run, the invoice started in its stage: its history begins with the wizard
         triggers = move.collection_history_ids.sorted("id").mapped("trigger")
-        self.assertEqual(triggers, ["cron", "manual", "manual"])
+        self.assertEqual(triggers, ["manual", "manual"])
 
     def test_stage_wizard_writes_history_on_each_invoice_s_customer(self):
         """Invoices of three customers, two of them not escalated yet: each row of the history names its own
