@@ -13,9 +13,10 @@ from .common import TODAY, CollectionCommon, letter_text
 from .test_faults import InjectedFault
 
 # Queries of the calendar's letters queued in one call (letters and lines created, figures frozen, history rows
-# linked, the customer files' chatter), whatever the number of customers: measured 31 for 20 customers and 35
-# for 200, the ORM writing at most 100 rows a statement in 4 tables (the invoice lines go in one statement).
-QUEUE_QUERIES = 35
+# linked, the customer files' chatter), whatever the number of customers: measured 30 for 20 customers and 33
+# for 200, the ORM writing at most 100 rows a statement in 4 tables (the invoice lines go in one statement, the
+# payments applied to the invoices are read in one query).
+QUEUE_QUERIES = 33
 ROW_CHUNK_TABLES = 4
 # Queries of a batch of letters rendered together (contexts read, portal links issued, documents stored),
 # whatever the number of letters.
