@@ -74,6 +74,9 @@ class CollectionCaseLine(models.Model):
         string="Revivable After Limitation", compute="_compute_limitation", store=True,
         help="The debtor acknowledged or paid after the period had run out: it can no longer plead limitation "
         "(PRC: Civil Code art. 192).")
+    limitation_ambiguity = fields.Char(
+        compute="_compute_limitation", store=True,
+        help="Why the deadline shown is the earlier reading, as a code; the explanation says it in words.")
     limitation_explanation = fields.Char(compute="_compute_limitation_explanation")
 
     # === Compute === #
@@ -101,9 +104,11 @@ class CollectionCaseLine(models.Model):
             line.limitation_capped = bool(result and result.capped)
             line.limitation_nominal = result and result.nominal
             line.limitation_revived = bool(result and result.revived)
+            line.limitation_ambiguity = result and result.ambiguity or False
 
     @api.depends("limitation_status", "limitation_deadline", "limitation_basis", "limitation_basis_date",
-                 "limitation_unproven_deadline", "limitation_capped", "limitation_nominal", "limitation_revived")
+                 "limitation_unproven_deadline", "limitation_capped", "limitation_nominal", "limitation_revived",
+                 "limitation_ambiguity")
     def _compute_limitation_explanation(self):
         bases = dict(self._fields["limitation_basis"]._description_selection(self.env))
         explain = self.env["collection.legal.explanation"]
@@ -118,7 +123,7 @@ class CollectionCaseLine(models.Model):
                         "limitation_obstacle" if line.limitation_basis == "obstacle" else "limitation")
                 text = explain._explain(legal.Deadline(
                     "limitation", line.limitation_deadline, rule, start=basis,
-                    nominal=line.limitation_nominal or None), rules)
+                    nominal=line.limitation_nominal or None, ambiguity=line.limitation_ambiguity or None), rules)
             elif line.limitation_status == "undefined":
                 text = self.env._("The jurisdiction preset defines no limitation period: check national law.")
             else:

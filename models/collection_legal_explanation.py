@@ -92,4 +92,7 @@ class CollectionLegalExplanation(models.AbstractModel):
                 "Holidays)", year=(deadline.nominal or deadline.day).year),
             "unproven_event": self.env._(
                 "a later event has no proof of delivery; with proof the deadline would be later"),
+            "no_roll_rule": self.env._(
+                "the last day is not a working day on the company's calendar, and this jurisdiction's preset states "
+                "no rule moving it to the next one: act by that day (the earlier reading)"),
         }

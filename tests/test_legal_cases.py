@@ -251,6 +251,15 @@ class TestLegalCases(LegalCommon):
             "case_id": case.id, "kind": "lawyer_letter", "date": "2024-06-10", "proof_method": "court_record"})
         self.assertEqual(case.line_ids.limitation_deadline, date(2026, 12, 31))
 
+    def test_outside_the_prc_a_limitation_ending_on_a_day_off_is_kept_and_explained(self):
+        # UK: due Sat 16 Jan 2021 + 6 years = Sat 16 Jan 2027, a rest day of the company's calendar. The preset states
+        # no rule moving it (the PRC's CPL 85 does): the earlier day stays, and the legal user reads why.
+        case = self._case(self._due_on(date(2021, 1, 16), 1000.0), jurisdiction="uk")
+        line = case.line_ids.with_user(self.legal_user)
+        self.assertEqual(line.limitation_deadline, date(2027, 1, 16))
+        self.assertIn("states no rule moving it to the next one", line.limitation_explanation)
+        self.assertIn("Limitation Act 1980", line.limitation_explanation)
+
     # === Filing and evidence === #
     def test_filing_refused_with_missing_evidence_unless_a_manager_overrides(self):
         case = self._case(self._due_on(date(2025, 6, 30), 5000.0))

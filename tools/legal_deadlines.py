@@ -71,7 +71,7 @@ ALERT_DAYS_BY_KIND = {
 }
 # The ambiguities a deadline may carry (safe side: the date given is the earliest of the readings).
 AMBIGUITIES = ('measure_day_counted', 'debtor_service_assumed', 'fixed_day_not_rolled', 'calendar_missing',
-               'unproven_event')
+               'unproven_event', 'no_roll_rule')
 
 
 class LegalDeadlineError(ValueError):
@@ -295,12 +295,22 @@ class Deadline:
         return 'later' if self.day > self.nominal else 'earlier'
 
 
+def calendar_ambiguity(nominal, rules, off_days):
+    """What the calendar leaves open about a period's last day: under a preset that rolls, a year whose holidays
+    are not loaded; under one that states no rolling rule (legal-rules.md gives none outside the PRC), a last day
+    that is not a working day, kept as it is (the earlier reading, which the creditor is told)."""
+    if nominal is None:
+        return None
+    if rules.holiday_roll:
+        return None if off_days.knows(nominal) else 'calendar_missing'
+    return 'no_roll_rule' if off_days.is_off(nominal) else None
+
+
 def _period(kind, rule, start, nominal, rules, off_days, figure=None, ambiguity=None):
-    """A period ending on `nominal`, rolled to a working day; a missing year of the calendar is an ambiguity."""
+    """A period ending on `nominal`, rolled to a working day where the preset says so (`calendar_ambiguity`)."""
     day = roll(nominal, rules, off_days)
-    if ambiguity is None and rules.holiday_roll and not off_days.knows(nominal):
-        ambiguity = 'calendar_missing'
-    return Deadline(kind, day, rule, start=start, nominal=nominal, figure=figure, ambiguity=ambiguity)
+    return Deadline(kind, day, rule, start=start, nominal=nominal, figure=figure,
+                    ambiguity=ambiguity or calendar_ambiguity(nominal, rules, off_days))
 
 
 def reminder_day(day, days_before, off_days):
@@ -431,7 +441,7 @@ def _limitation(rules, due, proven, obstacles, off_days):
             # The long stop is not a period that rolls: its own last day, the earlier of the readings.
             nominal, deadline, capped, rule = long_stop, long_stop, True, 'long_stop'
     recommend = deadline - timedelta(days=rules.recommend_action_days) if rules.recommend_action_days else None
-    ambiguity = 'calendar_missing' if rules.holiday_roll and not off_days.knows(nominal) else None
+    ambiguity = calendar_ambiguity(nominal, rules, off_days)
     return Limitation(status='running', deadline=deadline, basis=basis, basis_day=basis_day, long_stop=long_stop,
                       capped=capped, revived=revived, late=tuple(late), recommend_from=recommend, nominal=nominal,
                       rule=rule, ambiguity=ambiguity)

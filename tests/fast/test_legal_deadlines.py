@@ -146,6 +146,24 @@ def test_uk_six_years_us_four_eu_undefined():
     assert (result.status, result.deadline) == ('undefined', None)
 
 
+def test_outside_the_prc_a_last_day_off_is_kept_and_the_creditor_told_why():
+    # legal-rules.md states no rolling rule for the UK, US or DE presets: a period ending on a day off is not moved
+    # to the next working day (the earlier reading), and the deadline says so; a working last day says nothing.
+    weekends = OffDays()
+    uk = limitation(UK, date(2021, 1, 16), off_days=weekends)           # + 6 y = Sat 16 Jan 2027
+    assert (uk.deadline, uk.as_deadline().ambiguity, uk.as_deadline().moved) == (date(2027, 1, 16), 'no_roll_rule',
+                                                                               None)
+    assert limitation(US, date(2022, 7, 5), off_days=weekends).as_deadline().ambiguity == 'no_roll_rule'  # Sun
+    assert limitation(UK, date(2020, 1, 15), off_days=weekends).as_deadline().ambiguity is None           # Thu
+    # DE: from the end of the year, 3 y: 31 Dec 2026 is a Thursday; a holiday on the company's calendar is kept too
+    new_year_eve = OffDays(holidays=frozenset({date(2026, 12, 31)}))
+    de = limitation(DE, date(2023, 3, 31), off_days=new_year_eve)
+    assert (de.deadline, de.as_deadline().ambiguity) == (date(2026, 12, 31), 'no_roll_rule')
+    # the PRC rolls (CPL 85): no such ambiguity, the day moves
+    prc = limitation(PRC, date(2024, 1, 16), off_days=weekends)          # + 3 y = Sat 16 Jan 2027 -> Mon 18 Jan
+    assert (prc.deadline, prc.as_deadline().ambiguity) == (date(2027, 1, 18), None)
+
+
 def test_earliest_possible_due_is_a_safe_prefilter():
     # 2 Mar 2026 + 180 d = 29 Aug 2026; minus the shortest period (3 years) -> 29 Aug 2023.
     assert earliest_possible_due([PRC, UK], date(2026, 3, 2), 180) == date(2023, 8, 29)
