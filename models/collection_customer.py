@@ -770,16 +770,8 @@ class CollectionCustomer(models.Model):
         claimed), the largest claims first. Files of no team are left out (they keep the collector they have)."""
         if not self:
             return {}
-        teams = self.env["collection.team"].search([("company_id", "in", self.company_id.ids)])
-        members = teams.member_ids
-        if not members:
-            return {}
-        load = {}
-        for user, company, count, claim in self._read_group(
-                [("user_id", "in", members.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
-                ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
-            load[(user.id, company.id)] = (count, claim)
         # the segment of each file as plain rows, one query: a go-live morning gives 20,000 customers a collector
+        # (their company too: the ORM would read the files' whole rows for it)
         self.env.cr.execute(SQL(
             """
             SELECT c.id, c.company_id, p.collection_customer_type,
@@ -794,6 +786,15 @@ class CollectionCustomer(models.Model):
         ))
         segments = {file_id: (company_id, customer_type or False, tuple(categories))
                     for file_id, company_id, customer_type, categories in self.env.cr.fetchall()}
+        teams = self.env["collection.team"].search(
+            [("company_id", "in", list({company_id for company_id, *_segment in segments.values()}))])
+        if not teams.member_ids:
+            return {}
+        load = {}
+        for user, company, count, claim in self._read_group(
+                [("user_id", "in", teams.member_ids.ids), ("overdue_count", ">", 0), ("work_assigned", "=", True)],
+                ["user_id", "company_id"], ["__count", "claim_amount:sum"]):
+            load[(user.id, company.id)] = (count, claim)
         members = {team: team.member_ids.ids for team in teams}
         picked = {}
         team_of = {}   # the segment's team, looked up once per segment, not per file
@@ -819,8 +820,8 @@ class CollectionCustomer(models.Model):
         file_ids = defaultdict(list)
         for file_id, user_id in collector_of.items():
             file_ids[user_id].append(file_id)
-        for user_id, ids in file_ids.items():
-            self.browse(ids)._subscribe_in_bulk(self.env["res.users"].browse(user_id).partner_id)
+        for user in self.env["res.users"].browse(list(file_ids)):   # the collectors' partners read together
+            self.browse(file_ids[user.id])._subscribe_in_bulk(user.partner_id)
 
     def _subscribe_in_bulk(self, partner):
         """message_subscribe of one partner to these files with the default subtypes, an existing subscription

@@ -76,8 +76,16 @@ class TestGoingLive(CollectionCommon):
         with freeze_time("2026-05-13 04:00:00"):
             letters[0].write({"channel": "registered_mail", "tracking_number": "EMS1234567890CN"})
             letters[0].with_user(self.collector).action_mark_sent()
+        self.policy.legal_user_id = self.manager
         self._run_days("2026-05-13", "2026-05-13")
         self.assertEqual(move.collection_stage_id, self.stages["Legal"])
+        # soft collection has failed: the policy's legal contact is asked to consider a case, once
+        legal_review = self.env.ref("account_collection_litigation.mail_activity_type_legal_review")
+        review = self.env["mail.activity"].search([
+            ("res_model", "=", "collection.customer"), ("res_id", "=", file.id),
+            ("activity_type_id", "=", legal_review.id)])
+        self.assertEqual((len(review), review.user_id, review.summary),
+                         (1, self.manager, "Consider a legal case: soft collection has failed"))
 
     def test_first_actions_are_spread_over_days_per_collector(self):
         self.policy.daily_new_customers = 2
