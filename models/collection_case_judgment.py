@@ -11,6 +11,8 @@ DECISION_KINDS = [
     ("ruling", "Ruling"),
     ("mediation", "Mediation statement"),
     ("award", "Arbitral award"),
+    ("payment_order", "Payment order"),
+    ("enforcement_order", "Enforcement order"),
 ]
 # What the deadlines are computed from: writing one of them may move a deadline and its activity.
 DEADLINE_INPUTS = frozenset({"kind", "service_date", "debtor_service_date", "appealed", "performance_days",
@@ -37,7 +39,9 @@ class CollectionCaseJudgment(models.Model):
     case_id = fields.Many2one("collection.case", check_company=True, required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
-    kind = fields.Selection(DECISION_KINDS, required=True, default="judgment", tracking=True)
+    kind = fields.Selection(DECISION_KINDS, required=True, default="judgment", tracking=True,
+                            help="A payment order is issued without a hearing (Germany: Mahnbescheid); the "
+                            "enforcement order follows it when the debtor does not object (Vollstreckungsbescheid).")
     instance = fields.Selection(INSTANCES, required=True, default="first")
     name = fields.Char(string="Decision Number", tracking=True)
     date = fields.Date(string="Decision Date", tracking=True)
@@ -48,21 +52,26 @@ class CollectionCaseJudgment(models.Model):
     service_date = fields.Date(string="Served on Us", tracking=True)
     debtor_service_date = fields.Date(string="Served on the Debtor", tracking=True,
                                       help="Leave empty when served the same day as us.")
-    appealed = fields.Boolean(tracking=True, help="A party appealed: the decision does not take effect.")
+    appealed = fields.Boolean(string="Appealed or Objected", tracking=True,
+                              help="A party appealed, or the debtor objected to a payment or enforcement order: the "
+                              "decision does not take effect (after an objection to a payment order the claim goes "
+                              "on as a suit).")
     performance_days = fields.Integer(string="Days to Perform",
                                       help="The decision orders payment within this many days of taking effect.")
     performance_date = fields.Date(string="Fixed Performance Date",
                                    help="When the decision orders payment by a fixed day instead.")
     # === Fields: deadlines (tools/legal_deadlines.py) === #
     appeal_deadline = fields.Date(string="Our Appeal Deadline", compute="_compute_deadlines", store=True)
-    debtor_appeal_deadline = fields.Date(compute="_compute_deadlines", store=True)
+    debtor_appeal_deadline = fields.Date(string="Debtor's Appeal or Objection Deadline",
+                                         compute="_compute_deadlines", store=True)
     # Its own compute: a value given for it (the form sends it, being editable) protects only it, not the
     # deadlines computed with it.
     effective_date = fields.Date(compute="_compute_effective_date", store=True, readonly=False,
                                  help="The day after the last appeal window closes; at service for a final "
                                  "decision. Set it by hand when the jurisdiction preset has no appeal figures.")
     performance_due = fields.Date(string="Performance Deadline", compute="_compute_deadlines", store=True)
-    enforcement_deadline = fields.Date(string="Apply for Enforcement By", compute="_compute_deadlines", store=True)
+    enforcement_deadline = fields.Date(string="Apply for Enforcement By", compute="_compute_deadlines", store=True,
+                                       help="After a payment order: apply for the enforcement order by this day.")
     deadline_explanation = fields.Text(string="How the Deadlines Are Counted",
                                        compute="_compute_deadline_explanation",
                                        help="Who must act by each date, the rule and its article, and why a date "

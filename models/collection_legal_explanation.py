@@ -20,6 +20,7 @@ class CollectionLegalExplanation(models.AbstractModel):
             **dict(self.env["collection.case.deadline"]._fields["kind"]._description_selection(self.env)),
             "debtor_appeal": self.env._("Debtor's appeal deadline"),
             "effective": self.env._("Decision takes effect"),
+            "debtor_objection": self.env._("Debtor's objection deadline"),
         }
         parties = {"creditor": self.env._("creditor"), "debtor": self.env._("debtor"), "court": self.env._("court")}
         text = self.env._("%(kind)s (%(party)s acts): %(rule)s", kind=labels[deadline.kind],
@@ -65,6 +66,18 @@ class CollectionLegalExplanation(models.AbstractModel):
             "effective": (self.env._("the day after the last appeal window closed on %(start)s", start=start),
                           "effective"),
             "effective_final": (self.env._("final decision: effective on service"), "effective"),
+            "objection_payment_order": (self.env._(
+                "%(n)s days from the payment order's service on the debtor, %(start)s", n=n, start=start),
+                "payment_order"),
+            "objection_enforcement_order": (self.env._(
+                "%(n)s days from the enforcement order's service on the debtor, %(start)s", n=n, start=start),
+                "enforcement_order"),
+            "effective_no_objection": (self.env._(
+                "the day after the debtor's objection period closed on %(start)s", start=start), "enforcement_order"),
+            "enforcement_order_apply": (self.env._(
+                "the enforcement order, applied for once the debtor's objection period has passed and within "
+                "%(n)s months of the payment order's service on %(start)s, or the order lapses", n=n, start=start),
+                "enforcement_order_apply"),
             "performance_days": (self.env._("%(n)s days from taking effect on %(start)s", n=n, start=start),
                                  "performance"),
             "performance_fixed": (self.env._("the day the decision fixes"), "performance"),

@@ -260,6 +260,42 @@ class TestLegalCases(LegalCommon):
         self.assertIn("states no rule moving it to the next one", line.limitation_explanation)
         self.assertIn("Limitation Act 1980", line.limitation_explanation)
 
+    def test_german_payment_order_then_enforcement_order(self):
+        """Germany's Mahnverfahren, as the legal user records it: the payment order's objection period, the last day
+        to apply for the enforcement order (on the deadline list), then the enforcement order taking effect."""
+        case = self._case(self._due_on(date(2025, 6, 30), 8000.0), jurisdiction="de")
+        # Served on the debtor Thu 5 Mar 2026: objection (Widerspruch) 14 days, Thu 19 Mar; the enforcement order is
+        # applied for within 6 months of that service, by Sat 5 Sep 2026: kept, the preset states no rolling rule.
+        with Form(self.env["collection.case.judgment"].with_user(self.legal_user).with_context(
+                default_case_id=case.id)) as form:
+            form.kind = "payment_order"
+            form.name = "26-0123456-0-1"
+            form.date = date(2026, 3, 2)
+            form.service_date = date(2026, 3, 3)
+            form.debtor_service_date = date(2026, 3, 5)
+        order = form.record
+        self.assertEqual((order.appeal_deadline, order.debtor_appeal_deadline, order.effective_date,
+                          order.performance_due, order.enforcement_deadline),
+                         (False, date(2026, 3, 19), False, False, date(2026, 9, 5)))
+        self.assertIn(("enforcement_apply", date(2026, 9, 5)), self._deadlines(case))
+        explanation = order.deadline_explanation
+        self.assertIn("Debtor's objection deadline (debtor acts): 14 days from the payment order's service on the "
+                      "debtor, 2026-03-05 [ZPO §§ 692(1) no. 3, 694]", explanation)
+        self.assertIn("6 months of the payment order's service on 2026-03-05, or the order lapses [ZPO §§ 699(1), "
+                      "701]", explanation)
+        self.assertIn("states no rule moving it to the next one", explanation)
+        # No objection: the enforcement order, served on the debtor Mon 14 Sep, is final after Mon 28 Sep.
+        enforcement_order = self.env["collection.case.judgment"].with_user(self.legal_user).create({
+            "case_id": case.id, "kind": "enforcement_order", "date": "2026-09-10", "service_date": "2026-09-14",
+            "debtor_service_date": "2026-09-14", "awarded_principal": 8000.0,
+        })
+        self.assertEqual((enforcement_order.debtor_appeal_deadline, enforcement_order.effective_date),
+                         (date(2026, 9, 28), date(2026, 9, 29)))
+        # Had the debtor objected to the payment order, the claim would go on as a suit: nothing to apply for.
+        order.with_user(self.legal_user).appealed = True
+        self.assertFalse(order.enforcement_deadline)
+        self.assertNotIn(("enforcement_apply", date(2026, 9, 5)), self._deadlines(case))
+
     # === Filing and evidence === #
     def test_filing_refused_with_missing_evidence_unless_a_manager_overrides(self):
         case = self._case(self._due_on(date(2025, 6, 30), 5000.0))

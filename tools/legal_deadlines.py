@@ -42,8 +42,8 @@ PARTIES = [("creditor", "Creditor"), ("debtor", "Debtor"), ("court", "Court")]
 PARTY_BY_KIND = {
     'limitation': 'creditor', 'preservation_expiry': 'creditor', 'preservation_renew': 'creditor',
     'suit_due': 'creditor', 'hearing': 'court', 'appeal': 'creditor', 'debtor_appeal': 'debtor',
-    'effective': 'court', 'performance': 'debtor', 'enforcement_apply': 'creditor', 'asset_recheck': 'court',
-    'termination_earliest': 'court', 'list_term_end': 'court',
+    'debtor_objection': 'debtor', 'effective': 'court', 'performance': 'debtor', 'enforcement_apply': 'creditor',
+    'asset_recheck': 'court', 'termination_earliest': 'court', 'list_term_end': 'court',
 }
 
 ONE_DAY = timedelta(days=1)
@@ -56,7 +56,7 @@ EVENT_KINDS = ('demand', 'acknowledgment', 'part_payment', 'filing', 'payment_or
 PROCEEDING_KINDS = frozenset({'filing', 'payment_order', 'arbitration', 'enforcement', 'mediation'})
 ASSET_TYPES = ('bank_deposit', 'movable', 'real_estate', 'equity', 'other')
 PROCEDURES = ('small_claims', 'simplified', 'ordinary', 'arbitration', 'payment_order')
-DECISION_KINDS = ('judgment', 'ruling', 'mediation', 'award')
+DECISION_KINDS = ('judgment', 'ruling', 'mediation', 'award', 'payment_order', 'enforcement_order')
 # Deadline kinds that alerts are raised for, and the preset attribute holding their alert days.
 ALERT_DAYS_BY_KIND = {
     'limitation': 'limitation_warning_days',
@@ -114,6 +114,10 @@ class Preset:
     recheck_months: int | None = None
     recheck_years: int | None = None
     list_term_years: int | None = None               # dishonest-debtor listing on grounds 2-6 (PRC)
+    # --- payment order (DE Mahnverfahren): no merits check; the debtor's objection, then an enforcement order ---
+    payment_order_objection_days: int | None = None  # the debtor's objection (DE ZPO 692: Widerspruch)
+    enforcement_order_apply_months: int | None = None  # apply for the enforcement order by (DE ZPO 701)
+    enforcement_order_objection_days: int | None = None  # the debtor's objection to it (DE ZPO 700, 339: Einspruch)
     sources: tuple = ()                              # (topic, source) pairs, quoted in explanations
 
     def source(self, topic):
@@ -183,7 +187,15 @@ PRESETS = {
         suspending_kinds=frozenset({'filing', 'payment_order', 'arbitration', 'mediation'}),
         suspension_tail_months=6,
         limitation_warning_days=(180, 90, 30, 7),
-        sources=(('limitation', 'BGB §§ 195, 199, 204, 212'),),
+        payment_order_objection_days=14,
+        enforcement_order_apply_months=6,
+        enforcement_order_objection_days=14,
+        sources=(
+            ('limitation', 'BGB §§ 195, 199, 204, 212'),
+            ('payment_order', 'ZPO §§ 692(1) no. 3, 694'),
+            ('enforcement_order_apply', 'ZPO §§ 699(1), 701'),
+            ('enforcement_order', 'ZPO §§ 700, 339'),
+        ),
     ),
     'uk': Preset(
         code='uk',
@@ -544,6 +556,8 @@ def judgment(rules, service_date, debtor_service_date=None, kind='judgment', pro
 
     Safe side: without the debtor's service date, it is taken as ours (the earliest effective date); a fixed
     performance day is taken as written (not rolled), so the enforcement period runs from the earlier reading."""
+    if kind in ('payment_order', 'enforcement_order'):
+        return _court_order(rules, kind, service_date, debtor_service_date, appealed, off_days)
     deadlines = []
     if service_date is None:
         if performance_due:
@@ -592,6 +606,38 @@ def judgment(rules, service_date, debtor_service_date=None, kind='judgment', pro
     deadlines += [d for d in (performance, enforcement) if d]
     return Judgment(ours, theirs, effective, performance and performance.day, enforcement and enforcement.day,
                     tuple(deadlines))
+
+
+def _court_order(rules, kind, service_date, debtor_service_date, objected, off_days):
+    """A payment order (DE Mahnbescheid) or the enforcement order that follows it (Vollstreckungsbescheid), issued
+    without a merits check. The debtor may object within its period from its service. Without an objection, the
+    creditor applies for the enforcement order after that period, at the latest `enforcement_order_apply_months`
+    after the service of the payment order, or the order lapses; an enforcement order not objected to takes effect
+    the day after the period (it is enforceable from service). After an objection the claim goes on as a suit.
+
+    Safe side: without the debtor's service date it is taken as ours (the earliest), both for the debtor's period and
+    for the creditor's last day."""
+    days = (rules.payment_order_objection_days if kind == 'payment_order'
+            else rules.enforcement_order_objection_days)
+    if days is None:
+        raise LegalDeadlineError(f'the {rules.code} preset has no period for a {kind}')
+    served = debtor_service_date or service_date
+    if served is None:
+        return Judgment(None, None, None, None, None)
+    assumed = None if debtor_service_date else 'debtor_service_assumed'
+    objection = _period('debtor_objection', f'objection_{kind}', served, served + timedelta(days=days), rules,
+                        off_days, figure=days, ambiguity=assumed)
+    deadlines, effective, apply_by = [objection], None, None
+    if not objected and kind == 'payment_order' and rules.enforcement_order_apply_months:
+        months = rules.enforcement_order_apply_months
+        apply_by = _period('enforcement_apply', 'enforcement_order_apply', served, add_months(served, months),
+                           rules, off_days, figure=months, ambiguity=assumed)
+        deadlines.append(apply_by)
+    elif not objected and kind == 'enforcement_order':
+        effective = objection.day + ONE_DAY
+        deadlines.append(Deadline('effective', effective, 'effective_no_objection', start=objection.day,
+                                  ambiguity=assumed))
+    return Judgment(None, objection.day, effective, None, apply_by and apply_by.day, tuple(deadlines))
 
 
 def _enforcement(rules, performance_due, off_days, ambiguity=None):

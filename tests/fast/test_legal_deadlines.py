@@ -253,6 +253,41 @@ def test_judgment_variants():
                     ).enforcement_deadline == date(2028, 9, 30)
 
 
+def test_german_payment_order_objection_then_enforcement_order():
+    # Mahnbescheid served on the debtor Thu 3 Dec 2026: its objection (Widerspruch) 14 days, Thu 17 Dec; we apply
+    # for the enforcement order after that and within 6 months of the service, by Thu 3 Jun 2027 (ZPO 699, 701).
+    result = judgment(DE, date(2026, 12, 1), date(2026, 12, 3), kind='payment_order', off_days=WEEKENDS)
+    assert (result.appeal_deadline, result.debtor_appeal_deadline, result.effective_date) == (
+        None, date(2026, 12, 17), None)
+    assert result.enforcement_deadline == date(2027, 6, 3)
+    objection, apply_by = result.deadlines
+    assert (objection.kind, objection.party, objection.rule, objection.figure) == (
+        'debtor_objection', 'debtor', 'objection_payment_order', 14)
+    assert (apply_by.kind, apply_by.party, apply_by.rule, apply_by.figure, apply_by.start) == (
+        'enforcement_apply', 'creditor', 'enforcement_order_apply', 6, date(2026, 12, 3))
+    # Served on a Saturday: both last days are Saturdays, kept (the preset states no rolling rule) and said so;
+    # without the debtor's service date, ours is taken (the earliest).
+    result = judgment(DE, date(2026, 12, 5), kind='payment_order', off_days=WEEKENDS)
+    assert [(d.day, d.ambiguity) for d in result.deadlines] == [
+        (date(2026, 12, 19), 'debtor_service_assumed'), (date(2027, 6, 5), 'debtor_service_assumed')]
+    result = judgment(DE, date(2026, 12, 5), date(2026, 12, 5), kind='payment_order', off_days=WEEKENDS)
+    assert [d.ambiguity for d in result.deadlines] == ['no_roll_rule', 'no_roll_rule']
+    # The debtor objected: the claim goes on as a suit, no enforcement order to apply for.
+    result = judgment(DE, date(2026, 12, 3), date(2026, 12, 3), kind='payment_order', appealed=True)
+    assert (result.debtor_appeal_deadline, result.enforcement_deadline) == (date(2026, 12, 17), None)
+    # The enforcement order (Vollstreckungsbescheid) served Mon 4 Jan 2027: objection (Einspruch) by Mon 18 Jan,
+    # final the day after; no further period to apply for enforcement in the preset.
+    result = judgment(DE, date(2027, 1, 4), date(2027, 1, 4), kind='enforcement_order', off_days=WEEKENDS)
+    assert (result.debtor_appeal_deadline, result.effective_date, result.enforcement_deadline) == (
+        date(2027, 1, 18), date(2027, 1, 19), None)
+    assert [(d.kind, d.rule) for d in result.deadlines] == [
+        ('debtor_objection', 'objection_enforcement_order'), ('effective', 'effective_no_objection')]
+    # Not served yet: nothing runs. The PRC preset states no figure for a payment order: said, not guessed.
+    assert judgment(DE, None, kind='payment_order').deadlines == ()
+    with pytest.raises(LegalDeadlineError):
+        judgment(PRC, date(2026, 12, 3), kind='payment_order')
+
+
 def test_late_performance_interest():
     # Due 29 Jun 2026; as of 7 Aug: 30 Jun + 31 days of July + 7 days of August = 39 days.
     # 100,000 x 0.0175 % x 39 = 17.50 x 39 = 682.50.
