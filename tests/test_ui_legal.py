@@ -2,6 +2,9 @@
 
 import base64
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import docx_text
@@ -10,6 +13,7 @@ from .test_ui import TOUR_TIMEOUT, TourCase
 
 MODULE = "account_collection_litigation"
 JUDGMENT = "2026粤0304民初88号"
+PAYMENT_ORDER = "26-0123456-0-1"
 
 
 @tagged("post_install", "-at_install")
@@ -87,3 +91,24 @@ class TestLegalTours(TourCase):
         self.assertIn("民事起诉状", docx_text(base64.b64decode(statement.document_file)))
         for label in ("案件摘要", "主张金额合计", "主张的发票"):
             self.assertIn(label, summary)
+
+    def test_legal_user_records_a_german_payment_order(self):
+        """A case under the Germany preset: the legal user records the payment order served today; the decision
+        shows the debtor's objection deadline and the last day to apply for the enforcement order, with the articles,
+        and that day is on the case's deadline list."""
+        moves = self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.debtor.id), ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"), ("amount_residual", ">", 0)])
+        case = self.env["collection.case"].with_user(self.legal).create({
+            "partner_id": self.debtor.id, "jurisdiction": "de",
+            "line_ids": [Command.create({"move_id": move.id}) for move in moves],
+        })
+        self.start_tour(f"/odoo/action-{MODULE}.collection_case_action/{case.id}", "acl_legal_payment_order_tour",
+                        login="legal", timeout=TOUR_TIMEOUT)
+        self.env.invalidate_all()
+        order = case.judgment_ids
+        self.assertEqual((order.name, order.kind), (PAYMENT_ORDER, "payment_order"))
+        today = self.env["collection.escalation"]._today(case.company_id)
+        self.assertEqual(order.debtor_appeal_deadline, today + relativedelta(days=14))
+        self.assertEqual(order.enforcement_deadline, today + relativedelta(months=6))
+        self.assertIn("ZPO §§ 692(1) no. 3, 694", order.deadline_explanation)

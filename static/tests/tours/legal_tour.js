@@ -1,6 +1,7 @@
 /** The legal user's journey: a customer in the Legal stage → a case → evidence → the lawyer engaged and the lawyer
  * letter → a preservation measure → filed → a hearing → a judgment whose deadlines show on the saved decision, in
- * the deadline list and as activities → enforcement → a statement of claim, opened → the case summary printed.
+ * the deadline list and as activities → enforcement → a statement of claim, opened → the case summary printed; and a
+ * German case's payment order with the deadlines it sets.
  * Run by tests/test_ui_legal.py as the demo user "legal", in English and in Chinese: the selectors are field and
  * button names, the texts typed are names of the demo data, never labels of the interface. */
 import { registry } from "@web/core/registry";
@@ -10,6 +11,7 @@ const { DateTime } = luxon;
 
 const CUSTOMER = "Jade Garden Restaurants";
 const JUDGMENT = "2026粤0304民初88号";
+const PAYMENT_ORDER = "26-0123456-0-1";
 const NO_MODAL = "body:not(:has(.modal))";
 
 /** Today (plus days) as the user types a date, or a date and time, in their language. */
@@ -161,6 +163,35 @@ function legalJourney() {
         { trigger: "body:not(:has(.o_error_dialog)) .o_form_view", content: "the summary printed without error" },
     ];
 }
+
+/** A German case (Mahnverfahren): the payment order served on the debtor today, its objection period and the last day
+ * to apply for the enforcement order on the decision, with the articles, and in the case's deadline list. */
+function germanPaymentOrder() {
+    return [
+        openTab("decisions"),
+        addLine("judgment_ids"),
+        { trigger: '.modal div[name="kind"] select', run: 'select "payment_order"' },
+        { trigger: '.modal:not(:has(div[name="performance_days"]))', content: "an order sets no performance period" },
+        { trigger: '.modal div[name="name"] input', run: `edit ${PAYMENT_ORDER}` },
+        { trigger: '.modal div[name="date"] input', run: `edit ${dateText()}` },
+        { trigger: '.modal div[name="service_date"] input', run: `edit ${dateText()}` },
+        { trigger: '.modal div[name="debtor_service_date"] input', run: `edit ${dateText()}` },
+        filled('.modal div[name="debtor_appeal_deadline"]', "the debtor's objection deadline"),
+        filled('.modal div[name="enforcement_deadline"]', "the last day to apply for the enforcement order"),
+        { trigger: '.modal div[name="deadline_explanation"]:contains("ZPO §§ 699(1), 701")',
+          content: "the explanation quotes the articles" },
+        ...saveDialog,
+        { trigger: ".o_form_view .o_form_button_save", run: "click" },
+        { trigger: `.o_form_view:not(.o_form_dirty) div[name="judgment_ids"] .o_data_row:contains("${PAYMENT_ORDER}")`,
+          content: "the payment order is saved on the case" },
+        { trigger: '.o_form_view button[name="action_open_deadlines"]', run: "click" },
+        { trigger: `.o_list_view .o_data_row:contains("${PAYMENT_ORDER}")`,
+          content: "the enforcement order's last day is in the deadline list" },
+    ];
+}
+
+// started on the German case's form (tests/test_ui_legal.py)
+registry.category("web_tour.tours").add("acl_legal_payment_order_tour", { steps: germanPaymentOrder });
 
 registry.category("web_tour.tours").add("acl_legal_tour", {
     url: "/odoo/action-account_collection_litigation.collection_customer_action_legal",
