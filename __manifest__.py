@@ -73,6 +73,7 @@
         "views/collection_team_views.xml",
         "views/collection_debtor_assessment_views.xml",
         "views/collection_customer_work_views.xml",
+        "views/collection_visit_views.xml",
         "views/collection_worklist_views.xml",
         "wizard/collection_contact_wizard_views.xml",
         "wizard/collection_reassign_wizard_views.xml",
@@ -119,6 +120,7 @@
         "demo/collection_case_money_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": ["account_collection_litigation/static/src/**/*"],
         "web.assets_tests": ["account_collection_litigation/static/tests/tours/*.js"],
     },
     "uninstall_hook": "uninstall_hook",

@@ -47,6 +47,7 @@ from . import collection_call_script
 from . import collection_team
 from . import collection_debtor_assessment
 from . import collection_contact
+from . import collection_visit
 from . import collection_promise
 from . import collection_dispute
 from . import collection_payment_plan

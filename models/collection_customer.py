@@ -541,6 +541,26 @@ class CollectionCustomer(models.Model):
     def action_open_plans(self):
         return self._action_open_work("collection.payment.plan", self.env._("Payment Plans"))
 
+    def action_open_visits(self):
+        return self._action_open_work("collection.visit", self.env._("Visits"))
+
+    def action_plan_visits(self):
+        """A visit today for each chosen customer, by its collector (the policy's until the file has one); a
+        customer with a visit still to make keeps that one, so that planning twice plans nothing more."""
+        self.check_access("write")
+        visits = self.env["collection.visit"].search([("customer_id", "in", self.ids),
+                                                      ("state", "in", ("planned", "on_site"))])
+        to_plan = self - visits.customer_id
+        policies = to_plan._work_policies()
+        visits |= self.env["collection.visit"].create([{
+            "customer_id": file.id, "user_id": (file.user_id or policies[file.id].collector_id or self.env.user).id,
+            "date": self.env["collection.escalation"]._today(file.company_id),
+        } for file in to_plan])
+        action = self.env["ir.actions.act_window"]._for_xml_id("account_collection_litigation.collection_visit_action")
+        action["domain"] = [("id", "in", visits.ids)]
+        action["context"] = {}
+        return action
+
     def action_reassign(self):
         if not self.env.user.has_group(SUPERVISOR_GROUP):
             raise AccessError(self.env._("Only a supervisor reassigns customers."))

@@ -55,14 +55,15 @@ class CollectionPortalToken(models.Model):
 
     # === Business === #
     @api.model
-    def _issue(self, customer, purpose=None):
+    def _issue(self, customer, purpose=None, lifetime=None):
         """A new link token for a customer file: returns the raw token, which is shown once and never stored."""
         customer.ensure_one()
-        return self._issue_many([(customer, purpose)])[0]
+        return self._issue_many([(customer, purpose)], lifetime=lifetime)[0]
 
     @api.model
-    def _issue_many(self, requests):
-        """New link tokens for [(customer file, purpose)], created in one batch: the raw tokens, in order."""
+    def _issue_many(self, requests, lifetime=None):
+        """New link tokens for [(customer file, purpose)], created in one batch: the raw tokens, in order. They
+        are valid for `lifetime` (a timedelta) when given, else for the days of each file's policy."""
         if not requests:
             return []
         files = self.env["collection.customer"].union(*(customer for customer, _purpose in requests))
@@ -71,7 +72,7 @@ class CollectionPortalToken(models.Model):
         raws = [new_token() for _request in requests]
         self.sudo().create([{
             "customer_id": customer.id, "token_hash": hash_token(raw), "purpose": purpose,
-            "expires_at": now + timedelta(days=policies[customer.id].portal_link_days or 30),
+            "expires_at": now + (lifetime or timedelta(days=policies[customer.id].portal_link_days or 30)),
         } for (customer, purpose), raw in zip(requests, raws, strict=True)])
         return raws
 

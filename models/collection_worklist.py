@@ -123,6 +123,9 @@ class CollectionWorklist(models.Model):
     def action_work_letter(self):
         return self.customer_id.action_work_letter()
 
+    def action_work_visit(self):
+        return self.customer_id.action_plan_visits()
+
     def action_open_customer(self):
         self.ensure_one()
         return {"type": "ir.actions.act_window", "res_model": "collection.customer", "res_id": self.customer_id.id,

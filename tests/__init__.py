@@ -20,6 +20,7 @@ from . import test_credit_grades
 from . import test_letters
 from . import test_going_live
 from . import test_collector_day
+from . import test_visits
 from . import test_payment_plans
 from . import test_alerts
 from . import test_sales_visibility

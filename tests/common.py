@@ -11,6 +11,10 @@ from ..tools.docx_render import docx_paragraphs
 
 # A Monday: the calendar tests count working days from here.
 TODAY = "2026-03-02"
+# A one-pixel PNG: a visit's photo of the premises.
+PHOTO = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5b0e9b50000000049454e44ae426082"))
 
 
 def docx_text(data):

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import TODAY
+from .common import PHOTO, TODAY
 from .legal_common import MODULE, LegalCommon
 
 _logger = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ collection.small.claims.threshold   ---- ---- ---- ---- ---- ---- ---- r--- rwcu
 collection.stage                    r--- r--- rwcu rwcu rwcu r--- r--- r--- r--- ----
 collection.stage.wizard             rwcu rwcu rwcu rwcu rwcu ---- ---- ---- ---- ----
 collection.team                     r--- r--- rwcu rwcu rwcu ---- ---- ---- ---- ----
+collection.visit                    rwcu rwcu rwcu rwcu rwcu ---- ---- r--- r--- ----
 collection.working.day              r--- r--- r--- r--- r--- r--- r--- r--- rwcu ----
 collection.worklist                 r--- r--- r--- r--- r--- ---- ---- ---- ---- ----
 collection.workload.report          r--- r--- r--- r--- r--- ---- ---- ---- ---- ----
@@ -125,7 +126,7 @@ resource.calendar.leaves            rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu rwcu
 """
 # The models that hold files: each role reads their attachments and chatter messages as it reads the record.
 FILE_MODELS = ("collection.case.evidence.file", "collection.letter", "collection.case.settlement",
-               "collection.contact", "collection.case")
+               "collection.contact", "collection.case", "collection.visit")
 
 
 def parse_matrix(text):
@@ -161,6 +162,7 @@ class TestAccessMatrix(LegalCommon):
         letter = cls.env["collection.letter.engine"]._generate(file, "reminder_1")
         letter.sudo().action_approve()   # the night drafts it; four eyes bind people only
         cls.env["collection.contact"].create({"customer_id": file.id, "outcome": "no_answer"})
+        cls.env["collection.visit"].create({"customer_id": file.id, "photo": PHOTO})
         settlement = cls.env["collection.case.settlement"].create(
             {"case_id": case.id, "amount": 900.0, "first_due": TODAY})
         for record in (letter, settlement, case):

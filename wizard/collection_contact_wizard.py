@@ -31,6 +31,8 @@ class CollectionContactWizard(models.TransientModel):
     move_ids = fields.Many2many("account.move", string="Invoices Discussed",
                                 domain="[('commercial_partner_id', '=', partner_id), "
                                        "('collection_is_open', '=', True)]")
+    visit_id = fields.Many2one("collection.visit", readonly=True,
+                               help="The visit on site this contact closes.")
     activity_id = fields.Many2one(
         "mail.activity", string="Completes Activity", compute="_compute_activity_id", store=True, readonly=False,
         domain="[('res_model', '=', 'collection.customer'), ('res_id', '=', customer_id)]",
@@ -189,6 +191,8 @@ class CollectionContactWizard(models.TransientModel):
             })
         if self.activity_id:
             self.activity_id.action_feedback(feedback=contact._summary())
+        if self.visit_id:
+            self.visit_id._close(contact)
         return {"type": "ir.actions.act_window_close"}
 
     def _prepare_contact_vals(self):
