@@ -46,3 +46,4 @@ from . import test_ui_write_off
 from . import test_letter_render
 from . import test_legal_user_day
 from . import test_ui_legal
+from . import test_ui_visits
