@@ -8,7 +8,9 @@ const CUSTOMER = "Huaxin Building Materials";
 
 registry.category("web_tour.tours").add("acl_field_visit_tour", {
     steps: () => [
-        { trigger: `.o_kanban_record:contains("${CUSTOMER}")`, content: "today's visit is on the phone", run: "click" },
+        { trigger: `.o_kanban_record:contains("${CUSTOMER}")`, content: "today's visit is on the phone" },
+        screenshot("visit_phone_list"),
+        { trigger: `.o_kanban_record:contains("${CUSTOMER}")`, run: "click" },
         { trigger: ".o_form_view .o_collection_visit_check_in", content: "Check in on site", run: "click" },
         {
             trigger: `.o_form_view div[name="position_note"]${contains("At the customer's address", {
