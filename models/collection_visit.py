@@ -13,7 +13,9 @@ VISIT_STATES = [
 ]
 # What only checking in and logging the outcome write: the time and place a visit took place are evidence.
 RECORDED_FIELDS = frozenset({"state", "check_in_date", "latitude", "longitude", "position_accuracy",
-                             "distance", "far_from_address", "contact_id", "portal_token_id"})
+                             "address_compared", "distance", "far_from_address", "contact_id", "portal_token_id"})
+# What was planned, fixed once the collector is on site: who went, where, and on which day.
+PLANNED_FIELDS = frozenset({"customer_id", "user_id", "date"})
 OPEN_STATES = ("planned", "on_site")
 # The link that opens the customer's page on the collector's phone, to sign the balance there, lasts the visit.
 SIGNING_LINK_LIFETIME = timedelta(hours=2)
@@ -52,6 +54,8 @@ class CollectionVisit(models.Model):
     longitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
     position_accuracy = fields.Float(string="Accuracy (m)", digits=(10, 0), readonly=True, copy=False,
                                      help="How far off the phone said its position might be.")
+    address_compared = fields.Boolean(readonly=True, copy=False,
+                                      help="The customer had coordinates to compare the check-in with.")
     distance = fields.Float(string="Distance from the Address (m)", digits=(10, 0), readonly=True, copy=False,
                             help="From the customer's coordinates (Contacts: Geolocation) to the check-in.")
     far_from_address = fields.Boolean(string="Far from the Address", readonly=True, copy=False)
@@ -80,15 +84,15 @@ class CollectionVisit(models.Model):
             visit.address = partner._display_address(without_company=True).strip().replace("\n", ", ") or False
             visit.map_url = map_url(visit.address, partner.partner_latitude, partner.partner_longitude) or False
 
-    @api.depends("state", "check_in_date", "latitude", "longitude", "position_accuracy", "distance",
-                 "far_from_address", "partner_id")
+    @api.depends("check_in_date", "latitude", "longitude", "position_accuracy", "address_compared", "distance",
+                 "far_from_address")
     def _compute_position_note(self):
         for visit in self:
             if not visit.check_in_date:
                 visit.position_note = False
             elif not (visit.latitude or visit.longitude):
                 visit.position_note = self.env._("The phone did not share its position.")
-            elif not (visit.partner_id.partner_latitude or visit.partner_id.partner_longitude):
+            elif not visit.address_compared:
                 visit.position_note = self.env._(
                     "Recorded; the customer's address has no coordinates to compare it with.")
             elif visit.far_from_address:
@@ -118,6 +122,10 @@ class CollectionVisit(models.Model):
         self._check_recorded_fields(vals)
         if not self.env.su and self.filtered(lambda visit: visit.state not in OPEN_STATES):
             raise UserError(self.env._("A visit that is done or cancelled is kept as it is: it is evidence."))
+        if not self.env.su and PLANNED_FIELDS & vals.keys() and self.filtered(lambda visit: visit.state != "planned"):
+            raise UserError(self.env._(
+                "The collector is on site: who visits, whom, and on which day no longer change. Cancel the visit "
+                "and plan another."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -160,7 +168,7 @@ class CollectionVisit(models.Model):
             partner = self.partner_id
             if partner.partner_latitude or partner.partner_longitude:
                 distance = distance_m(partner.partner_latitude, partner.partner_longitude, latitude, longitude)
-                values.update(distance=distance, far_from_address=is_far(distance, accuracy))
+                values.update(address_compared=True, distance=distance, far_from_address=is_far(distance, accuracy))
         self.sudo().write(values)
         return True
 

@@ -5,6 +5,9 @@ from odoo.tests import Form, new_test_user, tagged
 
 from .common import PHOTO, TODAY, CollectionCommon
 
+# Queries of planning the visits of chosen customers, whatever their number (measured: 14 for 10 and for 40).
+PLAN_QUERIES = 14
+
 # The customer's building, and a phone 59 m up the street from it.
 SITE = (31.2304000, 121.4737000)
 NEAR = (31.2309000, 121.4739000)
@@ -84,6 +87,20 @@ class TestFieldVisits(CollectionCommon):
         self.assertEqual(first.state, "cancelled")
         self.assertNotEqual(self._plan(), first, "a cancelled visit no longer counts as one to make")
 
+    def test_planning_many_customers_costs_the_same_queries(self):
+        counts = []
+        # the first call also fills the once-per-process caches (action, model and group lookups)
+        for count in (5, 10, 40):
+            partners = self.env["res.partner"].create([{"name": f"Visited {n}", "is_company": True}
+                                                       for n in range(count)])
+            files = self.env["collection.customer"].create([{"partner_id": partner.id} for partner in partners])
+            self.env.flush_all()
+            plan = files.with_user(self.supervisor).action_plan_visits
+            counts.append(self._counted(plan, PLAN_QUERIES if count > 5 else 40))
+            visits = self.env["collection.visit"].search([("customer_id", "in", files.ids)])
+            self.assertEqual((len(visits), set(visits.mapped("user_id").ids)), (count, {self.collector.id}))
+        self.assertEqual(counts[1], counts[2], "planning does not grow with the number of customers")
+
     def test_where_the_phone_was(self):
         # No position shared: checked in all the same, and said so.
         visit = self._plan()
@@ -105,6 +122,8 @@ class TestFieldVisits(CollectionCommon):
         self.assertEqual((unknown.distance, unknown.far_from_address), (0.0, False))
         self.assertIn("no coordinates", unknown.position_note)
         self.assertIn("search?query=", unknown.map_url)
+        self.customer.write({"partner_latitude": SITE[0], "partner_longitude": SITE[1]})
+        self.assertIn("no coordinates", unknown.position_note, "what was compared at the check-in stays as it was")
 
     def test_the_balance_is_signed_on_site_through_a_link_of_two_hours(self):
         visit = self._plan()
@@ -139,6 +158,9 @@ class TestFieldVisits(CollectionCommon):
         visit.with_user(self.collector).action_check_in(latitude=NEAR[0], longitude=NEAR[1])
         with self.assertRaisesRegex(UserError, "Only a planned visit"):
             visit.with_user(self.collector).action_check_in(latitude=NEAR[0], longitude=NEAR[1])
+        for values in ({"user_id": self.supervisor.id}, {"date": "2026-03-03"}):
+            with self.subTest(values=values), self.assertRaisesRegex(UserError, "no longer change"):
+                visit.with_user(self.supervisor).write(values)
         with self.assertRaisesRegex(UserError, "Only a visit not yet made is deleted"):
             visit.with_user(self.collector).unlink()
 
