@@ -76,7 +76,8 @@ class CollectionCaseLine(models.Model):
         "(PRC: Civil Code art. 192).")
     limitation_ambiguity = fields.Char(
         compute="_compute_limitation", store=True,
-        help="Why the deadline shown is the earlier reading, as a code; the explanation says it in words.")
+        help="Why the deadline shown is the earlier reading, as codes separated by commas; the explanation says it "
+        "in words.")
     limitation_explanation = fields.Char(compute="_compute_limitation_explanation")
 
     # === Compute === #
@@ -104,7 +105,7 @@ class CollectionCaseLine(models.Model):
             line.limitation_capped = bool(result and result.capped)
             line.limitation_nominal = result and result.nominal
             line.limitation_revived = bool(result and result.revived)
-            line.limitation_ambiguity = result and result.ambiguity or False
+            line.limitation_ambiguity = result and ",".join(result.ambiguities) or False
 
     @api.depends("limitation_status", "limitation_deadline", "limitation_basis", "limitation_basis_date",
                  "limitation_unproven_deadline", "limitation_capped", "limitation_nominal", "limitation_revived",
@@ -123,7 +124,8 @@ class CollectionCaseLine(models.Model):
                         "limitation_obstacle" if line.limitation_basis == "obstacle" else "limitation")
                 text = explain._explain(legal.Deadline(
                     "limitation", line.limitation_deadline, rule, start=basis,
-                    nominal=line.limitation_nominal or None, ambiguity=line.limitation_ambiguity or None), rules)
+                    nominal=line.limitation_nominal or None,
+                    ambiguities=tuple(filter(None, (line.limitation_ambiguity or "").split(",")))), rules)
             elif line.limitation_status == "undefined":
                 text = self.env._("The jurisdiction preset defines no limitation period: check national law.")
             else:

@@ -38,8 +38,9 @@ class CollectionLegalExplanation(models.AbstractModel):
             text += "; " + self.env._(
                 "%(nominal)s is not a working day, so the working day before, %(day)s (safe side)",
                 nominal=deadline.nominal, day=deadline.day)
-        if deadline.ambiguity:
-            text += ". " + self.env._("Safe side: %(why)s", why=self._ambiguity_texts(deadline)[deadline.ambiguity])
+        if deadline.ambiguities:
+            texts = self._ambiguity_texts(deadline)
+            text += ". " + self.env._("Safe side: %(why)s", why="; ".join(texts[code] for code in deadline.ambiguities))
         return text
 
     @api.model

@@ -284,6 +284,15 @@ class TestLegalCases(LegalCommon):
         self.assertIn("6 months of the payment order's service on 2026-03-05, or the order lapses [ZPO §§ 699(1), "
                       "701]", explanation)
         self.assertIn("states no rule moving it to the next one", explanation)
+        # Without the debtor's service date, ours (Sat 5 Dec) is taken: both last days fall on Saturdays (19 Dec,
+        # 5 Jun), kept; the explanation gives both reasons for each.
+        order.with_user(self.legal_user).write({"service_date": "2026-12-05", "debtor_service_date": False})
+        self.assertEqual((order.debtor_appeal_deadline, order.enforcement_deadline),
+                         (date(2026, 12, 19), date(2027, 6, 5)))
+        for line in filter(None, order.deadline_explanation.split("\n")):
+            self.assertIn("Safe side: the debtor's service date is not entered, so it is taken as ours (the earliest); "
+                          "the last day is not a working day on the company's calendar", line)
+        order.with_user(self.legal_user).write({"service_date": "2026-03-03", "debtor_service_date": "2026-03-05"})
         # No objection: the enforcement order, served on the debtor Mon 14 Sep, is final after Mon 28 Sep.
         enforcement_order = self.env["collection.case.judgment"].with_user(self.legal_user).create({
             "case_id": case.id, "kind": "enforcement_order", "date": "2026-09-10", "service_date": "2026-09-14",

@@ -9,10 +9,10 @@ Counting rules (PRC: CPL art. 85, Civil Code arts. 200-204), applied by every fu
 3. a period whose last day is not a working day (a statutory holiday or a weekend, but not an adjusted working day,
    调休) ends on the first working day after it (`roll`);
 4. safe side: where the rule is ambiguous (courts differ, or a date is estimated), the creditor is told the earliest
-   defensible day and the ambiguity is named (`Deadline.ambiguity`); a deadline counted backwards (renew 7 days
+   defensible day and every ambiguity is named (`Deadline.ambiguities`); a deadline counted backwards (renew 7 days
    before expiry) and every reminder move EARLIER onto a working day (`earlier_working_day`).
 Each computed date is also returned as a `Deadline`: who must act, the rule, the day it runs from, the day before any
-move and the ambiguity, for the model layer to explain in the user's language with the preset's source.
+move and the ambiguities, for the model layer to explain in the user's language with the preset's source.
 Presets that do not give a figure leave it None: the function then says so (LegalDeadlineError) instead of guessing.
 """
 
@@ -72,6 +72,11 @@ ALERT_DAYS_BY_KIND = {
 # The ambiguities a deadline may carry (safe side: the date given is the earliest of the readings).
 AMBIGUITIES = ('measure_day_counted', 'debtor_service_assumed', 'fixed_day_not_rolled', 'calendar_missing',
                'unproven_event', 'no_roll_rule')
+
+
+def reasons(*codes):
+    """The ambiguities among `codes` (None for none), each once, in the order given."""
+    return tuple(dict.fromkeys(code for code in codes if code))
 
 
 class LegalDeadlineError(ValueError):
@@ -286,7 +291,8 @@ def add_months(day, months):
 class Deadline:
     """One computed date and how it came about: `rule` names the period (see the model layer's texts), `start` the
     day it runs from (not counted), `nominal` its last day before it was moved over or back from a non-working day,
-    `ambiguity` why an earlier reading was chosen (one of AMBIGUITIES), `figure` the period's length."""
+    `ambiguities` why an earlier reading was chosen (each one of AMBIGUITIES: a date can rest on several, e.g. an
+    assumed service date and a last day kept on a holiday), `figure` the period's length."""
 
     kind: str
     day: date
@@ -294,7 +300,7 @@ class Deadline:
     start: date | None = None
     nominal: date | None = None
     figure: int | None = None
-    ambiguity: str | None = None
+    ambiguities: tuple = ()
 
     @property
     def party(self):
@@ -318,11 +324,12 @@ def calendar_ambiguity(nominal, rules, off_days):
     return 'no_roll_rule' if off_days.is_off(nominal) else None
 
 
-def _period(kind, rule, start, nominal, rules, off_days, figure=None, ambiguity=None):
-    """A period ending on `nominal`, rolled to a working day where the preset says so (`calendar_ambiguity`)."""
+def _period(kind, rule, start, nominal, rules, off_days, figure=None, ambiguities=()):
+    """A period ending on `nominal`, rolled to a working day where the preset says so (`calendar_ambiguity`);
+    `ambiguities` those of the period's start, to which the calendar's are added."""
     day = roll(nominal, rules, off_days)
     return Deadline(kind, day, rule, start=start, nominal=nominal, figure=figure,
-                    ambiguity=ambiguity or calendar_ambiguity(nominal, rules, off_days))
+                    ambiguities=reasons(*ambiguities, calendar_ambiguity(nominal, rules, off_days)))
 
 
 def reminder_day(day, days_before, off_days):
@@ -370,13 +377,13 @@ class Limitation:
     recommend_from: date | None = None
     nominal: date | None = None      # the last day before it was rolled over a non-working day
     rule: str = 'limitation'         # or 'limitation_obstacle', 'long_stop': what gave the deadline
-    ambiguity: str | None = None
+    ambiguities: tuple = ()
 
     def as_deadline(self):
         if self.deadline is None:
             return None
         return Deadline('limitation', self.deadline, self.rule, start=self.basis_day, nominal=self.nominal,
-                        ambiguity=self.ambiguity or ('unproven_event' if self.unproven else None))
+                        ambiguities=reasons(*self.ambiguities, 'unproven_event' if self.unproven else None))
 
 
 def limitation(rules, due, events=(), obstacles=(), off_days=NO_OFF_DAYS):
@@ -453,10 +460,9 @@ def _limitation(rules, due, proven, obstacles, off_days):
             # The long stop is not a period that rolls: its own last day, the earlier of the readings.
             nominal, deadline, capped, rule = long_stop, long_stop, True, 'long_stop'
     recommend = deadline - timedelta(days=rules.recommend_action_days) if rules.recommend_action_days else None
-    ambiguity = calendar_ambiguity(nominal, rules, off_days)
     return Limitation(status='running', deadline=deadline, basis=basis, basis_day=basis_day, long_stop=long_stop,
                       capped=capped, revived=revived, late=tuple(late), recommend_from=recommend, nominal=nominal,
-                      rule=rule, ambiguity=ambiguity)
+                      rule=rule, ambiguities=reasons(calendar_ambiguity(nominal, rules, off_days)))
 
 
 def earliest_possible_due(rules_list: Iterable[Preset], today, horizon_days):
@@ -487,14 +493,14 @@ def preservation(rules, asset_type, measure_date, pre_suit, expiry=None, off_day
     Safe side: courts differ on whether the day of the measure counts in its term; the expiry given counts it (the
     earlier reading), and is not rolled (a measure lapses whatever the day). Renewal is due `renew_notice_days`
     before expiry, moved earlier onto a working day; so are the reminders."""
-    ambiguity = None
+    ambiguities = ()
     if expiry is None:
         term = rules.term_years(asset_type)
         if term is None:
             raise LegalDeadlineError(f'the {rules.code} preset has no preservation term for {asset_type}')
-        expiry, ambiguity = add_years(measure_date, term) - ONE_DAY, 'measure_day_counted'
+        expiry, ambiguities = add_years(measure_date, term) - ONE_DAY, ('measure_day_counted',)
         expiry_deadline = Deadline('preservation_expiry', expiry, 'preservation_expiry', start=measure_date,
-                                   figure=term, ambiguity=ambiguity)
+                                   figure=term, ambiguities=ambiguities)
     else:
         expiry_deadline = Deadline('preservation_expiry', expiry, 'preservation_expiry_ruled', start=measure_date)
     deadlines = [expiry_deadline]
@@ -503,7 +509,7 @@ def preservation(rules, asset_type, measure_date, pre_suit, expiry=None, off_day
         nominal = expiry - timedelta(days=rules.renew_notice_days)
         renew_by = earlier_working_day(nominal, off_days)
         deadlines.append(Deadline('preservation_renew', renew_by, 'preservation_renew', start=expiry,
-                                  nominal=nominal, figure=rules.renew_notice_days, ambiguity=ambiguity))
+                                  nominal=nominal, figure=rules.renew_notice_days, ambiguities=ambiguities))
     suit_due = None
     if pre_suit:
         if rules.pre_suit_filing_days is None:
@@ -558,21 +564,21 @@ def judgment(rules, service_date, debtor_service_date=None, kind='judgment', pro
     performance day is taken as written (not rolled), so the enforcement period runs from the earlier reading."""
     if kind in ('payment_order', 'enforcement_order'):
         return _court_order(rules, kind, service_date, debtor_service_date, appealed, off_days)
-    deadlines = []
     if service_date is None:
-        if performance_due:
-            deadlines.append(Deadline('performance', performance_due, 'performance_fixed',
-                                      ambiguity='fixed_day_not_rolled'))
-        enforcement = _enforcement(rules, performance_due, off_days)
-        deadlines += [enforcement] if enforcement else []
-        return Judgment(None, None, None, performance_due, enforcement and enforcement.day, tuple(deadlines))
-    assumed = None if debtor_service_date else 'debtor_service_assumed'
+        performance = performance_due and Deadline('performance', performance_due, 'performance_fixed',
+                                                   ambiguities=('fixed_day_not_rolled',))
+        enforcement = _enforcement(rules, performance, off_days)
+        return Judgment(None, None, None, performance_due, enforcement and enforcement.day,
+                        tuple(d for d in (performance, enforcement) if d))
+    deadlines = []
+    assumed = () if debtor_service_date else ('debtor_service_assumed',)
     debtor_service_date = debtor_service_date or service_date
     final = procedure in rules.final_procedures or kind in ('mediation', 'award')
-    ours = theirs = None
+    ours = theirs = taking_effect = None
     if final:
         effective = max(service_date, debtor_service_date)
-        deadlines.append(Deadline('effective', effective, 'effective_final', start=effective, ambiguity=assumed))
+        taking_effect = Deadline('effective', effective, 'effective_final', start=effective, ambiguities=assumed)
+        deadlines.append(taking_effect)
     else:
         days = rules.appeal_days_ruling if kind == 'ruling' else rules.appeal_days_judgment
         if days is None:
@@ -585,24 +591,29 @@ def judgment(rules, service_date, debtor_service_date=None, kind='judgment', pro
                        figure=days)
         theirs = _period('debtor_appeal', debtor_rule, debtor_service_date,
                          debtor_service_date + timedelta(days=debtor_days), rules, off_days, figure=debtor_days,
-                         ambiguity=assumed)
+                         ambiguities=assumed)
         deadlines += [ours, theirs]
         effective = None
         if not appealed:
             last = max(ours.day, theirs.day)
             effective = last + ONE_DAY
-            deadlines.append(Deadline('effective', effective, 'effective', start=last, ambiguity=assumed))
+            # it comes after both windows: what leaves either of them open leaves it open
+            taking_effect = Deadline('effective', effective, 'effective', start=last,
+                                     ambiguities=reasons(*ours.ambiguities, *theirs.ambiguities))
+            deadlines.append(taking_effect)
         ours, theirs = ours.day, theirs.day
     performance = None
     if performance_due is not None:
-        performance = Deadline('performance', performance_due, 'performance_fixed', ambiguity='fixed_day_not_rolled')
+        performance = Deadline('performance', performance_due, 'performance_fixed',
+                               ambiguities=('fixed_day_not_rolled',))
     elif effective is not None and performance_days:
         performance = _period('performance', 'performance_days', effective,
                               effective + timedelta(days=performance_days), rules, off_days, figure=performance_days,
-                              ambiguity=assumed)
+                              ambiguities=taking_effect.ambiguities)
     elif effective is not None:
-        performance = Deadline('performance', effective, 'performance_none', start=effective, ambiguity=assumed)
-    enforcement = _enforcement(rules, performance and performance.day, off_days, assumed)
+        performance = Deadline('performance', effective, 'performance_none', start=effective,
+                               ambiguities=taking_effect.ambiguities)
+    enforcement = _enforcement(rules, performance, off_days)
     deadlines += [d for d in (performance, enforcement) if d]
     return Judgment(ours, theirs, effective, performance and performance.day, enforcement and enforcement.day,
                     tuple(deadlines))
@@ -624,28 +635,30 @@ def _court_order(rules, kind, service_date, debtor_service_date, objected, off_d
     served = debtor_service_date or service_date
     if served is None:
         return Judgment(None, None, None, None, None)
-    assumed = None if debtor_service_date else 'debtor_service_assumed'
+    assumed = () if debtor_service_date else ('debtor_service_assumed',)
     objection = _period('debtor_objection', f'objection_{kind}', served, served + timedelta(days=days), rules,
-                        off_days, figure=days, ambiguity=assumed)
+                        off_days, figure=days, ambiguities=assumed)
     deadlines, effective, apply_by = [objection], None, None
     if not objected and kind == 'payment_order' and rules.enforcement_order_apply_months:
         months = rules.enforcement_order_apply_months
         apply_by = _period('enforcement_apply', 'enforcement_order_apply', served, add_months(served, months),
-                           rules, off_days, figure=months, ambiguity=assumed)
+                           rules, off_days, figure=months, ambiguities=assumed)
         deadlines.append(apply_by)
     elif not objected and kind == 'enforcement_order':
         effective = objection.day + ONE_DAY
         deadlines.append(Deadline('effective', effective, 'effective_no_objection', start=objection.day,
-                                  ambiguity=assumed))
+                                  ambiguities=objection.ambiguities))
     return Judgment(None, objection.day, effective, None, apply_by and apply_by.day, tuple(deadlines))
 
 
-def _enforcement(rules, performance_due, off_days, ambiguity=None):
-    if performance_due is None or rules.enforcement_apply_years is None:
+def _enforcement(rules, performance, off_days):
+    """The last day to apply for enforcement, from the performance deadline: an earlier reading of that day (an
+    assumed service, a fixed day not rolled) carries over to it."""
+    if performance is None or rules.enforcement_apply_years is None:
         return None
-    return _period('enforcement_apply', 'enforcement_apply', performance_due,
-                   add_years(performance_due, rules.enforcement_apply_years), rules, off_days,
-                   figure=rules.enforcement_apply_years, ambiguity=ambiguity)
+    return _period('enforcement_apply', 'enforcement_apply', performance.day,
+                   add_years(performance.day, rules.enforcement_apply_years), rules, off_days,
+                   figure=rules.enforcement_apply_years, ambiguities=performance.ambiguities)
 
 
 @dataclass(frozen=True)

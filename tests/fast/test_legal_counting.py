@@ -57,7 +57,7 @@ def test_working_example_served_monday_performance_on_saturday_rolls_to_monday()
     assert (performance.party, performance.nominal, performance.moved, performance.rule) == (
         'debtor', date(2027, 3, 27), 'later', 'performance_days')
     enforcement = next(d for d in result.deadlines if d.kind == 'enforcement_apply')
-    assert (enforcement.party, enforcement.start, enforcement.ambiguity) == ('creditor', date(2027, 3, 29), None)
+    assert (enforcement.party, enforcement.start, enforcement.ambiguities) == ('creditor', date(2027, 3, 29), ())
     parties = {d.kind: d.party for d in result.deadlines}
     assert parties == {'appeal': 'creditor', 'debtor_appeal': 'debtor', 'effective': 'court',
                        'performance': 'debtor', 'enforcement_apply': 'creditor'}
@@ -104,7 +104,7 @@ def test_debtor_service_unknown_is_assumed_ours_and_shown():
     # Safe side: no debtor service date -> taken as ours, the earliest effective date; the ambiguity is named.
     result = judgment(PRC, date(2027, 3, 1), performance_days=10, off_days=WEEKENDS)
     assert result.effective_date == date(2027, 3, 17)
-    assert {d.kind: d.ambiguity for d in result.deadlines}['enforcement_apply'] == 'debtor_service_assumed'
+    assert {d.kind: d.ambiguities for d in result.deadlines}['enforcement_apply'] == ('debtor_service_assumed',)
 
 
 def test_performance_period_on_spring_festival_and_month_end():
@@ -122,7 +122,10 @@ def test_fixed_performance_day_is_taken_as_written():
     # Safe side: a fixed day on a Sunday is not rolled, the enforcement period runs from it (CPL 250), ambiguity shown.
     result = judgment(PRC, date(2026, 6, 1), performance_due=date(2026, 9, 13), off_days=CN_2026)
     performance = next(d for d in result.deadlines if d.kind == 'performance')
-    assert (performance.day, performance.ambiguity) == (date(2026, 9, 13), 'fixed_day_not_rolled')
+    assert (performance.day, performance.ambiguities) == (date(2026, 9, 13), ('fixed_day_not_rolled',))
+    enforcement = next(d for d in result.deadlines if d.kind == 'enforcement_apply')
+    assert (enforcement.start, enforcement.ambiguities) == (date(2026, 9, 13), ('fixed_day_not_rolled',)), \
+        "the enforcement period runs from that reading, and says so"
 
 
 # ---------------------------------------------------------------- enforcement application (CPL art. 250)
@@ -163,8 +166,8 @@ def test_limitation_statutory_holiday_and_adjusted_working_day():
 def test_limitation_calendar_not_loaded_is_an_ambiguity():
     # Civil Code 203: the holidays of 2026 are not loaded: the deadline may move, the ambiguity is shown.
     calendar = OffDays(years=frozenset({2025}))
-    assert limitation(PRC, date(2023, 5, 1), off_days=calendar).as_deadline().ambiguity == 'calendar_missing'
-    assert limitation(PRC, date(2022, 5, 1), off_days=calendar).as_deadline().ambiguity is None
+    assert limitation(PRC, date(2023, 5, 1), off_days=calendar).as_deadline().ambiguities == ('calendar_missing',)
+    assert limitation(PRC, date(2022, 5, 1), off_days=calendar).as_deadline().ambiguities == ()
 
 
 # ---------------------------------------------------------------- preservation (CPL Interp. 485, Provisions art. 18)
@@ -176,7 +179,7 @@ def test_preservation_expiry_counts_the_measure_day_and_says_so():
     result = preservation(PRC, 'bank_deposit', date(2028, 2, 29), False, off_days=WEEKENDS)
     assert result.expiry == date(2029, 2, 27)
     expiry = result.deadlines[0]
-    assert (expiry.ambiguity, expiry.party, expiry.figure) == ('measure_day_counted', 'creditor', 1)
+    assert (expiry.ambiguities, expiry.party, expiry.figure) == (('measure_day_counted',), 'creditor', 1)
 
 
 def test_preservation_renew_by_moves_earlier_off_a_holiday():

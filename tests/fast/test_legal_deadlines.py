@@ -71,6 +71,11 @@ def test_prc_unproven_only_event_leaves_the_due_date_basis():
     assert (result.deadline, result.basis) == (date(2026, 3, 31), 'due')
     # If it were proven: Thu 10 Jun 2027.
     assert result.unproven_deadline == date(2027, 6, 10)
+    assert result.as_deadline().ambiguities == ('unproven_event',)
+    # The holidays of 2026 not loaded either: both reasons are given, the calendar's first.
+    result = limitation(PRC, date(2023, 3, 31), [Event('demand', date(2024, 6, 10), proven=False)],
+                        off_days=OffDays(years=frozenset({2025})))
+    assert result.as_deadline().ambiguities == ('calendar_missing', 'unproven_event')
 
 
 def test_prc_events_after_expiry():
@@ -151,17 +156,17 @@ def test_outside_the_prc_a_last_day_off_is_kept_and_the_creditor_told_why():
     # to the next working day (the earlier reading), and the deadline says so; a working last day says nothing.
     weekends = OffDays()
     uk = limitation(UK, date(2021, 1, 16), off_days=weekends)           # + 6 y = Sat 16 Jan 2027
-    assert (uk.deadline, uk.as_deadline().ambiguity, uk.as_deadline().moved) == (date(2027, 1, 16), 'no_roll_rule',
-                                                                               None)
-    assert limitation(US, date(2022, 7, 5), off_days=weekends).as_deadline().ambiguity == 'no_roll_rule'  # Sun
-    assert limitation(UK, date(2020, 1, 15), off_days=weekends).as_deadline().ambiguity is None           # Thu
+    assert (uk.deadline, uk.as_deadline().ambiguities, uk.as_deadline().moved) == (
+        date(2027, 1, 16), ('no_roll_rule',), None)
+    assert limitation(US, date(2022, 7, 5), off_days=weekends).as_deadline().ambiguities == ('no_roll_rule',)  # Sun
+    assert limitation(UK, date(2020, 1, 15), off_days=weekends).as_deadline().ambiguities == ()                # Thu
     # DE: from the end of the year, 3 y: 31 Dec 2026 is a Thursday; a holiday on the company's calendar is kept too
     new_year_eve = OffDays(holidays=frozenset({date(2026, 12, 31)}))
     de = limitation(DE, date(2023, 3, 31), off_days=new_year_eve)
-    assert (de.deadline, de.as_deadline().ambiguity) == (date(2026, 12, 31), 'no_roll_rule')
+    assert (de.deadline, de.as_deadline().ambiguities) == (date(2026, 12, 31), ('no_roll_rule',))
     # the PRC rolls (CPL 85): no such ambiguity, the day moves
     prc = limitation(PRC, date(2024, 1, 16), off_days=weekends)          # + 3 y = Sat 16 Jan 2027 -> Mon 18 Jan
-    assert (prc.deadline, prc.as_deadline().ambiguity) == (date(2027, 1, 18), None)
+    assert (prc.deadline, prc.as_deadline().ambiguities) == (date(2027, 1, 18), ())
 
 
 def test_earliest_possible_due_is_a_safe_prefilter():
@@ -266,12 +271,13 @@ def test_german_payment_order_objection_then_enforcement_order():
     assert (apply_by.kind, apply_by.party, apply_by.rule, apply_by.figure, apply_by.start) == (
         'enforcement_apply', 'creditor', 'enforcement_order_apply', 6, date(2026, 12, 3))
     # Served on a Saturday: both last days are Saturdays, kept (the preset states no rolling rule) and said so;
-    # without the debtor's service date, ours is taken (the earliest).
+    # without the debtor's service date, ours is taken (the earliest), and both reasons are given.
     result = judgment(DE, date(2026, 12, 5), kind='payment_order', off_days=WEEKENDS)
-    assert [(d.day, d.ambiguity) for d in result.deadlines] == [
-        (date(2026, 12, 19), 'debtor_service_assumed'), (date(2027, 6, 5), 'debtor_service_assumed')]
+    assert [(d.day, d.ambiguities) for d in result.deadlines] == [
+        (date(2026, 12, 19), ('debtor_service_assumed', 'no_roll_rule')),
+        (date(2027, 6, 5), ('debtor_service_assumed', 'no_roll_rule'))]
     result = judgment(DE, date(2026, 12, 5), date(2026, 12, 5), kind='payment_order', off_days=WEEKENDS)
-    assert [d.ambiguity for d in result.deadlines] == ['no_roll_rule', 'no_roll_rule']
+    assert [d.ambiguities for d in result.deadlines] == [('no_roll_rule',), ('no_roll_rule',)]
     # The debtor objected: the claim goes on as a suit, no enforcement order to apply for.
     result = judgment(DE, date(2026, 12, 3), date(2026, 12, 3), kind='payment_order', appealed=True)
     assert (result.debtor_appeal_deadline, result.enforcement_deadline) == (date(2026, 12, 17), None)
