@@ -557,8 +557,11 @@ class CollectionCustomer(models.Model):
             "date": self.env["collection.escalation"]._today(file.company_id),
         } for file in to_plan])
         action = self.env["ir.actions.act_window"]._for_xml_id("account_collection_litigation.collection_visit_action")
-        action["domain"] = [("id", "in", visits.ids)]
         action["context"] = {}
+        if len(visits) == 1:   # from the worklist: the visit itself, to set its purpose and route order
+            action.update(view_mode="form", views=[(False, "form")], res_id=visits.id)
+        else:
+            action["domain"] = [("id", "in", visits.ids)]
         return action
 
     def action_reassign(self):

@@ -81,7 +81,8 @@ class CollectionVisit(models.Model):
     def _compute_address(self):
         for visit in self:
             partner = visit.partner_id
-            visit.address = partner._display_address(without_company=True).strip().replace("\n", ", ") or False
+            lines = (line.strip(" ,") for line in partner._display_address(without_company=True).splitlines())
+            visit.address = ", ".join(filter(None, lines)) or False
             visit.map_url = map_url(visit.address, partner.partner_latitude, partner.partner_longitude) or False
 
     @api.depends("check_in_date", "latitude", "longitude", "position_accuracy", "address_compared", "distance",
@@ -179,7 +180,8 @@ class CollectionVisit(models.Model):
             raise UserError(self.env._(
                 "Check in first: the contact logged from a visit is proved by when and where it took place."))
         action = self.customer_id._open_contact_wizard(channel="visit")
-        action["context"] = {**action["context"], "default_visit_id": self.id, "default_date": self.check_in_date}
+        action["context"] = {**action["context"], "default_visit_id": self.id,
+                             "default_date": fields.Datetime.to_string(self.check_in_date)}
         return action
 
     def action_sign_balance(self):

@@ -35,24 +35,22 @@ class TestVisitTours(TourCase):
         patcher = patch.object(ChromeBrowser, "__init__", __init__)
         patcher.start()
         cls.addClassCleanup(patcher.stop)
-
-    def _planned_visit(self):
-        """A visit the supervisor planned at the office for the demo collector, today."""
-        self.collector = self.env.ref(f"{MODULE}.demo_user_collector")
-        customer = self.env.ref(f"{MODULE}.demo_customer_01")
+        # a customer of the demo collector's worklist, whose address has coordinates
+        cls.collector = cls.env.ref(f"{MODULE}.demo_user_collector")
+        customer = cls.env.ref(f"{MODULE}.demo_customer_01")
         customer.write({"partner_latitude": SITE[0], "partner_longitude": SITE[1]})
-        file = self.env["collection.customer"].search([("partner_id", "=", customer.id)], limit=1)
-        return self.env["collection.visit"].with_user(self.env.ref(f"{MODULE}.demo_user_supervisor")).create({
-            "customer_id": file.id, "user_id": self.collector.id, "purpose": "Collect the signed cheque"})
+        cls.file = cls.env["collection.customer"].search([("partner_id", "=", customer.id)], limit=1)
 
     def test_collector_visits_a_customer_from_a_phone(self):
-        visit = self._planned_visit()
-        collector = self.collector
-
-        self.start_tour(f"/odoo/action-{MODULE}.collection_visit_action", "acl_field_visit_tour", login="collector",
-                        timeout=TOUR_TIMEOUT)
+        self.assertEqual(self.file.user_id, self.collector)
+        self.start_tour(f"/odoo/action-{MODULE}.collection_worklist_action_my", "acl_field_visit_tour",
+                        login="collector", timeout=TOUR_TIMEOUT)
 
         self.env.invalidate_all()
+        visit = self.env["collection.visit"].search([("customer_id", "=", self.file.id)])
+        collector = self.collector
+        self.assertEqual((visit.user_id, visit.purpose), (collector, "Collect the signed cheque"),
+                         "planned from the worklist for its collector")
         self.assertEqual((visit.state, visit.outcome), ("done", "promise"))
         self.assertEqual((visit.latitude, visit.longitude, visit.distance), (PHONE[0], PHONE[1], 59.0))
         self.assertEqual((visit.contact_id.channel, visit.contact_id.user_id), ("visit", collector))
@@ -60,10 +58,12 @@ class TestVisitTours(TourCase):
         self.assertTrue(visit.contact_id.promise_ids, "the promise to pay is recorded")
 
     def test_customer_signs_the_balance_on_the_collectors_phone(self):
-        visit = self._planned_visit()
+        # planned at the office by the supervisor; the collector checked in on arriving
+        visit = self.env["collection.visit"].with_user(self.env.ref(f"{MODULE}.demo_user_supervisor")).create({
+            "customer_id": self.file.id, "user_id": self.collector.id, "purpose": "Have the balance signed"})
         visit.with_user(self.collector).action_check_in(latitude=PHONE[0], longitude=PHONE[1], accuracy=12.0)
 
-        self.start_tour(f"/odoo/action-{MODULE}.collection_visit_action/{visit.id}", "acl_visit_balance_tour",
+        self.start_tour(f"/odoo/action-{MODULE}.collection_visit_action", "acl_visit_balance_tour",
                         login="collector", timeout=TOUR_TIMEOUT)
 
         self.env.invalidate_all()

@@ -29,7 +29,8 @@ class TestFieldVisits(CollectionCommon):
 
     def _plan(self, user=None):
         action = self.file.with_user(user or self.supervisor).action_plan_visits()
-        return self.env["collection.visit"].search(action["domain"])
+        self.assertEqual((action["res_model"], action["view_mode"]), ("collection.visit", "form"), "one: its form")
+        return self.env["collection.visit"].browse(action["res_id"])
 
     def test_collector_checks_in_and_logs_a_promise_on_site(self):
         self._escalate()   # the night's figures on the file
@@ -39,7 +40,7 @@ class TestFieldVisits(CollectionCommon):
         visit = self._plan()
         self.assertEqual((visit.user_id, str(visit.date), visit.state), (self.collector, TODAY, "planned"),
                          "planned for today, for the file's collector")
-        self.assertIn("88 Nanjing Road", visit.address)
+        self.assertEqual(visit.address, "88 Nanjing Road, Shanghai", "one line, without the empty ones")
         self.assertIn("mlat=31.230400", visit.map_url)
         self.assertEqual(visit.overdue_amount, 5000.0)
 
@@ -81,7 +82,7 @@ class TestFieldVisits(CollectionCommon):
         self.assertEqual(again, first)
         self._escalate()   # on the worklist
         row = self.env["collection.worklist"].with_user(self.collector).search([("customer_id", "=", self.file.id)])
-        self.assertEqual(self.env["collection.visit"].search(row.action_work_visit()["domain"]), first)
+        self.assertEqual(row.action_work_visit()["res_id"], first.id)
         self.assertEqual(self.env["collection.visit"].search_count([("customer_id", "=", self.file.id)]), 1)
         first.with_user(self.collector).action_cancel()
         self.assertEqual(first.state, "cancelled")
@@ -98,6 +99,8 @@ class TestFieldVisits(CollectionCommon):
             plan = files.with_user(self.supervisor).action_plan_visits
             counts.append(self._counted(plan, PLAN_QUERIES if count > 5 else 40))
             visits = self.env["collection.visit"].search([("customer_id", "in", files.ids)])
+            self.assertEqual(files.with_user(self.supervisor).action_plan_visits()["domain"],
+                             [("id", "in", visits.ids)], "many: the list of them, nothing planned twice")
             self.assertEqual((len(visits), set(visits.mapped("user_id").ids)), (count, {self.collector.id}))
         self.assertEqual(counts[1], counts[2], "planning does not grow with the number of customers")
 

@@ -1,17 +1,18 @@
-/** A field visit from the collector's phone: today's visits as cards → the customer's → "Check In Here" (the
- * phone's position) → at the customer's address → the outcome, a promise to pay → the visit done. Run by
- * tests/test_ui_visits.py as the demo user "collector", in a phone-sized touch browser. */
+/** Field visits from the collector's phone, run by tests/test_ui_visits.py as the demo user "collector" in a
+ * phone-sized touch browser whose position the test sets. */
 import { registry } from "@web/core/registry";
 import { contains, screenshot } from "./tour_marks";
 
 const CUSTOMER = "Huaxin Building Materials";
+const CARD = `.o_kanban_record:contains("${CUSTOMER}")`;
 
+/** My Worklist's card → "Visit": the visit planned for today → "Check In Here" (the phone's position) → at the
+ * customer's address → the outcome, a promise to pay → the visit done. */
 registry.category("web_tour.tours").add("acl_field_visit_tour", {
     steps: () => [
-        { trigger: `.o_kanban_record:contains("${CUSTOMER}")`, content: "today's visit is on the phone" },
-        screenshot("visit_phone_list"),
-        { trigger: `.o_kanban_record:contains("${CUSTOMER}")`, run: "click" },
-        { trigger: ".o_form_view .o_collection_visit_check_in", content: "Check in on site", run: "click" },
+        { trigger: `${CARD} button[name="action_work_visit"]`, content: "plan a visit from the worklist", run: "click" },
+        { trigger: '.o_form_view div[name="purpose"] input', run: "edit Collect the signed cheque" },
+        { trigger: ".o_form_view .o_collection_visit_check_in", content: "on site: check in", run: "click" },
         {
             trigger: `.o_form_view div[name="position_note"]${contains("At the customer's address", {
                 zh_CN: "在客户地址",
@@ -32,10 +33,13 @@ registry.category("web_tour.tours").add("acl_field_visit_tour", {
     ],
 });
 
-/** The customer signs the balance on the collector's phone: the visit checked in → "Have the Balance Signed
- * Here" → the customer's collection page (in the customer's language) → role, figures, name and signature. */
+/** Today's visits as cards → the customer's, checked in → "Have the Balance Signed Here" → the customer's collection
+ * page (in the customer's language) → role, figures, name and signature. */
 registry.category("web_tour.tours").add("acl_visit_balance_tour", {
     steps: () => [
+        { trigger: `.o_collection_visit_kanban ${CARD}`, content: "today's visits on the phone" },
+        screenshot("visit_phone_list"),
+        { trigger: `.o_collection_visit_kanban ${CARD}`, run: "click" },
         { trigger: '.o_form_view button[name="action_sign_balance"]', run: "click" },
         { content: "the customer's role", trigger: "input[name=role]", run: "edit Finance manager" },
         { content: "review the figures", trigger: ".o_collection_confirm", run: "click" },
