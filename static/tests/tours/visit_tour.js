@@ -18,6 +18,9 @@ registry.category("web_tour.tours").add("acl_field_visit_tour", {
                 zh_CN: "在客户地址",
             })}`,
             content: "the phone's position is at the customer's address",
+            run() {
+                this.anchor.scrollIntoView({ block: "center" });
+            },
         },
         screenshot("visit_phone_on_site"),
         { trigger: '.o_form_view button[name="action_log_outcome"]', run: "click" },
