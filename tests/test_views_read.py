@@ -1,9 +1,13 @@
+from contextlib import contextmanager
+
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionCommon
@@ -55,8 +59,9 @@ def _field_nodes(node):
 @tagged("post_install", "-at_install")
 class TestViewsRead(EdgeLedgerMixin, CollectionCommon):
     """As each kind of user, open every window action of the addon's menus and the customer views, and read every
-    record through the fields of each view, on the demo data and on a ledger of edge cases: nothing may fail but
-    an AccessError on a menu that user cannot see. It discovers the actions from the menus: a new model shown
+    record through the fields of each view, on the demo data and on a ledger of edge cases, on a read-only
+    transaction as a read replica would serve them: nothing may fail but an AccessError on a menu that user cannot
+    see. It discovers the actions from the menus: a new model shown
     in a menu is covered without changing this test."""
 
     @classmethod
@@ -92,6 +97,14 @@ class TestViewsRead(EdgeLedgerMixin, CollectionCommon):
         self.assertIn(config, reached["manager"])
         for name in ("accountant", "sales", "collector_only"):
             self.assertFalse(reached[name], f"{name} sees no Collections menu")
+
+    def test_the_walk_reads_on_a_read_only_transaction(self):
+        """What the walk reads through would fail to write, as on a replica; the test's transaction then goes on."""
+        with self._read_only(), self.assertRaises(psycopg2.errors.ReadOnlySqlTransaction), \
+                mute_logger("odoo.sql_db"):
+            self.env.cr.execute("UPDATE res_company SET write_date = write_date WHERE id = %s", [self.company.id])
+        self.env.cr.execute("UPDATE res_company SET write_date = write_date WHERE id = %s", [self.company.id])
+        self.assertEqual(self.env.cr.rowcount, 1)
 
     # === The walk === #
     def _addon_root_menus(self):
@@ -130,6 +143,25 @@ class TestViewsRead(EdgeLedgerMixin, CollectionCommon):
             env.invalidate_all()
 
     def _read_views(self, model, views, domain, action_id=False):
+        with self._read_only():
+            self._read_views_of(model, views, domain, action_id)
+
+    @contextmanager
+    def _read_only(self):
+        """As a read replica serves them: Odoo 18 sends these reads of the web client (get_views, web_search_read,
+        web_read, web_read_group, search_count) to a read-only cursor when a replica is configured
+        (db_replica_host). One that writes fails there, as on a replica, instead of being retried on the primary.
+        PostgreSQL keeps a subtransaction's read-only mode after it is released: it is rolled back. What the test
+        wrote before (records and their bus notifications) is flushed first."""
+        self.env.cr.flush()
+        self.env.cr.execute("SAVEPOINT views_read_only")
+        self.env.cr.execute("SET TRANSACTION READ ONLY")
+        try:
+            yield
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT views_read_only")
+
+    def _read_views_of(self, model, views, domain, action_id):
         # A fresh cache, as each request of the web client has: no record read by another user in it.
         model.env.invalidate_all()
         result = model.get_views(views, {"action_id": action_id, "load_filters": True, "toolbar": True})
