@@ -48,6 +48,8 @@ class CollectionVisit(models.Model):
     ap_mobile = fields.Char(related="customer_id.ap_mobile")
     currency_id = fields.Many2one(related="customer_id.currency_id")
     overdue_amount = fields.Monetary(related="customer_id.overdue_amount")
+    customer_local_time = fields.Char(related="customer_id.customer_local_time")
+    compliance_warning = fields.Char(compute="_compute_compliance_warning")
     # === On site === #
     check_in_date = fields.Datetime(string="Checked In", readonly=True, copy=False)
     latitude = fields.Float(digits=(10, 7), readonly=True, copy=False)
@@ -103,6 +105,22 @@ class CollectionVisit(models.Model):
             else:
                 visit.position_note = self.env._("At the customer's address (%(distance)s m).",
                                                  distance=round(visit.distance))
+
+    @api.depends("customer_id", "state")
+    def _compute_compliance_warning(self):
+        """What a contact with the customer would break now (quiet hours at the customer's, the day's cap), as the
+        contact log will check it: said before the collector rings the bell, not after."""
+        for visit in self:
+            visit.compliance_warning = False
+            if visit.state not in OPEN_STATES or not visit.customer_id:
+                continue
+            draft = self.env["collection.contact"].new({
+                "customer_id": visit.customer_id.id, "date": fields.Datetime.now(), "channel": "visit",
+                "direction": "outbound", "outcome": "reached"})
+            if issues := draft._compliance_issues().get(draft):
+                visit.compliance_warning = self.env._(
+                    "Compliance: %(issues)s. Logging what was said then needs a reason for the exception, kept in "
+                    "the history.", issues="; ".join(message for _code, message in issues))
 
     @api.depends("portal_token_id")
     def _compute_confirmation_id(self):

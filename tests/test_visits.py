@@ -104,6 +104,21 @@ class TestFieldVisits(CollectionCommon):
             self.assertEqual((len(visits), set(visits.mapped("user_id").ids)), (count, {self.collector.id}))
         self.assertEqual(counts[1], counts[2], "planning does not grow with the number of customers")
 
+    def test_quiet_hours_are_said_before_the_bell_is_rung(self):
+        visit = self._plan()
+        self.assertFalse(visit.compliance_warning, "noon at the customer's")
+        with freeze_time(f"{TODAY} 15:00:00"):   # 23:00 in Shanghai
+            visit.invalidate_recordset(["compliance_warning"])
+            self.assertIn("Compliance: ", visit.with_user(self.collector).compliance_warning)
+            self.assertIn("needs a reason", visit.compliance_warning)
+            visit.with_user(self.collector).action_check_in()
+            action = visit.with_user(self.collector).action_log_outcome()
+            wizard = self.env["collection.contact.wizard"].with_user(self.collector).with_context(
+                **action["context"]).create({"outcome": "reached"})
+            with self.assertRaises(UserError):   # the contact log holds the line, as for a call
+                wizard.action_confirm()
+            self.assertEqual(visit.state, "on_site", "nothing half-written")
+
     def test_where_the_phone_was(self):
         # No position shared: checked in all the same, and said so.
         visit = self._plan()
