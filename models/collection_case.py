@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import mimetypes
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
+from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools import court_fees, evidence_pack
 from .collection_approval_mixin import APPROVAL_TRANSITION
@@ -458,7 +460,8 @@ class CollectionCase(models.Model):
         }
 
     def action_add_history_evidence(self):
-        """Offer the collection history of the debtor as evidence: an extract, hashed, under correspondence."""
+        """Offer the collection history of the debtor as evidence: an extract, hashed, under correspondence; and the
+        photos of the visits made to it, each with when and where the collector checked in (once each)."""
         self.ensure_one()
         self.check_access("write")
         history = self.env["collection.history"].search(
@@ -467,13 +470,30 @@ class CollectionCase(models.Model):
             raise UserError(self.env._("There is no collection history for %s.", self.partner_id.name))
         item = self._evidence_item("correspondence", self.env._("Collection history"))
         today = self.env["collection.escalation"]._today(self.company_id)
-        self.env["collection.case.evidence.file"].create({
+        known = {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+        visits = self.env["collection.visit"].search([
+            ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("state", "=", "done"), ("photo", "!=", False)], order="check_in_date, id").filtered(
+            lambda visit: visit not in known)
+        vals_list = [{
             "evidence_id": item.id,
             "name": f"{self.env._('collection-history')}-{today}.csv",
             "datas": base64.b64encode(self._history_csv(history)),
             "source_ref": f"collection.customer,{history[0].customer_id.id}" if history[0].customer_id else False,
             "note": self.env._("%(count)s entries of the collection history", count=len(history)),
-        })
+        }]
+        for visit in visits.with_context(bin_size=False):
+            extension = mimetypes.guess_extension(guess_mimetype(base64.b64decode(visit.photo))) or ""
+            vals_list.append({
+                "evidence_id": item.id,
+                "name": f"{self.env._('visit')}-{visit.check_in_date.date()}-{visit.id}{extension}",
+                "datas": visit.photo,
+                "source_ref": f"collection.visit,{visit.id}",
+                "note": self.env._("Photo of the visit by %(collector)s, checked in %(when)s (UTC): %(where)s",
+                                   collector=visit.user_id.name, when=fields.Datetime.to_string(visit.check_in_date),
+                                   where=visit.position_note),
+            })
+        self.env["collection.case.evidence.file"].create(vals_list)
         return True
 
     def action_add_letter_evidence(self):

@@ -64,7 +64,9 @@ class CollectionCaseEvidenceFile(models.Model):
 
     @api.model
     def _selection_source_models(self):
-        return self.env["collection.case.interruption"]._selection_source_models()
+        """The documents a limitation event may come from, and the visits whose photos are offered as evidence."""
+        visit = self.env["ir.model"].sudo()._get("collection.visit")
+        return self.env["collection.case.interruption"]._selection_source_models() + [(visit.model, visit.name)]
 
     # === CRUD === #
     @api.model_create_multi

@@ -12,7 +12,7 @@ from odoo.tests import Form, RecordCapturer, tagged
 from ..models.collection_case import JURISDICTIONS
 from ..tools import legal_deadlines as legal
 from ..tools.evidence_pack import read_index_rows, sha256_hex
-from .common import TODAY
+from .common import PHOTO, TODAY
 from .legal_common import MODULE, LegalCommon
 
 
@@ -352,15 +352,28 @@ class TestLegalCases(LegalCommon):
 
     def test_collection_history_is_offered_as_evidence(self):
         inv = self._invoice(40)
-        self._escalate()
+        customer_file = self._escalate()
+        # a visit the collector made, with a photo of the premises
+        visit = self.env["collection.visit"].create({"customer_id": customer_file.id, "user_id": self.collector.id,
+                                                     "photo": PHOTO})
+        visit.with_user(self.collector).action_check_in()
+        action = visit.with_user(self.collector).action_log_outcome()
+        self.env["collection.contact.wizard"].with_user(self.collector).with_context(**action["context"]).create(
+            {"outcome": "refused", "note": "The owner refused to pay."}).action_confirm()
         case = self._case(inv)
         case.with_user(self.legal_user).action_add_history_evidence()
         item = case.sudo().evidence_ids.filtered(lambda e: e.category == "correspondence")
-        file = item.file_ids
-        self.assertEqual(len(file), 1)
+        extract, photo = item.file_ids.sorted("id")
         self.assertTrue(item.provided)
-        self.assertIn(b"Stage change", base64.b64decode(file.datas))
-        self.assertEqual(file.sha256, sha256_hex(base64.b64decode(file.datas)))
+        self.assertIn(b"Stage change", base64.b64decode(extract.datas))
+        self.assertIn(b"The owner refused to pay.", base64.b64decode(extract.datas), "the visit's contact")
+        self.assertEqual(extract.sha256, sha256_hex(base64.b64decode(extract.datas)))
+        self.assertEqual((photo.name, photo.source_ref, photo.sha256),
+                         (f"visit-{TODAY}-{visit.id}.png", visit,
+                          sha256_hex(base64.b64decode(PHOTO))))
+        self.assertIn(f"Photo of the visit by Collector Test, checked in {TODAY} 04:00:00 (UTC)", photo.note)
+        case.with_user(self.legal_user).action_add_history_evidence()
+        self.assertEqual(len(item.file_ids.filtered(lambda file: file.source_ref == visit)), 1, "a photo is added once")
 
     # === One open case per invoice; locked invoices === #
     def test_invoice_refused_in_a_second_open_case(self):
