@@ -470,7 +470,7 @@ class CollectionCase(models.Model):
             raise UserError(self.env._("There is no collection history for %s.", self.partner_id.name))
         item = self._evidence_item("correspondence", self.env._("Collection history"))
         today = self.env["collection.escalation"]._today(self.company_id)
-        known = {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+        known = self._evidence_sources()
         visits = self.env["collection.visit"].search([
             ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
             ("state", "=", "done"), ("photo", "!=", False)], order="check_in_date, id").filtered(
@@ -506,7 +506,7 @@ class CollectionCase(models.Model):
             ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
             ("state", "in", ["sent", "delivered", "returned"]), ("line_ids.move_id", "in", self.line_ids.move_id.ids),
         ], order="date, id")
-        known = {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+        known = self._evidence_sources()
         letters = letters.filtered(lambda letter: letter not in known)
         if not letters:
             raise UserError(self.env._("No letter about these invoices left to add to the evidence."))
@@ -712,6 +712,11 @@ class CollectionCase(models.Model):
                                        feedback=self.env._("Legal case %s opened.", case.name))
 
     # === Business: evidence === #
+    def _evidence_sources(self):
+        """The records the case's evidence files already come from: a letter or a visit is added once."""
+        self.ensure_one()
+        return {file.source_ref for file in self.sudo().evidence_ids.file_ids if file.source_ref}
+
     def _evidence_item(self, category, name):
         """The first checklist item of a category, created (not required) when the checklist has none."""
         self.ensure_one()

@@ -161,6 +161,14 @@ class CollectionContact(models.Model):
         end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
         return day, start, end
 
+    @api.model
+    def _compliance_preview(self, values):
+        """What a contact with `values` (its customer, date, channel, direction and outcome) would break if logged
+        now, in words, as its creation will check it; False when nothing."""
+        draft = self.new(values)
+        issues = draft._compliance_issues().get(draft)
+        return "; ".join(message for _code, message in issues) if issues else False
+
     def _compliance_issues(self):
         """{contact: [(code, what it breaks)]}: the daily caps across every channel together, counted in the
         customer's own day, and the quiet hours of the customer's policy, in the customer's time zone."""

@@ -114,13 +114,12 @@ class CollectionVisit(models.Model):
             visit.compliance_warning = False
             if visit.state not in OPEN_STATES or not visit.customer_id:
                 continue
-            draft = self.env["collection.contact"].new({
-                "customer_id": visit.customer_id.id, "date": fields.Datetime.now(), "channel": "visit",
-                "direction": "outbound", "outcome": "reached"})
-            if issues := draft._compliance_issues().get(draft):
+            if issues := self.env["collection.contact"]._compliance_preview({
+                    "customer_id": visit.customer_id.id, "date": fields.Datetime.now(), "channel": "visit",
+                    "direction": "outbound", "outcome": "reached"}):
                 visit.compliance_warning = self.env._(
                     "Compliance: %(issues)s. Logging what was said then needs a reason for the exception, kept in "
-                    "the history.", issues="; ".join(message for _code, message in issues))
+                    "the history.", issues=issues)
 
     @api.depends("portal_token_id")
     def _compute_confirmation_id(self):

@@ -138,15 +138,12 @@ class CollectionContactWizard(models.TransientModel):
             wizard.third_party_warning = False
             if not wizard.customer_id or not wizard.date:
                 continue
-            draft = self.env["collection.contact"].new({
-                "customer_id": wizard.customer_id.id, "date": wizard.date, "channel": wizard.channel,
-                "direction": wizard.direction, "outcome": wizard.outcome or "reached",
-            })
-            issues = draft._compliance_issues().get(draft)
-            if issues:
+            if issues := self.env["collection.contact"]._compliance_preview({
+                    "customer_id": wizard.customer_id.id, "date": wizard.date, "channel": wizard.channel,
+                    "direction": wizard.direction, "outcome": wizard.outcome or "reached"}):
                 wizard.compliance_warning = self.env._(
                     "Compliance: %(issues)s. Give a reason for the exception to log it; it is kept in the history.",
-                    issues="; ".join(message for _code, message in issues))
+                    issues=issues)
             if wizard.person == "third_party":
                 wizard.third_party_warning = self.env._(
                     "A third party is only asked how to reach the customer: never disclose the debt%(amount)s.",
