@@ -127,8 +127,6 @@ class TestTours(TourCase):
     def test_collector_day(self):
         """Worklist, a call, a promise with its amount prefilled, a dispute, a payment plan, a letter to review
         and its download."""
-        # the letters before the tour: the demo's own calendar letters depend on the day the database was made
-        last_letter = self.env["collection.letter"].search([], order="id desc", limit=1).id
         self.start_tour("/odoo", "acl_collector_tour", login="collector", timeout=TOUR_TIMEOUT)
         customer = self.env["collection.customer"].search([
             ("partner_id", "=", self.env.ref("account_collection_litigation.demo_customer_01").id)])
@@ -137,8 +135,10 @@ class TestTours(TourCase):
         self.assertTrue(self.env["collection.dispute"].search([("customer_id", "=", customer.id)]))
         self.assertEqual(self.env["collection.payment.plan"].search([("customer_id", "=", customer.id)]).state,
                          "to_approve")
+        # the first reminder the tour drafted: the demo's calendar may also have drafted one for this customer when the
+        # database was made (its invoice is 5 days overdue), on that day, which the same day's letter reuses
         self.assertEqual(self.env["collection.letter"].search(
-            [("customer_id", "=", customer.id), ("id", ">", last_letter)]).state, "draft")
+            [("customer_id", "=", customer.id), ("kind", "=", "reminder_1")], order="id desc", limit=1).state, "draft")
 
     def test_sales_rep(self):
         """A sales rep sees the badges of customers in collection and litigation, and cannot open their files,
