@@ -503,7 +503,11 @@ class CollectionEscalation(models.AbstractModel):
                 # people are told once per stage entry in an episode: only beyond the furthest stage reached
                 beyond = bool(stage_id) and (not in_episode or not file["peak_stage_id"] or rules.stage_rank.get(
                     stage_id, (0, 0)) > rules.stage_rank.get(file["peak_stage_id"], (0, 0)))
-                stage_changes.append((file["id"], file["stage_id"], stage_id, beyond))
+                # A customer found in collection at its first check (none of its invoices linked to its file yet:
+                # going live, or invoices imported overdue) starts in its stage, as its invoices do: its history
+                # row records the entry; its chatter gets no note (20,000 notes nobody reads on a go-live night).
+                noted = any(inv["collection_customer_id"] for inv in rows)
+                stage_changes.append((file["id"], file["stage_id"], stage_id, beyond, noted))
 
         batch.update(move_rows=move_rows, history_rows=history_rows, stage_changes=stage_changes, chased=chased,
                      assigned=assigned_to)

@@ -230,8 +230,9 @@ class CollectionHistory(models.Model):
     # === Business: side effects of the escalation === #
     @api.model
     def _log_stage_changes(self, stage_changes, trigger):
-        """One chatter note per customer whose stage changed; tell salespeople and the legal team when the
-        customer enters a stage beyond the furthest it reached this episode (`told` in each change), once."""
+        """One chatter note per customer whose stage changed (`noted` in each change: not for a customer found in
+        collection at its first check); tell salespeople and the legal team when the customer enters a stage beyond
+        the furthest it reached this episode (`told` in each change), once."""
         if not stage_changes:
             return
         trigger_label = dict(self._fields["trigger"]._description_selection(self.env))[trigger]
@@ -246,7 +247,7 @@ class CollectionHistory(models.Model):
         none = self.env._("none")
         # what is read of the files told about and their customers, as plain rows in one query: through the ORM,
         # their whole rows (20,000 of each on a go-live night)
-        told_ids = tuple(file_id for file_id, _old_id, new_id, told in stage_changes
+        told_ids = tuple(file_id for file_id, _old_id, new_id, told, _noted in stage_changes
                          if told and (stages.browse(new_id).notify_salesperson
                                       or stages.browse(new_id).propose_legal_case))
         files = {}
@@ -263,11 +264,12 @@ class CollectionHistory(models.Model):
             ))
             files = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         policies = self.env["collection.policy"].browse({row[3] for row in files.values()} - {None})
-        for file_id, old_id, new_id, _told in stage_changes:
+        for file_id, old_id, new_id, _told, noted in stage_changes:
             old, new = stages.browse(old_id), stages.browse(new_id)
-            bodies[file_id] = Markup("%s: %s → %s (%s)") % (
-                self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
-            )
+            if noted:
+                bodies[file_id] = Markup("%s: %s → %s (%s)") % (
+                    self.env._("Collection stage"), old.name or none, new.name if new else none, trigger_label,
+                )
             if file_id not in files:
                 continue
             partner_id, partner_name, salesperson_id, policy_id, collector_id = files[file_id]
