@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
+from ..tools import debtor
 from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_letter_day, next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
 from ..tools.dates import local_today, zone_name
@@ -195,15 +196,23 @@ class CollectionEscalation(models.AbstractModel):
         imports in SQL), whatever else ran today: they are escalated in this same run. Returns how many.
 
         Only invoices not linked to a file yet are looked at (a partial index holds them: few once the run has
-        linked them)."""
+        linked them). A file gets at once what this module stores on a new one (its importance and risk, hence
+        whether it needs a management owner): on a go-live night the worklists would otherwise rewrite 20,000
+        files for it."""
         self.env["account.move"].flush_model()
+        self.env["res.partner"].flush_model(["collection_customer_type", "collection_blacklisted"])
         created = self.env["collection.batch.runner"]._execute_unless_done_concurrently(SQL(
             """
-            INSERT INTO collection_customer (partner_id, company_id, create_uid, write_uid, create_date, write_date)
-            SELECT DISTINCT m.commercial_partner_id, m.company_id, %(uid)s, %(uid)s, now() at time zone 'UTC',
-                   now() at time zone 'UTC'
+            INSERT INTO collection_customer (partner_id, company_id, importance, risk_level, needs_management_owner,
+                                             create_uid, write_uid, create_date, write_date)
+            SELECT DISTINCT m.commercial_partner_id, m.company_id, r.importance, r.risk_level, r.needs_owner,
+                   %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
               FROM account_move m
-             WHERE %(open)s AND m.collection_customer_id IS NULL AND m.commercial_partner_id IS NOT NULL
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+              LEFT JOIN (VALUES %(new_files)s) AS r(customer_type, blacklisted, importance, risk_level, needs_owner)
+                ON r.customer_type IS NOT DISTINCT FROM p.collection_customer_type
+               AND r.blacklisted = COALESCE(p.collection_blacklisted, false)
+             WHERE %(open)s AND m.collection_customer_id IS NULL
                -- checked first so that rows another run is updating are never waited for
                AND NOT EXISTS (SELECT 1 FROM collection_customer c
                                 WHERE c.partner_id = m.commercial_partner_id AND c.company_id = m.company_id)
@@ -211,8 +220,25 @@ class CollectionEscalation(models.AbstractModel):
             RETURNING id
             """,
             uid=self.env.uid, open=self.env["account.move"]._collection_open_sql("m"),
+            new_files=SQL(", ").join(
+                SQL("(%s::varchar, %s, %s::varchar, %s::varchar, %s)", *row) for row in self._new_file_values()),
         ))
         return len(created or ())
+
+    @api.model
+    def _new_file_values(self):
+        """[(customer type, blacklisted, importance, risk level, needs a management owner)] of a new file, for
+        every customer type and blacklisting, by the rules the file's computes use (tools/debtor): a new file has
+        no debtor class and no management owner yet."""
+        types = [None, *self.env["res.partner"]._fields["collection_customer_type"].get_values(self.env)]
+        rows = []
+        for customer_type in types:
+            for blacklisted in (False, True):
+                importance = debtor.importance(customer_type)
+                risk = debtor.risk_level(None, blacklisted)
+                rows.append((customer_type, blacklisted, importance, risk,
+                             debtor.needs_management_owner(False, importance, risk)))
+        return rows
 
     @api.model
     def _wake_quiet_files(self):

@@ -130,3 +130,30 @@ class TestGoingLive(CollectionCommon):
             })
             self._escalate()
             self.assertEqual(move.collection_stage_id, self.stages["Legal"])
+
+    def test_a_customer_found_in_collection_starts_in_its_stage_without_a_note(self):
+        """Found at its first check (none of its invoices linked to its file yet, as on a go-live ledger), a
+        customer gets its file with its importance and risk, its stage, one history row and no chatter note; its
+        next change of stage is noted."""
+        key_account = self._customer("Key Account Found", collection_customer_type="core", collection_blacklisted=True)
+        with freeze_time("2026-03-02 04:00:00"):
+            self._invoices([(key_account, 50, 3000.0)])
+        # data from before the install: invoices without a file
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM collection_customer WHERE partner_id = %s", [key_account.id])
+        self.env.invalidate_all()
+        self._run_days("2026-03-02", "2026-03-02")
+        file = self._file(key_account)
+        self.assertEqual((file.importance, file.risk_level, file.needs_management_owner), ("important", "high", True),
+                         "the file has what a file created in the form has")
+        self.assertEqual(file.stage_id, self.stages["Formal notice"])
+        entries = self.env["collection.history"].search([("customer_id", "=", file.id), ("event", "=", "stage")])
+        self.assertEqual((len(entries), entries.stage_to_id, entries.move_id),
+                         (1, self.stages["Formal notice"], self.env["account.move"]))
+        notes = file.message_ids.filtered(lambda message: "Collection stage" in (message.body or ""))
+        self.assertFalse(notes, "no note for the stage a customer is found in")
+        self._run_days("2026-03-13", "2026-03-13")   # 61 days overdue
+        self.assertEqual(file.stage_id, self.stages["Intensified"])
+        notes = file.message_ids.filtered(lambda message: "Collection stage" in (message.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Formal notice → Intensified", notes.body)
