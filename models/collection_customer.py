@@ -245,8 +245,8 @@ class CollectionCustomer(models.Model):
 
     # === Cron === #
     @api.model
-    def _cron_escalate(self, batch_size=500):
-        """The daily escalation: one batch per call (see collection.escalation)."""
+    def _cron_escalate(self, batch_size=None):
+        """The daily escalation: one batch per call (see collection.escalation; without a batch size, its own)."""
         return self.env["collection.escalation"]._run_batch(batch_size=batch_size)
 
     # === Business === #

@@ -73,7 +73,7 @@ def parse_args():
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--template", default="acl_bench_base", help="database with the addon, without demo")
     parser.add_argument("--sizes", default="2000:10000,20000:100000", help="customers:invoices,...")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--daily-new-customers", type=int, default=0,
                         help="the policies' go-live cap of new customers a day per collector (0: none, the heaviest "
                              "first day)")
