@@ -14,6 +14,7 @@ from ..tools.call_windows import local_now, window_status, windows_label
 from ..tools.quiet_hours import DEFAULT_QUIET_END, DEFAULT_QUIET_START, customer_timezone, quiet_until
 from ..tools.worklist import best_script, customer_risk, pick_collector, priority
 from .collection_debtor_assessment import DEBTOR_ABILITIES, DEBTOR_CLASSES, DEBTOR_STRATEGIES, DEBTOR_WILLINGNESS
+from .collection_escalation import ESCALATION_BATCH_SIZE
 
 IMPORTANCE = [("important", "Important"), ("ordinary", "Ordinary")]
 RISK_LEVELS = [("low", "Low risk"), ("high", "High risk")]
@@ -245,8 +246,8 @@ class CollectionCustomer(models.Model):
 
     # === Cron === #
     @api.model
-    def _cron_escalate(self, batch_size=None):
-        """The daily escalation: one batch per call (see collection.escalation; without a batch size, its own)."""
+    def _cron_escalate(self, batch_size=ESCALATION_BATCH_SIZE):
+        """The daily escalation: one batch per call (see collection.escalation)."""
         return self.env["collection.escalation"]._run_batch(batch_size=batch_size)
 
     # === Business === #

@@ -9,7 +9,6 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_date
 
 from ..tools import debtor
-from ..tools.batching import even_batch
 from ..tools.calendar_actions import CalendarAction, Episode, dedup_key, due_actions, next_letter_day, next_slot_day
 from ..tools.classification import InvoiceRow, Pause, classify_customer
 from ..tools.dates import local_today, zone_name
@@ -27,14 +26,11 @@ SYNC_LOCK_KEY = 7_310_018
 DAILY_LIMITS_LOCK_KEY = 7_310_020
 # Context key of an escalation call whose daily limits another worker holds.
 LIMITS_ELSEWHERE = "collection_daily_limits_elsewhere"
-# Customer files per call at most: each call pays a fixed cost (claiming its batch, the policies' rules, the
-# companies' day, a commit) that at 500 files was a tenth of a go-live night at 100k invoices (35.2 s, against
-# 30.6 s at 1,000)
+# Customer files per call: each call pays a fixed cost (claiming its batch, the policies' rules, the companies'
+# day, a commit) that at 500 files was a tenth of a go-live night at 100k invoices (35.2 s, against 30.6 s at
+# 1,000). An even share of the day's files between two workers, counted before each claim, scaled worse: the
+# count widened the window in which a worker's claim meets the other's commit and takes nothing.
 ESCALATION_BATCH_SIZE = 1000
-# ... and at least, but for the last: the share of two workers at the end of a day (see `_shared_batch_size`)
-ESCALATION_MIN_BATCH_SIZE = 500
-# The job's worker slots (data/ir_cron_data.xml): the same code, each call claiming its own files
-ESCALATION_CRONS = (CRON_XMLID, f"{CRON_XMLID}_slot_2")
 
 # What the escalation keeps right on each invoice and on each customer file.
 MOVE_ENGINE_COLUMNS = (
@@ -63,10 +59,8 @@ class CollectionEscalation(models.AbstractModel):
 
     # === ENTRY POINTS === #
     @api.model
-    def _run_batch(self, batch_size=None):
+    def _run_batch(self, batch_size=ESCALATION_BATCH_SIZE):
         """One batch of customer files per call; the cron runner commits and calls again while work remains.
-        Without a batch size (the scheduled action), a call takes ESCALATION_BATCH_SIZE files or an even share of
-        those left (`_shared_batch_size`).
 
         A file is done for the day once `checked_on` is today, so a rerun or a run resumed after a crash
         continues where it stopped; rows locked by a concurrent run are skipped, never waited for, and so are
@@ -79,7 +73,6 @@ class CollectionEscalation(models.AbstractModel):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", DAILY_LIMITS_LOCK_KEY))
         escalation = self if self.env.cr.fetchone()[0] else self.with_context(**{LIMITS_ELSEWHERE: True})
         escalation.env["collection.history"]._send_deferred()
-        batch_size = batch_size or escalation._shared_batch_size()
         files, skipped = escalation._lock_files_to_check(batch_size)
         # The day's catching up (customers without a file, files to wake, quiet files aged) is done when its work
         # runs out (a batch that is not full, or the last full one), not on every call: the look for customers
@@ -107,16 +100,6 @@ class CollectionEscalation(models.AbstractModel):
         # Skipped files count as done: they wait for the next day (or a recheck), not for the next call.
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
-
-    @api.model
-    def _shared_batch_size(self):
-        """The files of a call: ESCALATION_BATCH_SIZE, or less (ESCALATION_MIN_BATCH_SIZE at least) so that those
-        left to check today are shared evenly between the job's active worker slots (tools/batching.even_batch). On
-        a following day at 100k, 2,800 files in batches of 1,000 left one of two workers alone with the third."""
-        slots = self.env["ir.cron"].sudo().browse(
-            cron.id for xmlid in ESCALATION_CRONS if (cron := self.sudo().env.ref(xmlid, raise_if_not_found=False))
-        ).filtered("active")
-        return even_batch(self._count_files_to_check(), ESCALATION_BATCH_SIZE, len(slots), ESCALATION_MIN_BATCH_SIZE)
 
     @api.model
     def _escalate(self, files, trigger="cron", today=None, isolate=False):
