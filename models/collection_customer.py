@@ -668,11 +668,10 @@ class CollectionCustomer(models.Model):
         ))
         rows = []
         for file_id, customer_type, blacklisted, debtor_class, has_owner in self.env.cr.fetchall():
-            file_importance = debtor.importance(customer_type)
-            file_risk = debtor.risk_level(debtor_class, blacklisted)
+            file_importance, file_risk, needs_owner = debtor.file_profile(
+                customer_type, debtor_class, blacklisted, has_owner)
             rows.append({"id": file_id, "importance": file_importance, "risk_level": file_risk,
-                         "needs_management_owner": debtor.needs_management_owner(has_owner, file_importance,
-                                                                                 file_risk)})
+                         "needs_management_owner": needs_owner})
         self.env["collection.escalation"]._write_rows(self._name, rows)
 
     def _timezone(self):

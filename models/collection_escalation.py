@@ -236,14 +236,8 @@ class CollectionEscalation(models.AbstractModel):
         every customer type and blacklisting, by the rules the file's computes use (tools/debtor): a new file has
         no debtor class and no management owner yet."""
         types = [None, *self.env["res.partner"]._fields["collection_customer_type"].get_values(self.env)]
-        rows = []
-        for customer_type in types:
-            for blacklisted in (False, True):
-                importance = debtor.importance(customer_type)
-                risk = debtor.risk_level(None, blacklisted)
-                rows.append((customer_type, blacklisted, importance, risk,
-                             debtor.needs_management_owner(False, importance, risk)))
-        return rows
+        return [(customer_type, blacklisted, *debtor.file_profile(customer_type, None, blacklisted, False))
+                for customer_type in types for blacklisted in (False, True)]
 
     @api.model
     def _wake_quiet_files(self):

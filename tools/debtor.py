@@ -50,3 +50,11 @@ def risk_level(debtor_class: str | None, blacklisted: bool) -> str:
 def needs_management_owner(has_owner: bool, file_importance: str, file_risk: str) -> bool:
     """Key and high-risk customers get a member of management who owns their dedicated plan."""
     return not has_owner and (file_importance == "important" or file_risk == "high")
+
+
+def file_profile(customer_type: str | None, debtor_class: str | None, blacklisted: bool,
+                 has_owner: bool) -> tuple[str, str, bool]:
+    """(importance, risk level, needs a management owner) of a customer file, as its computes store them."""
+    file_importance = importance(customer_type)
+    file_risk = risk_level(debtor_class, blacklisted)
+    return file_importance, file_risk, needs_management_owner(has_owner, file_importance, file_risk)

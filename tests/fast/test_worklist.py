@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from tools.call_windows import window_status, windows_label
-from tools.debtor import classify, importance, matrix_strategy, needs_management_owner, risk_level
+from tools.debtor import classify, file_profile, importance, matrix_strategy, needs_management_owner, risk_level
 from tools.worklist import Weights, best_script, customer_risk, pick_collector, priority
 
 
@@ -65,3 +65,10 @@ def test_importance_risk_and_management_owner():
     assert needs_management_owner(False, "ordinary", "high")
     assert not needs_management_owner(True, "important", "high")
     assert not needs_management_owner(False, "ordinary", "low")
+
+
+def test_file_profile_as_the_computes_store_it():
+    assert file_profile("core", None, False, False) == ("important", "low", True)
+    assert file_profile("general", "hard", False, False) == ("ordinary", "high", True)
+    assert file_profile(None, None, True, True) == ("ordinary", "high", False)
+    assert file_profile("growth", "soft", False, False) == ("ordinary", "low", False)
